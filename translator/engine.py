@@ -1,0 +1,49 @@
+"""The generic rewrite engine: parse, detect the source framework, run the rules in one traversal, render."""
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from .api import Translation, TranslationInputError
+
+_IMPORT_RE = {
+    "tf": re.compile(r"^\s*(import|from)\s+(tensorflow|keras)\b", re.M),
+    "torch": re.compile(r"^\s*(import|from)\s+torch\b", re.M),
+}
+
+
+def decode_source(source: str | bytes, path: str) -> str:
+    if isinstance(source, str):
+        return source
+    try:
+        return source.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = source.count(b"\n", 0, err.start) + 1
+        col = err.start - (source.rfind(b"\n", 0, err.start) + 1) + 1
+        raise TranslationInputError(
+            f"not valid UTF-8: byte 0x{source[err.start]:02x} cannot be decoded", path, line, col) from None
+
+
+def parse(text: str, path: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as err:
+        raise TranslationInputError(f"syntax error: {err.message}", path, err.raw_line, err.raw_column + 1) from None
+
+
+def detect_framework(text: str) -> str | None:
+    found = [name for name, pattern in _IMPORT_RE.items() if pattern.search(text)]
+    return found[0] if len(found) == 1 else (None if not found else "mixed")
+
+
+def run_translation(source: str | bytes, *, to: str, style: str, path: str, source_framework: str | None) -> Translation:
+    text = decode_source(source, path)
+    module = parse(text, path)
+    origin = source_framework or detect_framework(text)
+    if origin in (None, to):
+        # Nothing to translate (no framework, or already in the target one): byte-identical.
+        return Translation(code=text, source_framework=origin, target_framework=to)
+    from .rewrite import rewrite_module
+
+    return rewrite_module(module, origin=origin, to=to, style=style, path=path)

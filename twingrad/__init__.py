@@ -1,0 +1,1 @@
+"""twingrad: translate autodiff code between TensorFlow and PyTorch."""
