@@ -1,0 +1,19 @@
+"""The rules, one small class each, in the order the engine runs their hooks for a node."""
+from __future__ import annotations
+
+
+def rules_for(origin: str, to: str, ctx) -> list:
+    if (origin, to) == ("tf", "torch"):
+        from .ops import OpsRule
+        from .tf_function import TfFunctionRule
+        from .tf_optimizers import TfOptimizerRule
+        from .tf_tape import TfTapeRule
+        from .tf_variables import TfVariableRule
+
+        return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfOptimizerRule(ctx), OpsRule(ctx)]
+    if (origin, to) == ("torch", "tf"):
+        from .ops import OpsRule
+        from .torch_autograd import torch_rules
+
+        return [*torch_rules(ctx), OpsRule(ctx)]
+    raise ValueError(f"no rules from {origin} to {to}")

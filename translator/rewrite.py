@@ -1,0 +1,300 @@
+"""One libcst traversal that runs every rule, plus the services rules share (the `Context`).
+
+Rules are small classes in `rules/` with libcst-style hooks (`visit_With`, `leave_Call`, ...). The engine calls the
+hooks of all rules for each node, in rule order, so a file is walked once however many rules there are. What the
+rules did not translate is found here, generically: any reference into the source framework that no rule replaced
+or consumed is left in place, marked inline and reported.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .api import Diagnostic, Translation
+
+FRAMEWORK_ROOTS = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
+# Preferred local names for modules the output imports (used only when the name is free in the file).
+IMPORT_ALIASES = {"tensorflow": "tf", "numpy": "np", "torch.nn.functional": "F"}
+UNTRANSLATED = "TG900"
+
+
+def normalize(qualified: str) -> str:
+    """Keras 3 is importable on its own; its API is tf.keras's."""
+    if qualified == "keras" or qualified.startswith("keras."):
+        return "tensorflow." + qualified
+    return qualified
+
+
+def dotted(expr: cst.BaseExpression) -> str | None:
+    """`a.b.c` as text, or None for anything that is not a plain dotted name."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        head = dotted(expr.value)
+        return f"{head}.{expr.attr.value}" if head else None
+    return None
+
+
+class Context:
+    """What every rule may use: name resolution, emitting code and imports, reporting."""
+
+    def __init__(self, wrapper: MetadataWrapper, *, origin: str, to: str, style: str, path: str):
+        self._wrapper = wrapper
+        self._positions = None
+        self.origin, self.to, self.style, self.path = origin, to, style, path
+        self.aliases: dict[str, str] = {}  # local name -> qualified module/object name
+        self.diagnostics: list[Diagnostic] = []
+        self.imports: dict[str, str | None] = {}  # module -> local alias (None: plain `import module`)
+        self._taken_names = set(re.findall(r"\b[A-Za-z_]\w*\b", wrapper.module.code))
+        self._consumed: set[int] = set()
+        self._marks: dict[int, list[str]] = defaultdict(list)
+        self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
+
+    # -- names ---------------------------------------------------------------------------------------------------
+    def qualname(self, expr: cst.BaseExpression) -> str | None:
+        """The qualified name an expression refers to through the file's imports (`tf.math.add` -> `tensorflow.math.add`)."""
+        text = dotted(expr)
+        if text is None:
+            return None
+        head, _, rest = text.partition(".")
+        base = self.aliases.get(head)
+        if base is None:
+            return None
+        return normalize(f"{base}.{rest}" if rest else base)
+
+    def is_source_framework(self, qualified: str | None) -> bool:
+        return bool(qualified) and qualified.split(".")[0] in FRAMEWORK_ROOTS[self.origin]
+
+    def ref(self, qualified: str) -> cst.BaseExpression:
+        """An expression naming `qualified` in the output, recording the import it needs."""
+        module, _, attr = qualified.rpartition(".")
+        for prefix, alias in IMPORT_ALIASES.items():
+            if (qualified == prefix or qualified.startswith(prefix + ".")) and self._alias_free(alias, prefix):
+                self.imports[prefix] = alias
+                rest = qualified[len(prefix):]
+                return cst.parse_expression(alias + rest)
+        root = qualified.split(".")[0]
+        self.imports.setdefault(root, None)
+        return cst.parse_expression(qualified)
+
+    def _alias_free(self, alias: str, module: str) -> bool:
+        return self.imports.get(module) == alias or (
+            alias not in self._taken_names or self.aliases.get(alias) == module)
+
+    def new_name(self, stem: str) -> str:
+        """A local name not used anywhere in the file."""
+        name, n = stem, 1
+        while name in self._taken_names:
+            n += 1
+            name = f"{stem}{n}"
+        self._taken_names.add(name)
+        return name
+
+    # -- bookkeeping -----------------------------------------------------------------------------------------------
+    def consume(self, original: cst.CSTNode) -> None:
+        """Say that a source-framework reference (an original node) has been translated by a rule."""
+        self._consumed.add(id(original))
+
+    def is_consumed(self, original: cst.CSTNode) -> bool:
+        return id(original) in self._consumed
+
+    def position(self, original: cst.CSTNode) -> tuple[int, int]:
+        if self._positions is None:
+            self._positions = self._wrapper.resolve(PositionProvider)
+        start = self._positions[original].start
+        return start.line, start.column + 1
+
+    def report(self, original: cst.CSTNode, code: str, message: str, *, level: str = "error",
+               suggestion: str | None = None, mark: bool | None = None) -> None:
+        """Report a finding at an original node; errors (left untranslated) are also marked inline."""
+        line, col = self.position(original)
+        self.diagnostics.append(Diagnostic(line, col, code, message, level, suggestion, self.path))
+        if (level == "error" if mark is None else mark) and self.statements:
+            self._marks[id(self.statements[-1])].append(f"{code} {message}")
+
+    def take_marks(self, statement: cst.CSTNode) -> list[str]:
+        return self._marks.pop(id(statement), [])
+
+
+class Engine(cst.CSTTransformer):
+    """Dispatches libcst hooks to every rule, tracks enclosing statements, finds untranslated references."""
+
+    def __init__(self, ctx: Context, rules: list):
+        super().__init__()
+        self.ctx = ctx
+        self.rules = rules
+        self._parents: list[cst.CSTNode] = []
+        self._leftovers: dict[int, list[tuple[cst.CSTNode, str]]] = defaultdict(list)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            self._register_import(node)
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.ctx.statements.append(node)
+        self._parents.append(node)
+        descend = True
+        for rule in self.rules:
+            hook = getattr(rule, "visit_" + type(node).__name__, None)
+            if hook is not None and hook(node) is False:
+                descend = False
+        return descend and not isinstance(node, (cst.Import, cst.ImportFrom))
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
+        self._parents.pop()
+        result = updated
+        for rule in self.rules:
+            hook = getattr(rule, "leave_" + type(original).__name__, None)
+            if hook is not None:
+                result = hook(original, result)
+                if not isinstance(result, type(original)):
+                    break
+        if isinstance(original, (cst.Name, cst.Attribute)) and result is not None:
+            self._note_leftover(original, result)
+        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.ctx.statements.pop()
+            result = self._finish_statement(original, result)
+        return result
+
+    # -- imports -----------------------------------------------------------------------------------------------------
+    def _register_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        aliases = self.ctx.aliases
+        if isinstance(node, cst.Import):
+            for item in node.names:
+                full = dotted(item.name)
+                if item.asname is not None:
+                    aliases[item.asname.name.value] = full
+                else:
+                    head = full.split(".")[0]
+                    aliases[head] = head
+        elif node.module is not None and not node.relative and not isinstance(node.names, cst.ImportStar):
+            base = dotted(node.module)
+            for item in node.names:
+                local = item.asname.name.value if item.asname is not None else item.name.value
+                aliases[local] = f"{base}.{item.name.value}"
+
+    # -- untranslated references ---------------------------------------------------------------------------------------
+    def _note_leftover(self, original: cst.CSTNode, result: cst.CSTNode) -> None:
+        parent = self._parents[-1] if self._parents else None
+        if isinstance(parent, cst.Attribute) and parent.value is original:
+            return  # only the longest dotted chain counts
+        if isinstance(original, cst.Name) and isinstance(parent, cst.Attribute) and parent.attr is original:
+            return
+        if not isinstance(result, (cst.Name, cst.Attribute)):
+            return
+        qualified = self.ctx.qualname(result)
+        if self.ctx.is_source_framework(qualified) and self.ctx.statements:
+            self._leftovers[id(self.ctx.statements[-1])].append((original, qualified))
+
+    def _finish_statement(self, original: cst.CSTNode, result):
+        for node, qualified in self._leftovers.pop(id(original), []):
+            if self.ctx.is_consumed(node):
+                continue
+            api = qualified.replace("tensorflow.", "tf.", 1)
+            self.ctx.statements.append(original)
+            self.ctx.report(node, UNTRANSLATED, f"{api} has no {self.ctx.to} translation here; left as is")
+            self.ctx.statements.pop()
+        marks = self.ctx.take_marks(original)
+        if marks:
+            result = _attach_marks(result, marks)
+        return result
+
+
+def _attach_marks(result, marks: list[str]):
+    comment = "# twingrad: " + "; ".join(dict.fromkeys(marks))
+    if isinstance(result, cst.FlattenSentinel):
+        nodes = list(result.nodes)
+        nodes[0] = _attach_marks(nodes[0], marks)
+        return cst.FlattenSentinel(nodes)
+    if isinstance(result, cst.SimpleStatementLine):
+        trailing = result.trailing_whitespace
+        text = f"{trailing.comment.value}  {comment}" if trailing.comment else comment
+        return result.with_changes(trailing_whitespace=trailing.with_changes(
+            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(text)))
+    if isinstance(result, cst.BaseCompoundStatement) and isinstance(result.body, cst.IndentedBlock):
+        header = result.body.header
+        text = f"{header.comment.value}  {comment}" if header.comment else comment
+        return result.with_changes(body=result.body.with_changes(header=header.with_changes(
+            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(text))))
+    return result
+
+
+class _NameUses(cst.CSTVisitor):
+    """The first components of dotted names used outside import statements."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.used.add(node.value)
+
+
+def _fix_imports(module: cst.Module, ctx: Context) -> cst.Module:
+    """Drop source-framework imports nothing uses any more; add the imports the output needs."""
+    uses = _NameUses()
+    module.visit(uses)
+    roots = FRAMEWORK_ROOTS[ctx.origin]
+
+    def origin_import_unused(stmt) -> bool:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return False
+        node = stmt.body[0]
+        if isinstance(node, cst.Import):
+            names = node.names
+            modules = [dotted(n.name) for n in names]
+            locals_ = [n.asname.name.value if n.asname else dotted(n.name).split(".")[0] for n in names]
+        elif isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
+            modules = [dotted(node.module)] * len(node.names)
+            locals_ = [n.asname.name.value if n.asname else n.name.value for n in node.names]
+        else:
+            return False
+        return all(m.split(".")[0] in roots for m in modules) and not any(n in uses.used for n in locals_)
+
+    body = list(module.body)
+    kept = [s for s in body if not origin_import_unused(s)]
+    wanted = []
+    for mod, alias in sorted(ctx.imports.items(), key=lambda kv: (kv[1] is not None, kv[0])):
+        wanted.append(f"import {mod}" + (f" as {alias}" if alias else ""))
+    present = {cst.Module(body=[s]).code.strip() for s in kept if isinstance(s, cst.SimpleStatementLine)}
+    new = [cst.parse_statement(line + "\n") for line in wanted if line not in present]
+    if not new and len(kept) == len(body):
+        return module
+    at = _import_insertion_index(kept)
+    kept[at:at] = new
+    return module.with_changes(body=kept)
+
+
+def _import_insertion_index(kept: list) -> int:
+    """After the module docstring and `from __future__` imports."""
+    index = 0
+    for i, stmt in enumerate(kept):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        first = stmt.body[0]
+        is_doc = i == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
+        is_future = isinstance(first, cst.ImportFrom) and dotted(first.module or cst.Name("x")) == "__future__"
+        if is_doc or is_future:
+            index = i + 1
+        else:
+            break
+    return index
+
+
+def rewrite_module(module: cst.Module, *, origin: str, to: str, style: str, path: str) -> Translation:
+    from .rules import rules_for
+
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    ctx = Context(wrapper, origin=origin, to=to, style=style, path=path)
+    engine = Engine(ctx, rules_for(origin, to, ctx))
+    new_module = wrapper.module.visit(engine)
+    new_module = _fix_imports(new_module, ctx)
+    ctx.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
+    return Translation(code=new_module.code, diagnostics=ctx.diagnostics, source_framework=origin, target_framework=to)
