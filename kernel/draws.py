@@ -1,0 +1,278 @@
+"""Identical random draws in the TF world and the PyTorch world.
+
+Random tensors and fresh layer weights come from each framework's own generator, so a TF program and its
+PyTorch translation would start from different numbers and no gradient comparison would mean anything.
+In a twin run both worlds therefore draw from the same seeded NumPy streams instead:
+
+* Two streams, reseeded identically in both worlds: **data** (random tensors a program asks for) and
+  **weights** (layer initialisers). Keeping them apart matters because Keras creates a layer's weights
+  lazily on its first call while torch creates them in the constructor: with one stream the order of the
+  draws, and so the values, would differ.
+* Data: ``tf.random.normal/uniform/truncated_normal``, ``keras.random.normal/uniform/truncated_normal/randint``;
+  ``torch.randn/rand/randint/normal/randn_like/rand_like`` and ``Tensor.uniform_/normal_``.
+  ``tf.random.normal([2, 3])`` and ``torch.randn(2, 3)`` give the same six numbers when they are the n-th
+  draw of their program; uniform draws use ``low + (high - low) * u`` and truncated normals reject outside
+  the bounds (TF's +-2 stddev; torch's absolute ``a``/``b``), all in float64, then cast to the dtype asked for.
+* Weights: every Keras initialiser that calls ``normal/uniform/truncated_normal`` (glorot, he, lecun, ...)
+  and ``torch.nn.init.uniform_/normal_/trunc_normal_/xavier_*/kaiming_*`` with the bounds the framework
+  itself computes. ``torch.nn.Linear`` is initialised like ``keras.layers.Dense`` (glorot-uniform drawn in
+  Keras' ``(in, out)`` kernel layout and transposed, zero bias), so ``Linear(3, 4)`` and ``Dense(4)`` on
+  3 features start from identical weights. This changes torch's own default initialisation in twin runs.
+* ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
+  (and still seed the framework), so programs that set the same seed in both worlds stay in step.
+
+Limits: draws line up only when both programs make the same draws in the same order with the same shapes;
+other generators (dropout masks, ``tf.random.stateless_*``, ``torch.randperm``, ``tf.random.categorical``,
+NumPy's own ``np.random``) are not patched; inside ``tf.function`` a patched draw is a constant fixed at trace
+time; layer kinds other than Dense/Linear keep their framework's distribution and layout (Conv kernels are
+``(kh, kw, in, out)`` in Keras and ``(out, in, kh, kw)`` in torch), so their weights differ.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+DATA, WEIGHTS = 0, 1
+
+
+class Draws:
+    """The two seeded streams of one world."""
+
+    def __init__(self, seed: int = 0):
+        self.reseed(seed)
+
+    def reseed(self, *seed: int) -> None:
+        key = [int(s) & 0xFFFFFFFF for s in seed]
+        self.streams = [np.random.default_rng([*key, DATA]), np.random.default_rng([*key, WEIGHTS])]
+
+    def normal(self, stream: int, shape, mean=0.0, std=1.0) -> np.ndarray:
+        return np.asarray(mean, np.float64) + np.asarray(std, np.float64) * self.streams[stream].standard_normal(shape)
+
+    def uniform(self, stream: int, shape, low=0.0, high=1.0) -> np.ndarray:
+        low, high = np.asarray(low, np.float64), np.asarray(high, np.float64)
+        return low + (high - low) * self.streams[stream].random(shape)
+
+    def integers(self, stream: int, shape, low: int, high: int) -> np.ndarray:
+        return self.streams[stream].integers(low, high, size=shape)
+
+    def truncated(self, stream: int, shape, mean=0.0, std=1.0, low=-2.0, high=2.0) -> np.ndarray:
+        """Normal(mean, std) restricted to [low, high] in standard units, by rejection."""
+        z = self.streams[stream].standard_normal(shape)
+        bad = (z < low) | (z > high)
+        while bad.any():
+            z[bad] = self.streams[stream].standard_normal(int(bad.sum()))
+            bad = (z < low) | (z > high)
+        return mean + std * z
+
+
+def _shape(shape) -> tuple[int, ...]:
+    if hasattr(shape, "numpy"):  # a TF tensor holding the shape
+        shape = shape.numpy()
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(s) for s in shape)
+
+
+def _torch_size(size) -> tuple[int, ...]:
+    """torch.randn(2, 3), torch.randn((2, 3)) and torch.randn(torch.Size([2, 3])) are all (2, 3)."""
+    if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
+        return _shape(size[0])
+    return _shape(size)
+
+
+def _set(owner, name: str, fn) -> None:
+    """owner.name = fn, keeping the original's name and docstring (for help() and inspection)."""
+    setattr(owner, name, functools.wraps(getattr(owner, name))(fn))
+
+
+# --- TensorFlow / Keras -------------------------------------------------------------------------------
+
+def _reseeding(draws: Draws, original):
+    def set_seed(seed, *args, **kwargs):
+        draws.reseed(int(seed))
+        return original(seed, *args, **kwargs)
+    return set_seed
+
+
+def _tf_draws(draws: Draws, stream: int, default_dtype):
+    """normal/uniform/truncated_normal/randint with TF's and Keras' signatures, as tf.constant.
+
+    TensorFlow is imported at call time: these are installed while Keras/TF are still half-imported.
+    """
+    def out(values, dtype):
+        import tensorflow as tf
+        return tf.constant(values, dtype=dtype or default_dtype())
+
+    def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+        return out(draws.normal(stream, _shape(shape), mean, stddev), dtype)
+
+    def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+        return out(draws.truncated(stream, _shape(shape), mean, stddev), dtype)
+
+    def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
+        import tensorflow as tf
+        dtype = tf.as_dtype(dtype or default_dtype())
+        if dtype.is_integer:
+            if maxval is None:
+                raise ValueError("Must specify maxval for integer dtype")  # TF's own rule
+            return out(draws.integers(stream, _shape(shape), int(minval), int(maxval)), dtype)
+        return out(draws.uniform(stream, _shape(shape), minval, 1.0 if maxval is None else maxval), dtype)
+
+    def randint(shape, minval, maxval, dtype="int32", seed=None):
+        return out(draws.integers(stream, _shape(shape), int(minval), int(maxval)), dtype)
+
+    return {"normal": normal, "truncated_normal": truncated_normal, "uniform": uniform, "randint": randint}
+
+
+def patch_tensorflow(tf, draws: Draws) -> None:
+    fns = _tf_draws(draws, DATA, lambda: tf.float32)
+    for name in ("normal", "uniform", "truncated_normal"):
+        _set(tf.random, name, fns[name])
+    _set(tf.random, "set_seed", _reseeding(draws, tf.random.set_seed))
+
+
+def _keras_floatx():
+    from keras.src.backend import floatx
+    return floatx()
+
+
+def patch_keras_random(module, draws: Draws) -> None:
+    """keras.src.random.random: the public keras.random.* (data draws)."""
+    fns = _tf_draws(draws, DATA, _keras_floatx)
+    for name in ("normal", "uniform", "truncated_normal", "randint"):
+        _set(module, name, fns[name])
+
+
+def patch_keras_initializers(module, draws: Draws) -> None:
+    """keras.src.initializers.random_initializers: initialisers draw from the weights stream."""
+    class WeightRandom:  # stands in for the backend `random` module the initialisers call
+        def __getattr__(self, name):
+            return getattr(backend_random, name)
+
+    backend_random = module.random
+    shim = WeightRandom()
+    for name, fn in _tf_draws(draws, WEIGHTS, _keras_floatx).items():
+        setattr(shim, name, fn)
+    module.random = shim
+
+
+def patch_keras_seed(module, draws: Draws) -> None:
+    """keras.src.utils.rng_utils.set_random_seed."""
+    _set(module, "set_random_seed", _reseeding(draws, module.set_random_seed))
+
+
+# --- PyTorch ------------------------------------------------------------------------------------------
+
+def patch_torch(torch, draws: Draws) -> None:
+    init = torch.nn.init
+
+    def make(values, dtype=None, requires_grad=False, device=None):
+        return torch.tensor(values, dtype=dtype or torch.get_default_dtype(), device=device,
+                            requires_grad=requires_grad)
+
+    def creator(draw):
+        def create(*size, dtype=None, requires_grad=False, device=None, generator=None, out=None, **_layout):
+            values = draw(_torch_size(size))
+            return _fill(out, values) if out is not None else make(values, dtype, requires_grad, device)
+        return create
+
+    def like(draw):
+        def create(input, *, dtype=None, requires_grad=False, device=None, **_layout):
+            return make(draw(tuple(input.shape)), dtype or input.dtype, requires_grad, device or input.device)
+        return create
+
+    def randint(*args, size=None, dtype=None, requires_grad=False, device=None, generator=None, **_layout):
+        args = list(args)
+        if size is None:
+            size = args.pop()
+        low, high = (0, args[0]) if len(args) == 1 else args
+        return make(draws.integers(DATA, _shape(size), int(low), int(high)), dtype or torch.int64, requires_grad, device)
+
+    def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, requires_grad=False,
+               device=None, **_layout):
+        tensors = [v for v in (mean, std) if isinstance(v, torch.Tensor)]
+        if size is None:
+            size = torch.broadcast_shapes(*(t.shape for t in tensors)) if tensors else ()
+        as_np = [v.detach().cpu().numpy() if isinstance(v, torch.Tensor) else v for v in (mean, std)]
+        values = draws.normal(DATA, _shape(size), *as_np)
+        if out is not None:
+            return _fill(out, values)
+        return make(values, dtype or (tensors[0].dtype if tensors else None), requires_grad, device)
+
+    def _fill(tensor, values):
+        with torch.no_grad():
+            tensor.copy_(torch.as_tensor(values, dtype=tensor.dtype))
+        return tensor
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        return _fill(self, draws.uniform(DATA, tuple(self.shape), a, b))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return _fill(self, draws.normal(DATA, tuple(self.shape), mean, std))
+
+    for owner, name, fn in [
+        (torch, "randn", creator(lambda shape: draws.normal(DATA, shape))),
+        (torch, "rand", creator(lambda shape: draws.uniform(DATA, shape))),
+        (torch, "randn_like", like(lambda shape: draws.normal(DATA, shape))),
+        (torch, "rand_like", like(lambda shape: draws.uniform(DATA, shape))),
+        (torch, "randint", randint), (torch, "normal", normal),
+        (torch.Tensor, "uniform_", uniform_), (torch.Tensor, "normal_", normal_),
+    ]:
+        _set(owner, name, fn)
+
+    # torch.nn.init: the weights stream, with the bounds torch itself computes.
+    def uniform_w(tensor, a=0.0, b=1.0, generator=None):
+        return _fill(tensor, draws.uniform(WEIGHTS, tuple(tensor.shape), a, b))
+
+    def normal_w(tensor, mean=0.0, std=1.0, generator=None):
+        return _fill(tensor, draws.normal(WEIGHTS, tuple(tensor.shape), mean, std))
+
+    def trunc_normal_w(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+        return _fill(tensor, draws.truncated(WEIGHTS, tuple(tensor.shape), mean, std, (a - mean) / std, (b - mean) / std))
+
+    def xavier_uniform_w(tensor, gain=1.0, generator=None):
+        fan_in, fan_out = init._calculate_fan_in_and_fan_out(tensor)
+        bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+        return uniform_w(tensor, -bound, bound)
+
+    def xavier_normal_w(tensor, gain=1.0, generator=None):
+        fan_in, fan_out = init._calculate_fan_in_and_fan_out(tensor)
+        return normal_w(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+
+    def kaiming_std(tensor, a, mode, nonlinearity):
+        return init.calculate_gain(nonlinearity, a) / math.sqrt(init._calculate_correct_fan(tensor, mode))
+
+    def kaiming_uniform_w(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+        bound = math.sqrt(3.0) * kaiming_std(tensor, a, mode, nonlinearity)
+        return uniform_w(tensor, -bound, bound)
+
+    def kaiming_normal_w(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+        return normal_w(tensor, 0.0, kaiming_std(tensor, a, mode, nonlinearity))
+
+    for name, fn in [("uniform_", uniform_w), ("normal_", normal_w), ("trunc_normal_", trunc_normal_w),
+                     ("xavier_uniform_", xavier_uniform_w), ("xavier_normal_", xavier_normal_w),
+                     ("kaiming_uniform_", kaiming_uniform_w), ("kaiming_normal_", kaiming_normal_w)]:
+        _set(init, name, fn)
+
+    def linear_like_dense(self):
+        """Keras Dense's defaults: glorot-uniform kernel in (in, out) layout, zero bias."""
+        fan_out, fan_in = self.weight.shape
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        _fill(self.weight, draws.uniform(WEIGHTS, (fan_in, fan_out), -bound, bound).T)
+        if self.bias is not None:
+            _fill(self.bias, np.zeros(tuple(self.bias.shape)))
+
+    torch.nn.Linear.reset_parameters = linear_like_dense
+    _set(torch, "manual_seed", _reseeding(draws, torch.manual_seed))
+
+
+# Module name -> patch, applied right after the module is first imported in a world.
+PATCHES = {
+    "tensorflow": patch_tensorflow,
+    "keras.src.random.random": patch_keras_random,
+    "keras.src.initializers.random_initializers": patch_keras_initializers,
+    "keras.src.utils.rng_utils": patch_keras_seed,
+    "torch": patch_torch,
+}

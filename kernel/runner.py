@@ -1,0 +1,346 @@
+"""Run a program in a TF world and a PyTorch world and collect the values it leaves behind.
+
+A *world* is an interpreter in which the other framework cannot be imported (a meta-path blocker makes
+`import torch` fail in the TF world, `import tensorflow` / `import keras` fail in the torch world) and in
+which random draws come from twingrad's seeded streams (see `twingrad.kernel.draws`), so that both worlds
+see the same inputs and initial weights.
+
+`run_world(source, path, world)` runs a whole program in a fresh subprocess (clean imports, a timeout,
+crash isolation) and returns a `WorldResult`: every named value the program left in its module namespace
+as NumPy arrays (or None), its stdout/stderr, and the traceback if it raised. `compare_source` translates a
+program with `twingrad.translator.translate`, runs both versions and compares them (`twingrad.kernel.compare`).
+
+This module never imports TensorFlow or PyTorch itself; the `World` class is also what the kernel's
+persistent worker processes use.
+"""
+from __future__ import annotations
+
+import ast
+import importlib.abc
+import linecache
+import os
+import pickle
+import re
+import subprocess
+import sys
+import tempfile
+import traceback
+import types
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .draws import PATCHES, Draws
+
+WORLDS = ("tf", "torch")
+BLOCKED = {"tf": ("torch",), "torch": ("tensorflow", "keras", "tf_keras")}
+DEFAULT_TIMEOUT = 300.0
+MAX_ITEMS = 100  # elements of a list/tuple/dict that are flattened into named values
+
+
+def other(world: str) -> str:
+    return "torch" if world == "tf" else "tf"
+
+
+@dataclass
+class WorldResult:
+    world: str                         # "tf" | "torch"
+    values: dict = field(default_factory=dict)  # name -> np.ndarray | None, in definition order
+    stdout: str = ""
+    stderr: str = ""
+    error: str | None = None           # formatted traceback (user frames only) or a process failure
+    error_type: str | None = None      # e.g. "ZeroDivisionError", "Timeout", "Crash"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# --- inside a world -------------------------------------------------------------------------------------
+
+class _WorldImports(importlib.abc.MetaPathFinder):
+    """Blocks the other framework and patches random creators right after a framework module loads."""
+
+    def __init__(self, world: str, draws: Draws):
+        self.world, self.blocked, self.draws = world, BLOCKED[world], draws
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in self.blocked:
+            framework = "TensorFlow" if self.world == "tf" else "PyTorch"
+            raise ModuleNotFoundError(
+                f"No module named {name!r}: twingrad runs this code in its {framework} world, "
+                f"where {name.partition('.')[0]} cannot be imported", name=name)
+        patch = PATCHES.get(name)
+        if patch is None:
+            return None
+        spec = next((s for f in sys.meta_path if f is not self and hasattr(f, "find_spec")
+                     for s in [f.find_spec(name, path, target)] if s is not None), None)
+        if spec is not None and spec.loader is not None:
+            exec_module = spec.loader.exec_module
+
+            def exec_and_patch(module):
+                exec_module(module)
+                patch(module, self.draws)
+
+            spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+class World:
+    """One world inside the current process: install() once, then run() programs in one namespace."""
+
+    def __init__(self, world: str, seed: int = 0):
+        if world not in WORLDS:
+            raise ValueError(f"unknown world {world!r} (expected one of {', '.join(WORLDS)})")
+        self.world = world
+        self.draws = Draws(seed)
+        self.namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__}
+
+    def install(self) -> None:
+        # Modules of the blocked framework already loaded would defeat the blocker.
+        loaded = [m for m in sys.modules if m.partition(".")[0] in BLOCKED[self.world]]
+        if loaded:
+            raise RuntimeError(f"cannot make a {self.world} world: {loaded[0]} is already imported")
+        sys.meta_path.insert(0, _WorldImports(self.world, self.draws))
+
+    def run(self, source: str, path: str) -> tuple[str | None, str | None]:
+        """Execute source in the namespace; return (error_type, formatted traceback) or (None, None)."""
+        # Tracebacks and inspect need the text even when `path` is not a file on disk (a cell, a translation).
+        linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+        try:
+            code = compile(source, path, "exec")
+            exec(code, self.namespace)
+        except BaseException as err:  # the user's error is a result; KeyboardInterrupt included
+            return type(err).__name__, format_user_error(err)
+        return None, None
+
+
+def format_user_error(err: BaseException) -> str:
+    """The traceback without twingrad's own frames, so it points at the user's lines."""
+    tb = err.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(err), err, tb))
+
+
+def to_numpy(value):
+    """(True, array or None) for a value worth comparing, (False, None) for anything else."""
+    if value is None:
+        return True, None
+    if isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
+        return True, np.asarray(value)
+    if isinstance(value, np.ndarray):
+        return (value.dtype != object), value
+    module = type(value).__module__ or ""
+    if module.startswith("torch") and hasattr(value, "detach"):
+        tensor = value.detach().cpu()
+        if tensor.layout is not sys.modules["torch"].strided:  # sparse tensors
+            tensor = tensor.to_dense()
+        if str(tensor.dtype) == "torch.bfloat16":  # NumPy has no bfloat16
+            tensor = tensor.float()
+        return True, tensor.resolve_conj().resolve_neg().numpy()
+    if module.startswith(("tensorflow", "keras")) and hasattr(value, "numpy"):
+        try:
+            return True, np.asarray(value.numpy())
+        except Exception:  # a symbolic (graph) tensor has no value
+            return False, None
+    return False, None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (bool, int, float, np.number, np.bool_))
+
+
+def flatten(name: str, value, out: dict) -> None:
+    """Add name -> array/None to out; containers become grads[0], grad['w'], ...; lists of numbers one array."""
+    if isinstance(value, (list, tuple)) and value and all(_is_number(v) for v in value):
+        out[name] = np.asarray(value)
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value[:MAX_ITEMS]):
+            flatten(f"{name}[{i}]", item, out)
+        return
+    if isinstance(value, dict):
+        for key, item in list(value.items())[:MAX_ITEMS]:
+            flatten(f"{name}[{key!r}]", item, out)
+        return
+    ok, array = to_numpy(value)
+    if ok:
+        out[name] = array
+
+
+def collect(namespace: dict, names=None) -> dict:
+    """Named values worth comparing; `names` restricts and orders the search (default: all of them)."""
+    out: dict = {}
+    for name in namespace if names is None else names:
+        if name.startswith("_") or name not in namespace:
+            continue
+        value = namespace[name]
+        if isinstance(value, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)):
+            continue
+        flatten(name, value, out)
+    return out
+
+
+def _child_main(argv: list[str]) -> int:
+    """`python -m twingrad.kernel.runner WORLD SEED REQUEST RESULT`: run one program, pickle the outcome."""
+    world_name, seed, request, result = argv
+    with open(request, "rb") as f:
+        source, path = pickle.load(f)
+    world = World(world_name, int(seed))
+    world.install()
+    error_type, error = world.run(source, path)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with open(result, "wb") as f:
+        pickle.dump({"values": collect(world.namespace), "error": error, "error_type": error_type}, f)
+    return 0
+
+
+# --- from outside: one fresh process per world ------------------------------------------------------------
+
+# TensorFlow's start-up banners (printed by C++ before any log level applies): not the program's output.
+_TF_BANNER = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\).*|I0000 .*"
+                        r"(port|cpu_feature_guard)\.cc:.*|To enable the following instructions:.*)\n?", re.M)
+
+
+def world_env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TF's C++ start-up banners would drown the program's stderr
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class _Run:
+    """A world subprocess in flight."""
+
+    def __init__(self, source: str, path: str, world: str, seed: int):
+        self.world = world
+        self.dir = tempfile.TemporaryDirectory(prefix=f"twingrad-{world}-")
+        self.request = os.path.join(self.dir.name, "request.pickle")
+        self.result = os.path.join(self.dir.name, "result.pickle")
+        with open(self.request, "wb") as f:
+            pickle.dump((source, path), f)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "twingrad.kernel.runner", world, str(seed), self.request, self.result],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=world_env(),
+            text=True, errors="replace")
+
+    def wait(self, timeout: float) -> WorldResult:
+        try:
+            error_type = error = None
+            try:
+                stdout, stderr = self.proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                stdout, stderr = self.proc.communicate()
+                error_type, error = "Timeout", f"the {self.world} world did not finish within {timeout:g} s and was stopped"
+            outcome = {"error_type": error_type, "error": error}
+            if error is None and not os.path.exists(self.result):
+                outcome.update(error_type="Crash",
+                               error=f"the {self.world} world's process died (exit code {self.proc.returncode})")
+            elif error is None:
+                with open(self.result, "rb") as f:
+                    outcome = pickle.load(f)
+            return WorldResult(self.world, stdout=stdout, stderr=_TF_BANNER.sub("", stderr), **outcome)
+        finally:
+            self.dir.cleanup()
+
+
+def run_world(source: str, path: str, world: str, *, seed: int = 0, timeout: float = DEFAULT_TIMEOUT) -> WorldResult:
+    """Run a whole program in a fresh process of the given world."""
+    if world not in WORLDS:
+        raise ValueError(f"unknown world {world!r} (expected one of {', '.join(WORLDS)})")
+    return _Run(source, path, world, seed).wait(timeout)
+
+
+def run_pair(tf_source: str, tf_path: str, torch_source: str, torch_path: str, *, seed: int = 0,
+             timeout: float = DEFAULT_TIMEOUT) -> tuple[WorldResult, WorldResult]:
+    """Run a TF program and a PyTorch program side by side (two processes at once)."""
+    runs = [_Run(tf_source, tf_path, "tf", seed), _Run(torch_source, torch_path, "torch", seed)]
+    tf_result, torch_result = (run.wait(timeout) for run in runs)
+    return tf_result, torch_result
+
+
+# --- translate, run both, compare ---------------------------------------------------------------------------
+
+@dataclass
+class TwinResult:
+    source_framework: str | None   # the original's framework ("tf" / "torch"), None for framework-free code
+    translation: object | None     # twingrad.translator.Translation (None if the translator failed)
+    translation_error: str | None  # the translator crashed: the original still ran on its own
+    tf: WorldResult
+    torch: WorldResult
+    comparison: object             # twingrad.kernel.compare.Comparison
+
+    @property
+    def original(self) -> WorldResult:
+        return self.torch if self.source_framework == "torch" else self.tf
+
+    @property
+    def translated(self) -> WorldResult:
+        return self.tf if self.source_framework == "torch" else self.torch
+
+
+def translate_for_twin(source: str, path: str, *, source_framework: str | None = None, style: str = "backward"):
+    """(origin, Translation or None, translator crash text or None).
+
+    Raises twingrad.translator.TranslationInputError for input that cannot be translated at all.
+    """
+    from twingrad.translator import TranslationInputError, translate
+
+    try:
+        result = translate(source, to="tf" if source_framework == "torch" else "torch", style=style,
+                           path=path, source_framework=source_framework)
+        if result.source_framework == "torch" and source_framework is None:
+            result = translate(source, to="tf", style=style, path=path)
+    except TranslationInputError:
+        raise
+    except Exception as err:  # a translator bug must not hide the original's own run
+        origin = source_framework or _detect(source)
+        return origin, None, f"the translator failed: {type(err).__name__}: {err}"
+    origin = result.source_framework if result.source_framework in WORLDS else None
+    return origin, result, None
+
+
+def _detect(source: str) -> str | None:
+    """Which framework the program imports (used only when the translator itself failed)."""
+    roots = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            roots.update(a.name.partition(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            roots.add(node.module.partition(".")[0])
+    found = [w for w in WORLDS if roots & ({"tensorflow", "keras"} if w == "tf" else {"torch"})]
+    return found[0] if len(found) == 1 else None
+
+
+def translated_path(path: str, to: str) -> str:
+    return f"{path} (translated to {'PyTorch' if to == 'torch' else 'TensorFlow'})"
+
+
+def compare_source(source: str, path: str = "<string>", *, source_framework: str | None = None,
+                   style: str = "backward", seed: int = 0, timeout: float = DEFAULT_TIMEOUT,
+                   rtol: float = 1e-5, atol: float = 1e-6) -> TwinResult:
+    """Translate `source`, run the original and the translation in their worlds, and compare the values.
+
+    Framework-free code runs unchanged in both worlds. If the translator crashes, the original still runs
+    in its own world and the other side shows the translator's error.
+    """
+    from .compare import compare
+
+    origin, translation, translation_error = translate_for_twin(
+        source, path, source_framework=source_framework, style=style)
+    sources = {"tf": (source, path), "torch": (source, path)}
+    if origin is not None:
+        target = other(origin)
+        sources[target] = (translation.code, translated_path(path, target)) if translation else None
+    runs = {w: _Run(*sources[w], w, seed) for w in WORLDS if sources[w] is not None}
+    results = {w: runs[w].wait(timeout) if w in runs else
+               WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
+    return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
+                      compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol))
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))
