@@ -290,6 +290,56 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# compare
+
+
+def world_json(world) -> dict:
+    return {"ok": world.ok, "error_type": world.error_type, "error": world.error,
+            "stdout": world.stdout, "stderr": world.stderr}
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from twingrad.kernel.runner import compare_source
+    from twingrad.translator import TranslationInputError
+    from twingrad.translator.engine import decode_source
+
+    tolerances = {name: getattr(args, name) for name in ("rtol", "atol") if getattr(args, name) is not None}
+    try:
+        source = decode_source(read_bytes(args.file), args.file)
+        twin = compare_source(source, args.file, source_framework=args.source_framework, **tolerances)
+    except OSError as err:
+        print(f"{args.file}: cannot read: {err.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TranslationInputError as err:
+        print(err, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    translation = twin.translation
+    diagnostics = translation.diagnostics if translation else []
+    for d in diagnostics:
+        print(d.format(), file=sys.stderr)
+    worlds = {"TensorFlow": twin.tf, "PyTorch": twin.torch}
+    # A run that raised leaves values missing on one side, which the comparison alone would not call a mismatch.
+    failed = [name for name, world in worlds.items() if not world.ok]
+    status = EXIT_OK if twin.comparison.ok and not failed else EXIT_FLAGGED
+    if args.json:
+        document = {
+            "exit_code": status, "path": args.file, "source_framework": twin.source_framework,
+            "translation": None if translation is None else {
+                "code": translation.code, "flagged": translation.flagged,
+                "diagnostics": [d.to_json() for d in diagnostics]},
+            "translation_error": twin.translation_error,
+            "worlds": {"tf": world_json(twin.tf), "torch": world_json(twin.torch)},
+            "comparison": twin.comparison.to_json(),
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return status
+    for name in failed:
+        print(f"{args.file}: the {name} run failed:\n{worlds[name].error}", file=sys.stderr)
+    print(twin.comparison.to_text())
+    return status
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # command line
 
 
@@ -324,6 +374,20 @@ def build_parser() -> argparse.ArgumentParser:
                     help="worker processes for several files (default: the machine's cores)")
     tr.add_argument("paths", nargs="+", metavar="PATH", help="Python file or directory, or - for stdin")
     tr.set_defaults(run=cmd_translate)
+
+    cmp = commands.add_parser(
+        "compare", help="run a program and its translation, compare every named tensor",
+        description="Translate FILE, run the original and the translation (each in its own framework's world, "
+                    "with the same random draws) and print every gradient and other named tensor side by side "
+                    "with the largest differences.",
+        epilog="exit status: 0 all values match, 1 a value differs or a run failed, 2 bad input.")
+    cmp.add_argument("file", metavar="FILE", help="Python program using TensorFlow or PyTorch")
+    cmp.add_argument("--from", dest="source_framework", choices=FRAMEWORKS,
+                     help="framework of FILE (default: detected from the imports)")
+    cmp.add_argument("--json", action="store_true", help="print one JSON document")
+    cmp.add_argument("--rtol", type=float, metavar="R", help="relative tolerance (default 1e-5)")
+    cmp.add_argument("--atol", type=float, metavar="A", help="absolute tolerance (default 1e-6)")
+    cmp.set_defaults(run=cmd_compare)
     return parser
 
 
