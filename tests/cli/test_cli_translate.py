@@ -89,6 +89,7 @@ def test_missing_file(tmp_path):
     (["--to", "torch", "x.py", "y.py"], "only one file can go to stdout"),
     (["--to", "torch", "--in-place", "-"], "stdin"),
     (["--to", "torch", "-j", "0", "x.py"], "must be at least 1"),
+    (["--to", "torch", "x.py", "y.py", "-o", "x.py"], "x.py is not a directory"),
 ])
 def test_bad_options_exit_2_with_a_message(tmp_path, args, complaint):
     write(tmp_path / "x.py", "x = 1\n")
