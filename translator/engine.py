@@ -46,4 +46,4 @@ def run_translation(source: str | bytes, *, to: str, style: str, path: str, sour
         return Translation(code=text, source_framework=origin, target_framework=to)
     from .rewrite import rewrite_module
 
-    return rewrite_module(module, origin=origin, to=to, style=style, path=path)
+    return rewrite_module(module, text, origin=origin, to=to, style=style, path=path)

@@ -41,17 +41,20 @@ def dotted(expr: cst.BaseExpression) -> str | None:
 class Context:
     """What every rule may use: name resolution, emitting code and imports, reporting."""
 
-    def __init__(self, wrapper: MetadataWrapper, *, origin: str, to: str, style: str, path: str):
+    def __init__(self, wrapper: MetadataWrapper, text: str, *, origin: str, to: str, style: str, path: str):
         self._wrapper = wrapper
+        self.text = text  # the source, for cheap "does the file mention X" checks
         self._positions = None
         self.origin, self.to, self.style, self.path = origin, to, style, path
         self.aliases: dict[str, str] = {}  # local name -> qualified module/object name
         self.diagnostics: list[Diagnostic] = []
         self.imports: dict[str, str | None] = {}  # module -> local alias (None: plain `import module`)
-        self._taken_names = set(re.findall(r"\b[A-Za-z_]\w*\b", wrapper.module.code))
+        self._taken_names = set(re.findall(r"\b[A-Za-z_]\w*\b", text))
         self._consumed: set[int] = set()
         self._marks: dict[int, list[str]] = defaultdict(list)
         self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
+        self.cache: dict = {}  # analyses rules share (built once per file)
+        self.module = wrapper.module
 
     # -- names ---------------------------------------------------------------------------------------------------
     def qualname(self, expr: cst.BaseExpression) -> str | None:
@@ -93,6 +96,34 @@ class Context:
         self._taken_names.add(name)
         return name
 
+    def register_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        aliases = self.aliases
+        if isinstance(node, cst.Import):
+            for item in node.names:
+                full = dotted(item.name)
+                if item.asname is not None:
+                    aliases[item.asname.name.value] = full
+                else:
+                    head = full.split(".")[0]
+                    aliases[head] = head
+        elif node.module is not None and not node.relative and not isinstance(node.names, cst.ImportStar):
+            base = dotted(node.module)
+            for item in node.names:
+                local = item.asname.name.value if item.asname is not None else item.name.value
+                aliases[local] = f"{base}.{item.name.value}"
+
+    def register_top_level_imports(self) -> None:
+        """Imports at module level (also under `try`/`if`), so that analyses before the walk can resolve names."""
+        pending = list(self.module.body)
+        while pending:
+            stmt = pending.pop(0)
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self.register_import(small)
+            elif isinstance(stmt, (cst.Try, cst.If)):
+                pending.extend(stmt.body.body)
+
     # -- bookkeeping -----------------------------------------------------------------------------------------------
     def consume(self, original: cst.CSTNode) -> None:
         """Say that a source-framework reference (an original node) has been translated by a rule."""
@@ -131,7 +162,7 @@ class Engine(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
-            self._register_import(node)
+            self.ctx.register_import(node)
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.ctx.statements.append(node)
         self._parents.append(node)
@@ -157,23 +188,6 @@ class Engine(cst.CSTTransformer):
             self.ctx.statements.pop()
             result = self._finish_statement(original, result)
         return result
-
-    # -- imports -----------------------------------------------------------------------------------------------------
-    def _register_import(self, node: cst.Import | cst.ImportFrom) -> None:
-        aliases = self.ctx.aliases
-        if isinstance(node, cst.Import):
-            for item in node.names:
-                full = dotted(item.name)
-                if item.asname is not None:
-                    aliases[item.asname.name.value] = full
-                else:
-                    head = full.split(".")[0]
-                    aliases[head] = head
-        elif node.module is not None and not node.relative and not isinstance(node.names, cst.ImportStar):
-            base = dotted(node.module)
-            for item in node.names:
-                local = item.asname.name.value if item.asname is not None else item.name.value
-                aliases[local] = f"{base}.{item.name.value}"
 
     # -- untranslated references ---------------------------------------------------------------------------------------
     def _note_leftover(self, original: cst.CSTNode, result: cst.CSTNode) -> None:
@@ -288,11 +302,12 @@ def _import_insertion_index(kept: list) -> int:
     return index
 
 
-def rewrite_module(module: cst.Module, *, origin: str, to: str, style: str, path: str) -> Translation:
+def rewrite_module(module: cst.Module, text: str, *, origin: str, to: str, style: str, path: str) -> Translation:
     from .rules import rules_for
 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ctx = Context(wrapper, origin=origin, to=to, style=style, path=path)
+    ctx = Context(wrapper, text, origin=origin, to=to, style=style, path=path)
+    ctx.register_top_level_imports()
     engine = Engine(ctx, rules_for(origin, to, ctx))
     new_module = wrapper.module.visit(engine)
     new_module = _fix_imports(new_module, ctx)

@@ -1,0 +1,299 @@
+"""What the TF→PyTorch autodiff rules need to know about a file before rewriting it.
+
+One read-only pass over the original tree: the GradientTape blocks, the tape method calls that belong to each, and what
+each name is bound to (a variable, a constant, a list of tensors...). Name kinds are resolved lazily, because the
+file's imports are registered by the engine as it walks, after this pass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+TAPE = "tensorflow.GradientTape"
+TAPE_METHODS = {"gradient", "jacobian", "batch_jacobian", "watch", "stop_recording", "reset", "watched_variables"}
+REDUCTIONS = ("reduce_", "norm", "l2_loss", "tensordot", "losses.")
+
+
+@dataclass(eq=False)
+class Tape:
+    name: str
+    node: cst.With
+    call: cst.Call  # the tf.GradientTape(...) call
+    scope: cst.CSTNode
+    order: int
+    enclosing: list["Tape"]
+    in_loop: bool
+    in_function: bool
+    assigned: set[str] = field(default_factory=set)  # names bound anywhere in the block
+    watched: list[cst.BaseExpression] = field(default_factory=list)
+    calls: list[cst.Call] = field(default_factory=list)  # gradient/jacobian calls, in order
+
+    def keyword(self, name: str) -> cst.BaseExpression | None:
+        for arg in self.call.args:
+            if arg.keyword is not None and arg.keyword.value == name:
+                return arg.value
+        return None
+
+    @property
+    def persistent(self) -> bool:
+        value = self.keyword("persistent") or (self.call.args[0].value if self.call.args and not self.call.args[0].keyword else None)
+        return isinstance(value, cst.Name) and value.value == "True"
+
+    @property
+    def watches_accessed_variables(self) -> bool:
+        value = self.keyword("watch_accessed_variables")
+        return not (isinstance(value, cst.Name) and value.value == "False")
+
+    def watched_names(self) -> set[str]:
+        names = set()
+        for expr in self.watched:
+            elements = expr.elements if isinstance(expr, (cst.List, cst.Tuple)) else [expr]
+            for el in elements:
+                value = el.value if isinstance(el, cst.BaseElement) else el
+                if isinstance(value, cst.Name):
+                    names.add(value.value)
+        return names
+
+
+@dataclass
+class TapeCall:
+    tape: Tape
+    method: str
+    statement: cst.CSTNode  # the innermost statement holding the call
+    order: int
+    in_tape_bodies: list[Tape]  # tapes whose `with` block holds the call
+    in_loop: bool
+    in_function: bool
+
+
+@dataclass
+class Binding:
+    value: cst.BaseExpression | None  # None for bindings we can't see through (for targets, parameters, imports)
+    order: int
+    scope: cst.CSTNode
+    in_tapes: list[Tape]
+
+
+class FactsCollector(cst.CSTVisitor):
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.order = 0
+        self.tapes: dict[int, Tape] = {}  # id(With) -> Tape
+        self.calls: dict[int, TapeCall] = {}  # id(Call) -> TapeCall
+        self.unknown_tape_calls: list[cst.Call] = []
+        self.bindings: dict[str, list[Binding]] = {}
+        self._scopes: list[cst.CSTNode] = []
+        self._open_tapes: list[Tape] = []
+        self._statements: list[cst.CSTNode] = []
+        self._loops = 0
+        self._tapes_by_name: dict[tuple[int, str], list[Tape]] = {}
+        self._outer: list[tuple[int, list[Tape]]] = []  # loop depth and open tapes of enclosing functions
+
+    # -- structure ---------------------------------------------------------------------------------------------------
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.order += 1
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.pop()
+        super().on_leave(node)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(node)
+        self._outer.append((self._loops, self._open_tapes))
+        self._loops, self._open_tapes = 0, []
+        for param in node.params.params:
+            self._bind(param.name.value, None)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+        self._loops, self._open_tapes = self._outer.pop()
+
+    def visit_For(self, node) -> None:
+        self._loops += 1
+
+    def leave_For(self, node) -> None:
+        self._loops -= 1
+
+    def visit_While(self, node) -> None:
+        self._loops += 1
+
+    def leave_While(self, node) -> None:
+        self._loops -= 1
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            call = item.item
+            if (isinstance(call, cst.Call) and self.ctx.qualname(call.func) == TAPE
+                    and item.asname is not None and isinstance(item.asname.name, cst.Name)):
+                tape = Tape(item.asname.name.value, node, call, self._scopes[-1], self.order, list(self._open_tapes),
+                            self._loops > 0, len(self._scopes) > 1)
+                self.tapes[id(node)] = tape
+                self._tapes_by_name.setdefault((id(self._scopes[-1]), tape.name), []).append(tape)
+                self._open_tapes.append(tape)
+
+    def leave_With(self, node: cst.With) -> None:
+        if id(node) in self.tapes:
+            self._open_tapes.remove(self.tapes[id(node)])
+
+    # -- bindings -----------------------------------------------------------------------------------------------------
+    def _bind(self, name: str, value: cst.BaseExpression | None) -> None:
+        for tape in self._open_tapes:
+            tape.assigned.add(name)
+        self.bindings.setdefault(name, []).append(Binding(value, self.order, self._scopes[-1], list(self._open_tapes)))
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                self._bind_target(el.value, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            self._bind_target(t.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For_target(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    # -- tape calls -----------------------------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in TAPE_METHODS):
+            return
+        candidates = self._tapes_by_name.get((id(self._scopes[-1]), func.value.value), [])
+        tape = next((t for t in reversed(candidates) if t.order < self.order), None)
+        if tape is None:
+            if self.ctx.qualname(func.value) is None and func.attr.value in ("gradient", "jacobian", "batch_jacobian"):
+                self.unknown_tape_calls.append(node)
+            return
+        method = func.attr.value
+        if method == "watch" and node.args:
+            tape.watched.append(node.args[0].value)
+        if method in ("gradient", "jacobian", "batch_jacobian"):
+            tape.calls.append(node)
+        self.calls[id(node)] = TapeCall(tape, method, self._statements[-1], self.order, list(self._open_tapes),
+                                        self._loops > 0, len(self._scopes) > 1)
+
+
+class Facts:
+    """Queries over the collected facts."""
+
+    @classmethod
+    def of(cls, ctx) -> "Facts":
+        if "tf_facts" not in ctx.cache:
+            ctx.cache["tf_facts"] = cls(ctx, ctx.module)
+        return ctx.cache["tf_facts"]
+
+    def __init__(self, ctx, module: cst.Module):
+        self.ctx = ctx
+        collector = FactsCollector(ctx)
+        module.visit(collector)
+        self.tapes = collector.tapes
+        self.calls = collector.calls
+        self.unknown_tape_calls = collector.unknown_tape_calls
+        self.bindings = collector.bindings
+
+    def binding_before(self, name: str, order: int, scope: cst.CSTNode | None = None) -> Binding | None:
+        """The last binding of `name` before `order` (same scope first, then module level)."""
+        found = [b for b in self.bindings.get(name, []) if b.order < order]
+        same = [b for b in found if scope is None or b.scope is scope]
+        pool = same or [b for b in found if isinstance(b.scope, cst.Module)]
+        return pool[-1] if pool else None
+
+    def kind(self, name: str) -> str:
+        """variable | frozen | int | constant | list | dict | unknown, over all bindings of the name."""
+        kinds = {self.value_kind(b.value) for b in self.bindings.get(name, [])}
+        return kinds.pop() if len(kinds) == 1 else "unknown"
+
+    def value_kind(self, value: cst.BaseExpression | None) -> str:
+        if isinstance(value, (cst.List, cst.Tuple)):
+            return "list"
+        if isinstance(value, cst.Dict):
+            return "dict"
+        if isinstance(value, (cst.BinaryOperation, cst.UnaryOperation)):
+            return "constant"  # arithmetic on variables gives tensors, which tapes watch only when asked
+        if not isinstance(value, cst.Call):
+            return "unknown"
+        qualified = self.ctx.qualname(value.func)
+        if qualified == "tensorflow.Variable":
+            trainable = _keyword(value, "trainable")
+            if is_int_tensor_init(value):
+                return "int"
+            if isinstance(trainable, cst.Name) and trainable.value == "False":
+                return "frozen"
+            return "variable"
+        if qualified and qualified.startswith("tensorflow."):
+            return "int" if is_int_tensor_init(value) else "constant"
+        return "unknown"
+
+    def is_scalar(self, expr: cst.BaseExpression, order: int, scope=None, depth: int = 0) -> bool:
+        """A conservative proof that an expression is a scalar tensor (else the caller sums it)."""
+        if depth > 8:
+            return False
+        if isinstance(expr, (cst.Integer, cst.Float)):
+            return True
+        if isinstance(expr, cst.UnaryOperation):
+            return self.is_scalar(expr.expression, order, scope, depth + 1)
+        if isinstance(expr, cst.BinaryOperation) and not isinstance(expr.operator, cst.MatrixMultiply):
+            return (self.is_scalar(expr.left, order, scope, depth + 1)
+                    and self.is_scalar(expr.right, order, scope, depth + 1))
+        if isinstance(expr, cst.Name):
+            binding = self.binding_before(expr.value, order, scope)
+            return binding is not None and binding.value is not None and self.is_scalar(
+                binding.value, binding.order, binding.scope, depth + 1)
+        if isinstance(expr, cst.Call):
+            qualified = self.ctx.qualname(expr.func) or ""
+            if qualified in ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor"):
+                first = expr.args[0].value if expr.args else None
+                return first is not None and _is_number(first) and _keyword(expr, "shape") is None
+            if qualified.startswith("tensorflow.") and any(r in qualified for r in REDUCTIONS):
+                axis = _keyword(expr, "axis")
+                positional_axis = len([a for a in expr.args if a.keyword is None]) > 1 and "reduce_" in qualified
+                return (axis is None or (isinstance(axis, cst.Name) and axis.value == "None")) and not positional_axis
+        return False
+
+
+def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def _is_number(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation):
+        return _is_number(expr.expression)
+    return isinstance(expr, (cst.Integer, cst.Float))
+
+
+def _only_ints(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation):
+        return _only_ints(expr.expression)
+    if isinstance(expr, cst.Integer):
+        return True
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        return bool(expr.elements) and all(_only_ints(e.value) for e in expr.elements)
+    return False
+
+
+def is_int_tensor_init(call: cst.Call) -> bool:
+    """tf.Variable(3) / tf.constant([1, 2]) without a float dtype: TF makes int32, which never gets a gradient."""
+    dtype = _keyword(call, "dtype")
+    if dtype is not None:
+        text = cst.Module(body=[]).code_for_node(dtype)
+        return "int" in text
+    return bool(call.args) and call.args[0].keyword is None and _only_ints(call.args[0].value)

@@ -1,0 +1,210 @@
+"""tf.keras.optimizers → torch.optim, driven by optimizer_table.json.
+
+Codes:
+  TG303 error  optimizer option or class with no exact torch.optim equivalent (decoupled weight_decay, clipnorm, ...)
+  TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) (minimize, ...)
+  TG305 info   optimizer construction moved after the variables it updates (torch needs them at construction, D1)
+
+`opt.apply_gradients(zip(grads, vars))` becomes "set each .grad, then opt.step()": exact whatever happened to the
+gradients in between (clipping, scaling), and None gradients are skipped as Keras skips them (D7).
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import libcst as cst
+from libcst.helpers import parse_template_statement
+
+from .tf_facts import Facts
+
+
+def load_optimizer_table() -> dict:
+    return json.loads(resources.files("twingrad.translator").joinpath("optimizer_table.json").read_text())
+
+
+def _literal(value) -> cst.BaseExpression:
+    return cst.parse_expression(repr(value))
+
+
+class _OptimizerUses(cst.CSTVisitor):
+    """Which variables each optimizer name updates (from apply_gradients), and where optimizers are built."""
+
+    def __init__(self, ctx, by_keras: dict):
+        self.ctx = ctx
+        self.by_keras = by_keras
+        self.updated: dict[str, cst.BaseExpression] = {}
+        self.constructions: dict[int, str] = {}  # id(statement) -> optimizer name
+        self.order = 0
+        self.first_binding: dict[str, tuple[int, cst.CSTNode]] = {}
+        self._statement = None
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.order += 1
+        self._statement = node
+        small = node.body[0] if len(node.body) == 1 else None
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                for name in _bound_names(target.target):
+                    self.first_binding.setdefault(name, (self.order, node))
+            value = small.value
+            if (isinstance(value, cst.Call) and self.ctx.qualname(value.func) in self.by_keras
+                    and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+                self.constructions[id(node)] = small.targets[0].target.value
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients" and isinstance(func.value, cst.Name):
+            pairs = node.args[0].value if node.args else None
+            if isinstance(pairs, cst.Call) and isinstance(pairs.func, cst.Name) and pairs.func.value == "zip" \
+                    and len(pairs.args) == 2:
+                self.updated.setdefault(func.value.value, pairs.args[1].value)
+
+
+def _bound_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for el in target.elements for n in _bound_names(el.value)]
+    return []
+
+
+def _names_in(expr: cst.BaseExpression) -> list[str]:
+    if isinstance(expr, cst.Name):
+        return [expr.value]
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        return [n for el in expr.elements for n in _names_in(el.value)]
+    return []
+
+
+class TfOptimizerRule:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        table = load_optimizer_table()
+        self.by_keras = {spec["keras"]: spec for spec in table["optimizers"].values()}
+        self.keras_only = set(table["keras_only"])
+        self.uses: _OptimizerUses | None = None
+        self._moved: dict[int, list[cst.BaseStatement]] = {}  # id(binding statement) -> statements to put after it
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if "optimizers" in self.ctx.text:
+            self.uses = _OptimizerUses(self.ctx, self.by_keras)
+            node.visit(self.uses)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        qualified = self.ctx.qualname(original.func)
+        if qualified and qualified.startswith("tensorflow.keras.optimizers."):
+            return self._construct(original, updated, qualified)
+        func = original.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "minimize" and self.uses
+                and isinstance(func.value, cst.Name) and func.value.value in self.uses.constructions.values()):
+            self.ctx.report(original, "TG304", "optimizer.minimize() is not translated",
+                            suggestion="compute the gradients with a GradientTape and call apply_gradients")
+        return updated
+
+    def _construct(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
+        spec = self.by_keras.get(qualified)
+        if spec is None:
+            self.ctx.report(original, "TG303", f"{qualified.replace('tensorflow.', 'tf.')} has no exact torch.optim "
+                            "equivalent here")
+            return updated
+        given: dict[str, cst.BaseExpression] = {}
+        for i, (arg, before) in enumerate(zip(updated.args, original.args)):
+            name = arg.keyword.value if arg.keyword else (spec["params"][i][0] if i < len(spec["params"]) else None)
+            if name in self.keras_only:
+                self.ctx.report(before, "TG303", f"Keras optimizer option {name}= changes the update rule in a way "
+                                f"{spec['torch']} does not reproduce")
+                return updated
+            known = [row[0] for row in spec["params"]]
+            if name not in known:
+                self.ctx.report(before, "TG303", f"optimizer argument {name!r} is not translated")
+                return updated
+            given[name] = arg.value
+        if isinstance(given.get("learning_rate"), cst.Call):
+            self.ctx.report(original, "TG303", "a learning-rate schedule is not translated (torch schedulers step "
+                            "differently, D9)")
+            return updated
+        params = self._parameters(original)
+        if params is None:
+            self.ctx.report(original, "TG303", "the variables this optimizer updates were not found "
+                            "(no apply_gradients(zip(grads, variables)) on it)")
+            return updated
+        self.ctx.consume(original.func)
+        args = [cst.Arg(params)]
+        grouped: dict[str, list] = {}
+        for keras_name, torch_name, keras_default, _ in spec["params"]:
+            value = given.get(keras_name, _literal(keras_default))
+            head, _, index = torch_name.partition(".")
+            if index:
+                grouped.setdefault(head, []).append(value)
+                if len(grouped[head]) == 2:
+                    args.append(_kwarg(head, cst.Tuple([cst.Element(v) for v in grouped[head]])))
+            else:
+                args.append(_kwarg(torch_name, value))
+        return cst.Call(func=self.ctx.ref(spec["torch"]), args=args)
+
+    def _parameters(self, original: cst.Call) -> cst.BaseExpression | None:
+        if self.uses is None:
+            return None
+        statement = self.ctx.statements[-1] if self.ctx.statements else None
+        name = self.uses.constructions.get(id(statement))
+        updated = self.uses.updated.get(name) if name else None
+        if updated is None:
+            return None
+        return updated.deep_clone() if isinstance(updated, cst.CSTNode) else None
+
+    # -- statements: apply_gradients, and moving a construction after its variables ------------------------------------
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        if self.uses is None:
+            return updated
+        small = updated.body[0] if len(updated.body) == 1 else None
+        result = updated
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            result = self._apply_gradients(original, small.value) or updated
+        name = self.uses.constructions.get(id(original))
+        if name is not None and self._was_translated(updated):
+            later = self._later_binding(name, original)
+            if later is not None:
+                self._moved.setdefault(id(later), []).append(updated.with_changes(leading_lines=[]))
+                self.ctx.report(original, "TG305", f"{name} is built after the variables it updates: torch.optim "
+                                "needs them at construction", level="info")
+                return cst.RemovalSentinel.REMOVE
+        moved = self._moved.pop(id(original), None)
+        if moved:
+            return cst.FlattenSentinel([result, *moved]) if not isinstance(result, cst.FlattenSentinel) \
+                else cst.FlattenSentinel([*result.nodes, *moved])
+        return result
+
+    def _was_translated(self, statement: cst.SimpleStatementLine) -> bool:
+        value = statement.body[0].value if isinstance(statement.body[0], cst.Assign) else None
+        return isinstance(value, cst.Call) and self.ctx.qualname(value.func) is None
+
+    def _later_binding(self, name: str, construction: cst.SimpleStatementLine):
+        """The statement binding the last of the optimizer's variables, when that comes after the construction."""
+        params = self.uses.updated.get(name)
+        names = _names_in(params) if params is not None else []
+        order = next((o for o, s in self.uses.first_binding.values() if s is construction), None)
+        later = [self.uses.first_binding[n] for n in names if n in self.uses.first_binding]
+        later = [b for b in later if order is not None and b[0] > order]
+        return max(later, key=lambda b: b[0])[1] if later else None
+
+    def _apply_gradients(self, original: cst.SimpleStatementLine, call: cst.Call):
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients"
+                and isinstance(func.value, cst.Name) and func.value.value in self.uses.constructions.values()):
+            return None
+        pairs = call.args[0].value if call.args else None
+        if not (isinstance(pairs, cst.Call) and isinstance(pairs.func, cst.Name) and pairs.func.value == "zip"
+                and len(pairs.args) == 2):
+            self.ctx.report(original, "TG304", "apply_gradients is translated only in the form "
+                            "apply_gradients(zip(grads, variables))")
+            return None
+        grads, variables = pairs.args[0].value, pairs.args[1].value
+        set_grads = parse_template_statement("for p, g in zip({v}, {g}):\n    p.grad = g\n", v=variables, g=grads)
+        step = parse_template_statement("{opt}.step()\n", opt=func.value)
+        return cst.FlattenSentinel([set_grads.with_changes(leading_lines=original.leading_lines), step])
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))

@@ -1,0 +1,424 @@
+"""TF GradientTape → PyTorch autograd, computing the gradients TF computes (semantics.md, section A).
+
+Codes:
+  TG101 info     a gradient TF returns as None is emitted as None (source never watched, integer, non-trainable,
+                 or target computed outside the tape)
+  TG102 info     a tensor computed before the tape is detached inside it: TF's tape did not record it
+  TG110 error    tape method with no PyTorch translation (reset, watched_variables, ...)
+  TG111 error    gradient sources of a shape we cannot map (nested structures)
+  TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
+
+Style: `backward()` and `.grad` where that computes TF's numbers (a fresh leaf gradient, one call per tape), with
+`.grad` reset first where an earlier backward could have accumulated into it; `torch.autograd.grad` otherwise
+(intermediate sources, persistent tapes with several calls, gradients taken inside a tape: create_graph, ZERO for
+unconnected sources) or everywhere with style="autograd".
+"""
+from __future__ import annotations
+
+import libcst as cst
+from libcst.helpers import parse_template_expression, parse_template_statement
+
+from .tf_facts import Facts, Tape, TapeCall
+
+GRADIENT_METHODS = ("gradient", "jacobian", "batch_jacobian")
+NONE_KINDS = ("int", "frozen", "constant")
+LIST_HINTS = ("variables", "weights", "params", "parameters", "vars")
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _arg(call: cst.Call, index: int, name: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None]
+    return positional[index].value if index < len(positional) else None
+
+
+class TfTapeRule:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.facts: Facts | None = None
+        self._prefix: dict[int, list[cst.BaseStatement]] = {}  # id(original statement) -> statements to put before it
+        self._backward_calls = 0
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if "GradientTape" in self.ctx.text:
+            self.facts = Facts.of(self.ctx)
+
+    # -- the with block ---------------------------------------------------------------------------------------------
+    def leave_With(self, original: cst.With, updated: cst.With):
+        tape = self.facts.tapes.get(id(original)) if self.facts else None
+        if tape is None:
+            return self._stop_recording(original, updated)
+        self.ctx.consume(tape.call.func)
+        preamble = [parse_template_statement(f"{name} = {name}.detach()\n")
+                    for name in self._recorded_outside(tape)]
+        for name in self._recorded_outside(tape):
+            self.ctx.report(tape.node, "TG102", f"{name} was computed before the tape, which TF does not record: "
+                            "detached inside it", level="info")
+        body = list(updated.body.body)
+        statements = preamble + body
+        first = statements[0]
+        statements[0] = first.with_changes(leading_lines=[*updated.leading_lines, *first.leading_lines])
+        return cst.FlattenSentinel(statements)
+
+    def _stop_recording(self, original: cst.With, updated: cst.With):
+        """`with tape.stop_recording():` → `with torch.no_grad():`."""
+        if len(original.items) != 1 or not isinstance(original.items[0].item, cst.Call):
+            return updated
+        info = self.facts.calls.get(id(original.items[0].item)) if self.facts else None
+        if info is None or info.method != "stop_recording":
+            return updated
+        no_grad = cst.Call(func=self.ctx.ref("torch.no_grad"))
+        return updated.with_changes(items=[updated.items[0].with_changes(item=no_grad, asname=None)])
+
+    def _recorded_outside(self, tape: Tape) -> list[str]:
+        """Names read in the block that were computed, outside every tape, from differentiable tensors (A12)."""
+        if tape.enclosing:
+            return []
+        reads = _names_read(tape.node.body)
+        found = []
+        for name in sorted(reads - tape.assigned):
+            binding = self.facts.binding_before(name, tape.order, tape.scope)
+            if binding is None or binding.in_tapes or binding.value is None:
+                continue
+            if isinstance(binding.value, cst.Call) and self.ctx.is_source_framework(self.ctx.qualname(binding.value.func)):
+                continue  # a fresh variable or constant: not a recorded computation
+            if _names_read(binding.value) & self._differentiable_names(tape.order, tape.scope):
+                found.append(name)
+        return found
+
+    def _differentiable_names(self, order: int, scope) -> set[str]:
+        return {name for name in self.facts.bindings if self.facts.kind(name) == "variable"}
+
+    # -- statements holding tape calls --------------------------------------------------------------------------------------
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        if self.facts is None:
+            return updated
+        if len(original.body) == 1:
+            replaced = self._whole_statement(original.body[0])
+            if replaced is not None:
+                return replaced
+        prefix = self._prefix.pop(id(original), None)
+        if prefix:
+            first = prefix[0]
+            prefix[0] = first.with_changes(leading_lines=[*updated.leading_lines, *first.leading_lines])
+            return cst.FlattenSentinel([*prefix, updated.with_changes(leading_lines=[])])
+        return updated
+
+    def _whole_statement(self, small: cst.BaseSmallStatement):
+        """`tape.watch(x)` and `del tape` are statements of their own."""
+        if isinstance(small, cst.Del) and isinstance(small.target, cst.Name):
+            if any(t.name == small.target.value for t in self.facts.tapes.values()):
+                return cst.RemovalSentinel.REMOVE
+        if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+            return None
+        info = self.facts.calls.get(id(small.value))
+        if info is None or info.method != "watch":
+            return None
+        watched = small.value.args[0].value
+        elements = [e.value for e in watched.elements] if isinstance(watched, (cst.List, cst.Tuple)) else [watched]
+        statements = []
+        for element in elements:
+            if isinstance(element, cst.Name) and self.facts.kind(element.value) == "int":
+                self.ctx.report(small, "TG101", f"{element.value} is an integer tensor: TF gives it no gradient",
+                                level="info")
+                continue
+            statements.append(parse_template_statement("{x}.requires_grad_()\n", x=element))
+        return cst.FlattenSentinel(statements) if statements else cst.RemovalSentinel.REMOVE
+
+    # -- the calls ----------------------------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        info = self.facts.calls.get(id(original)) if self.facts else None
+        if info is None:
+            if self.facts and any(c is original for c in self.facts.unknown_tape_calls):
+                self.ctx.report(original, "TG112", "a tape whose `with` block is not in this function cannot be "
+                                "translated", suggestion="compute the gradient where the tape is opened")
+            return updated
+        if info.method in ("watch", "stop_recording"):
+            return updated
+        if info.method not in GRADIENT_METHODS:
+            self.ctx.report(original, "TG110", f"tape.{info.method}() has no PyTorch translation")
+            return updated
+        target, sources = _arg(updated, 0, "target"), _arg(updated, 1, "sources")
+        if target is None or sources is None:
+            self.ctx.report(original, "TG110", "gradient call without target and sources")
+            return updated
+        original_target = _arg(original, 0, "target")
+        if info.method != "gradient":
+            return self._jacobian(original, info, target, sources)
+        if self._target_outside(info, original_target):
+            self.ctx.report(original, "TG101", "the target was computed outside the tape: TF returns None",
+                            level="info")
+            return self._structure(original, sources, lambda s, kind: cst.Name("None"))
+        if _is_nested_structure(sources):
+            self.ctx.report(original, "TG111", "nested source structures are not translated")
+            return updated
+        options = self._options(original, info, updated)
+        kinds = [self._source_kind(info.tape, e) for e in _elements(sources)]
+        if kinds and all(k == "none" for k in kinds) and not options["zero"]:
+            return self._structure(original, sources, lambda s, kind: cst.Name("None"))
+        if options["zero"] or not self._backward_ok(original, info, sources, options):
+            return self._autograd(original, info, target, sources, options)
+        return self._backward(original, info, target, sources, options)
+
+    def _options(self, original: cst.Call, info: TapeCall, updated: cst.Call) -> dict:
+        unconnected = _arg(updated, 3, "unconnected_gradients")
+        if unconnected is not None:
+            self.ctx.consume(_arg(original, 3, "unconnected_gradients"))
+        return {
+            "output_gradients": _arg(updated, 2, "output_gradients"),
+            "zero": unconnected is not None and _code(unconnected).endswith("ZERO"),
+            "create_graph": bool(info.in_tape_bodies),
+            "retain_graph": info.tape.persistent and not info.in_tape_bodies,
+        }
+
+    def _target_outside(self, info: TapeCall, target: cst.BaseExpression) -> bool:
+        """TF records nothing outside the `with` block: a target computed there has no gradient (A9, A12)."""
+        inside = info.tape in info.in_tape_bodies
+        if isinstance(target, cst.Name):
+            binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
+            if binding is None or binding.value is None:
+                return False
+            return info.tape not in binding.in_tapes and self.facts.kind(target.value) not in ("variable",)
+        if isinstance(target, (cst.List, cst.Tuple, cst.Dict)):
+            return False
+        return not inside and not isinstance(target, (cst.Attribute, cst.Subscript))
+
+    def _source_kind(self, tape: Tape, expr: cst.BaseExpression) -> str:
+        """leaf | none | intermediate | unknown, for one source expression."""
+        if not isinstance(expr, cst.Name):
+            return "unknown"
+        name = expr.value
+        if name in tape.assigned:
+            return "intermediate"
+        kind = self.facts.kind(name)
+        watched = name in tape.watched_names()
+        if kind == "int":
+            return "none"
+        if kind == "variable":
+            return "leaf" if tape.watches_accessed_variables or watched else "none"
+        if kind in ("frozen", "constant"):
+            return "leaf" if watched else "none"
+        return "unknown"
+
+    def _backward_ok(self, original: cst.Call, info: TapeCall, sources, options) -> bool:
+        if self.ctx.style != "backward" or options["create_graph"]:
+            return False
+        if info.tape.persistent and len(info.tape.calls) > 1:
+            return False
+        if not any(isinstance(s, cst.SimpleStatementLine) and s is info.statement for s in [info.statement]):
+            return False
+        kinds = [self._source_kind(info.tape, e) for e in _elements(sources)]
+        return "intermediate" not in kinds
+
+    # -- backward() style ---------------------------------------------------------------------------------------------------
+    def _backward(self, original, info: TapeCall, target, sources, options) -> cst.BaseExpression:
+        tape = info.tape
+        self._backward_calls += 1
+        reset_needed = info.in_loop or info.in_function or self._backward_calls > 1
+        prefix: list[cst.BaseStatement] = []
+        if reset_needed:
+            prefix += self._resets(tape, sources)
+        target_expr, scalar = self._target(target, info)
+        seed = options["output_gradients"]
+        if seed is not None:
+            backward = parse_template_statement("{t}.backward({g})\n", t=target_expr, g=seed)
+        elif scalar:
+            backward = parse_template_statement("{t}.backward()\n", t=target_expr)
+        else:
+            backward = parse_template_statement("{t}.backward({ones}({t}))\n", t=target_expr,
+                                                ones=self.ctx.ref("torch.ones_like"))
+        prefix.append(backward)
+        self._prefix.setdefault(id(info.statement), []).extend(prefix)
+        self.ctx.consume(original.func)
+        return self._structure(original, sources, self._grad_attr(tape))
+
+    def _grad_attr(self, tape: Tape):
+        def grad_of(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
+            if kind == "none":
+                return cst.Name("None")
+            return cst.Attribute(value=source, attr=cst.Name("grad"))
+        return grad_of
+
+    def _resets(self, tape: Tape, sources) -> list[cst.BaseStatement]:
+        resets = []
+        if _is_dict_name(sources, self.facts):
+            resets.append(parse_template_statement("for p in {s}.values():\n    p.grad = None\n", s=sources))
+            return resets
+        if _is_sequence_name(sources, self.facts):
+            resets.append(parse_template_statement("for p in {s}:\n    p.grad = None\n", s=sources))
+            return resets
+        for element in _elements(sources):
+            if self._source_kind(tape, element) != "none":
+                resets.append(parse_template_statement("{s}.grad = None\n", s=element))
+        return resets
+
+    def _target(self, target: cst.BaseExpression, info: TapeCall) -> tuple[cst.BaseExpression, bool]:
+        """A list or dict of targets is differentiated as the sum of their sums, as TF does (A1, A2)."""
+        if isinstance(target, (cst.List, cst.Tuple, cst.Dict)):
+            parts = [e.value for e in target.elements]
+            total = " + ".join(_code(p) + ".sum()" for p in parts)
+            return cst.parse_expression(f"({total})" if len(parts) > 1 else total), True
+        return target, self.facts.is_scalar(target, info.order, info.tape.scope)
+
+    # -- torch.autograd.grad style --------------------------------------------------------------------------------------------
+    def _autograd(self, original, info: TapeCall, target, sources, options) -> cst.BaseExpression:
+        self.ctx.consume(original.func)
+        target_expr, scalar = self._target(target, info)
+        tape = info.tape
+
+        def grad_call(inputs: cst.BaseExpression, retain: bool) -> cst.BaseExpression:
+            kwargs = []
+            seed = options["output_gradients"]
+            if seed is not None:
+                kwargs.append(("grad_outputs", seed))
+            elif not scalar:
+                kwargs.append(("grad_outputs", parse_template_expression("{o}({t})", o=self.ctx.ref("torch.ones_like"),
+                                                                         t=target_expr)))
+            if retain:
+                kwargs.append(("retain_graph", cst.Name("True")))
+            if options["create_graph"]:
+                kwargs.append(("create_graph", cst.Name("True")))
+            kwargs.append(("allow_unused", cst.Name("True")))
+            if options["zero"]:
+                kwargs.append(("materialize_grads", cst.Name("True")))
+            args = [cst.Arg(target_expr), cst.Arg(inputs)] + [
+                cst.Arg(value=v, keyword=cst.Name(k), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                for k, v in kwargs]
+            return cst.Call(func=self.ctx.ref("torch.autograd.grad"), args=args)
+
+        retain = options["retain_graph"]
+        zero_none = options["zero"]
+
+        def missing(source):
+            if zero_none:
+                return parse_template_expression("{z}({s})", z=self.ctx.ref("torch.zeros_like"), s=source)
+            return cst.Name("None")
+
+        if isinstance(sources, (cst.List, cst.Tuple)):
+            elements = [e.value for e in sources.elements]
+            kinds = [self._source_kind(tape, e) for e in elements]
+            if "none" not in kinds:
+                call = grad_call(cst.List([cst.Element(e) for e in elements]), retain)
+                if isinstance(sources, cst.Tuple) or self._unpacked(info):
+                    return call
+                return cst.Call(func=cst.Name("list"), args=[cst.Arg(call)])
+            live = [i for i, k in enumerate(kinds) if k != "none"]
+            items = []
+            for i, (element, kind) in enumerate(zip(elements, kinds)):
+                if kind == "none":
+                    self.ctx.report(original, "TG101", f"{_code(element)} gets no gradient in TF: None", level="info")
+                    items.append(missing(element))
+                else:
+                    keep = retain or i != live[-1]
+                    items.append(cst.Subscript(value=grad_call(element, keep),
+                                               slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))]))
+            container = cst.Tuple if isinstance(sources, cst.Tuple) else cst.List
+            return container([cst.Element(i) for i in items])
+        if isinstance(sources, cst.Dict):
+            keys = cst.List([cst.Element(e.key) for e in sources.elements])
+            values = cst.List([cst.Element(e.value) for e in sources.elements])
+            return parse_template_expression("dict(zip({k}, {g}))", k=keys, g=grad_call(values, retain))
+        if _is_dict_name(sources, self.facts):
+            values = parse_template_expression("list({s}.values())", s=sources)
+            return parse_template_expression("dict(zip({s}.keys(), {g}))", s=sources, g=grad_call(values, retain))
+        if _is_sequence_name(sources, self.facts):
+            return parse_template_expression("list({g})", g=grad_call(sources, retain))
+        if self._source_kind(tape, sources) == "none":
+            self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
+            return missing(sources)
+        return cst.Subscript(value=grad_call(sources, retain), slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+
+    def _unpacked(self, info: TapeCall) -> bool:
+        statement = info.statement
+        if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.Assign):
+            return False
+        targets = statement.body[0].targets
+        return len(targets) == 1 and isinstance(targets[0].target, (cst.Tuple, cst.List))
+
+    def _structure(self, original, sources, per_source) -> cst.BaseExpression:
+        """The sources' structure with each source replaced (by its gradient, or None)."""
+        tape = self.facts.calls[id(original)].tape
+        self.ctx.consume(original.func)
+        if isinstance(sources, (cst.List, cst.Tuple)):
+            return sources.with_changes(elements=[
+                e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value))) for e in sources.elements])
+        if isinstance(sources, cst.Dict):
+            return sources.with_changes(elements=[
+                e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value))) for e in sources.elements])
+        if _is_dict_name(sources, self.facts):
+            value = per_source(cst.Name("v"), "unknown")
+            return parse_template_expression("{{k: {v} for k, v in {s}.items()}}", v=value, s=sources)
+        if _is_sequence_name(sources, self.facts):
+            value = per_source(cst.Name("p"), "unknown")
+            return parse_template_expression("[{v} for p in {s}]", v=value, s=sources)
+        return per_source(sources, self._source_kind(tape, sources))
+
+    # -- jacobians ------------------------------------------------------------------------------------------------------------
+    def _jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
+        if isinstance(sources, (cst.List, cst.Tuple, cst.Dict)) or _is_sequence_name(sources, self.facts):
+            self.ctx.report(original, "TG111", f"tape.{info.method} over several sources is not translated",
+                            suggestion="one jacobian call per source")
+            return original
+        self.ctx.consume(original.func)
+        if self._source_kind(info.tape, sources) == "none":
+            self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
+            return cst.Name("None")
+        create = ", create_graph=True" if info.in_tape_bodies else ""
+        grad = self.ctx.ref("torch.autograd.grad")
+        stack = self.ctx.ref("torch.stack")
+        # One backward pass per output element, over the recorded graph; unconnected parts are zeros.
+        if info.method == "jacobian":
+            template = ("{stack}([{grad}(y_i, {x}, retain_graph=True, allow_unused=True, materialize_grads=True"
+                        + create + ")[0] for y_i in {y}.reshape(-1)]).reshape({y}.shape + {x}.shape)")
+        else:
+            template = ("{stack}([{grad}(y_j.sum(), {x}, retain_graph=True, allow_unused=True, materialize_grads=True"
+                        + create + ")[0] for y_j in {y}.reshape({y}.shape[0], -1).unbind(1)], dim=1)"
+                        ".reshape({y}.shape + {x}.shape[1:])")
+        return parse_template_expression(template, stack=stack, grad=grad, x=sources, y=target)
+
+
+def _elements(sources: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(sources, (cst.List, cst.Tuple, cst.Dict)):
+        return [e.value for e in sources.elements]
+    return [sources]
+
+
+def _is_nested_structure(sources: cst.BaseExpression) -> bool:
+    return any(isinstance(e, (cst.List, cst.Tuple, cst.Dict)) for e in _elements(sources)) and isinstance(
+        sources, (cst.List, cst.Tuple, cst.Dict))
+
+
+def _is_sequence_name(expr: cst.BaseExpression, facts: Facts) -> bool:
+    if isinstance(expr, cst.Name):
+        return facts.kind(expr.value) == "list" or expr.value.endswith(LIST_HINTS)
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value.endswith(LIST_HINTS)
+    return False
+
+
+def _is_dict_name(expr: cst.BaseExpression, facts: Facts) -> bool:
+    return isinstance(expr, cst.Name) and facts.kind(expr.value) == "dict"
+
+
+class _Reads(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def _names_read(node: cst.CSTNode) -> set[str]:
+    reads = _Reads()
+    node.visit(reads)
+    return reads.names

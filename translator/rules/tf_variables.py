@@ -1,0 +1,123 @@
+"""tf.Variable → a PyTorch leaf tensor; assign* → in-place updates under torch.no_grad(); `.numpy()` → detached.
+
+Codes:
+  TG302 error  `assign*` used inside an expression (only statement form is translated)
+
+tf.Variable keeps its initial value's dtype (numpy float64 stays float64, Python floats are float32, Python ints are
+int32 and never get gradients: semantics.md A13, B1); `trainable=False` gives a tensor without requires_grad (A14);
+assignments are not differentiable in TF, hence no_grad (A18, D11).
+"""
+from __future__ import annotations
+
+import libcst as cst
+from libcst.helpers import parse_template_expression, parse_template_statement
+
+from .tf_facts import Facts, is_int_tensor_init
+
+VARIABLE = "tensorflow.Variable"
+ASSIGN_METHODS = {"assign": "copy_", "assign_add": "add_", "assign_sub": "sub_"}
+PARAMETERS = ("initial_value", "trainable", "validate_shape", "caching_device", "name", "variable_def", "dtype")
+
+
+def _bound(call: cst.Call) -> dict[str, cst.BaseExpression]:
+    bound = {}
+    for i, arg in enumerate(call.args):
+        key = arg.keyword.value if arg.keyword is not None else (PARAMETERS[i] if i < len(PARAMETERS) else None)
+        if key:
+            bound[key] = arg.value
+    return bound
+
+
+def _is_literal(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation):
+        return _is_literal(expr.expression)
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return True
+    return isinstance(expr, (cst.List, cst.Tuple)) and all(_is_literal(e.value) for e in expr.elements)
+
+
+class TfVariableRule:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._statement_calls: set[int] = set()
+
+    # -- tf.Variable(...) ---------------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.ctx.qualname(original.func) == VARIABLE:
+            return self._variable(original, updated)
+        func = original.func
+        if isinstance(func, cst.Attribute) and not original.args:
+            if func.attr.value == "numpy":
+                return self._numpy(original, updated)
+        if (isinstance(func, cst.Attribute) and func.attr.value in ASSIGN_METHODS
+                and id(original) not in self._statement_calls):
+            self.ctx.report(original, "TG302", f"{func.attr.value}() inside an expression is not translated",
+                            suggestion="make the assignment a statement of its own")
+        return updated
+
+    def _variable(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        self.ctx.consume(original.func)
+        before, after = _bound(original), _bound(updated)
+        init = after.get("initial_value")
+        if init is None:
+            self.ctx.report(original, "TG302", "tf.Variable without an initial value is not translated")
+            return updated
+        trainable = after.get("trainable")
+        wants_grad = not (isinstance(trainable, cst.Name) and trainable.value == "False")
+        if is_int_tensor_init(original):
+            wants_grad = False
+        dtype = after.get("dtype")
+        if is_int_tensor_init(original) and dtype is None:
+            dtype = self.ctx.ref("torch.int32")  # TF's default integer width (B1)
+        init_before = before["initial_value"]
+        creates_tensor = isinstance(init_before, cst.Call) and self.ctx.is_source_framework(
+            self.ctx.qualname(init_before.func))
+        if creates_tensor:
+            # A fresh tensor from a creation op: make it the leaf itself.
+            expr = init if dtype is None else parse_template_expression("{t}.to({d})", t=init, d=dtype)
+            if wants_grad and not is_int_tensor_init(init_before):
+                expr = parse_template_expression("{t}.requires_grad_()", t=expr)
+            return expr
+        args = [cst.Arg(init)]
+        if dtype is not None:
+            args.append(_kwarg("dtype", dtype))
+        if wants_grad:
+            args.append(_kwarg("requires_grad", cst.Name("True")))
+        return cst.Call(func=self.ctx.ref("torch.tensor"), args=args)
+
+    def _numpy(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`t.numpy()` → `t.detach().numpy()`; a variable's snapshot is copied, as TF copies it (B28)."""
+        receiver = updated.func.value
+        expr = parse_template_expression("{t}.detach().numpy()", t=receiver)
+        value = original.func.value
+        if isinstance(value, cst.Name) and Facts.of(self.ctx).kind(value.value) in ("variable", "frozen"):
+            expr = parse_template_expression("{t}.copy()", t=expr)
+        return expr
+
+    # -- v.assign(...) statements -----------------------------------------------------------------------------------------
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        for small in node.body:
+            call = small.value if isinstance(small, cst.Expr) else None
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in ASSIGN_METHODS:
+                self._statement_calls.add(id(call))
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Expr):
+            return updated
+        call = updated.body[0].value
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in ASSIGN_METHODS and id(original.body[0].value) in self._statement_calls):
+            return updated
+        if len(call.args) != 1:
+            self.ctx.report(original, "TG302", f"{call.func.attr.value}() with options is not translated")
+            return updated
+        method = ASSIGN_METHODS[call.func.attr.value]
+        statement = parse_template_statement(
+            "with {no_grad}():\n    {v}.{m}({e})\n", no_grad=self.ctx.ref("torch.no_grad"), v=call.func.value,
+            m=cst.Name(method), e=call.args[0].value)
+        return statement.with_changes(leading_lines=updated.leading_lines)
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
