@@ -118,10 +118,11 @@ def plan(args: argparse.Namespace) -> tuple[list[Job], list[tuple[str, str]]]:
         if len(paths) > 1 or args.in_place:
             raise UsageError("'-' (stdin) must be the only PATH and cannot be used with --in-place")
         return [Job(STDIN, out, sys.stdin.buffer.read())], []
-    if not (out or args.in_place or args.diff) and (len(paths) > 1 or os.path.isdir(paths[0])):
+    several = len(paths) > 1 or os.path.isdir(paths[0])
+    if several and not (out or args.in_place or args.diff):
         raise UsageError("only one file can go to stdout: give -o DIR, --in-place or --diff for "
                          "several files or a directory")
-    if out and (len(paths) > 1 or os.path.isdir(paths[0])) and os.path.exists(out) and not os.path.isdir(out):
+    if several and out and os.path.exists(out) and not os.path.isdir(out):
         raise UsageError(f"{out} is not a directory (several files or a directory go into a directory)")
     jobs, copies, roots = [], [], {}
     skip = os.path.realpath(out) if out else None  # an output directory inside the input tree is not input
