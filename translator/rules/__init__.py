@@ -6,12 +6,12 @@ def rules_for(origin: str, to: str, ctx) -> list:
     if (origin, to) == ("tf", "torch"):
         from .ops import OpsRule
         from .tf_function import TfFunctionRule
-        from .tf_literals import TfListOperandRule
+        from .tf_literals import TfForeignOperandRule
         from .tf_optimizers import TfOptimizerRule
         from .tf_tape import TfTapeRule
         from .tf_variables import TfVariableRule
 
-        return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfOptimizerRule(ctx), TfListOperandRule(ctx),
+        return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfOptimizerRule(ctx), TfForeignOperandRule(ctx),
                 OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule

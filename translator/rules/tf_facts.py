@@ -214,21 +214,32 @@ class Facts:
         pool = same or [b for b in found if isinstance(b.scope, cst.Module)]
         return pool[-1] if pool else None
 
-    def kind(self, name: str) -> str:
-        """variable | frozen | int | constant | list | dict | unknown, over all bindings of the name."""
-        kinds = {self.value_kind(b.value) for b in self.bindings.get(name, [])}
+    def kind(self, name: str, _seen: frozenset = frozenset()) -> str:
+        """variable | frozen | int | constant | numpy | numbers | list | dict | unknown, over all bindings."""
+        if name in _seen:
+            return "unknown"
+        kinds = {self.value_kind(b.value, _seen | {name}) for b in self.bindings.get(name, [])}
         return kinds.pop() if len(kinds) == 1 else "unknown"
 
-    def value_kind(self, value: cst.BaseExpression | None) -> str:
+    def value_kind(self, value: cst.BaseExpression | None, _seen: frozenset = frozenset()) -> str:
         if isinstance(value, (cst.List, cst.Tuple)):
-            return "list"
+            return "numbers" if has_float(value) else "list"
         if isinstance(value, cst.Dict):
             return "dict"
         if isinstance(value, (cst.BinaryOperation, cst.UnaryOperation)):
-            return "constant"  # arithmetic on variables gives tensors, which tapes watch only when asked
+            # Arithmetic on NumPy arrays stays NumPy; on tensors it gives tensors that tapes watch only when asked.
+            operands = _operands(value)
+            if all(isinstance(o, (cst.Integer, cst.Float)) or (isinstance(o, cst.Name) and self.kind(
+                    o.value, _seen) == "numpy") or self.value_kind(o, _seen) == "numpy" for o in operands):
+                return "numpy"
+            return "constant"
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "astype":
+            return self.value_kind(value.func.value, _seen)
         if not isinstance(value, cst.Call):
             return "unknown"
         qualified = self.ctx.qualname(value.func)
+        if qualified and qualified.startswith("numpy."):
+            return "numpy"
         if qualified == "tensorflow.Variable":
             trainable = _keyword(value, "trainable")
             if is_int_tensor_init(value):
@@ -265,6 +276,34 @@ class Facts:
                 positional_axis = len([a for a in expr.args if a.keyword is None]) > 1 and "reduce_" in qualified
                 return (axis is None or (isinstance(axis, cst.Name) and axis.value == "None")) and not positional_axis
         return False
+
+
+def _operands(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(expr, cst.BinaryOperation):
+        return _operands(expr.left) + _operands(expr.right)
+    if isinstance(expr, cst.UnaryOperation):
+        return _operands(expr.expression)
+    return [expr]
+
+
+def has_float(expr: cst.BaseExpression) -> bool:
+    """A (nested) list or tuple literal of numbers with at least one float: tensor data rather than a shape."""
+    if not isinstance(expr, (cst.List, cst.Tuple)) or not expr.elements:
+        return False
+    found = False
+    for element in expr.elements:
+        value = element.value
+        while isinstance(value, cst.UnaryOperation):
+            value = value.expression
+        if isinstance(value, (cst.List, cst.Tuple)):
+            if not has_float(value):
+                return False
+            found = True
+        elif isinstance(value, cst.Float):
+            found = True
+        elif not isinstance(value, cst.Integer):
+            return False
+    return found
 
 
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:

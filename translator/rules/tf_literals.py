@@ -1,42 +1,59 @@
-"""TF converts Python lists of floats to tensors in arithmetic (`x * [3.0, 4.0]`); PyTorch does not, so the list
-becomes `torch.tensor([...])` (float32, as TF makes it). Lists without a float are left alone: `[0] * n` is list
-repetition in both."""
+"""TF converts Python lists of floats and NumPy arrays to tensors wherever a tensor is expected (`x * [3.0, 4.0]`,
+`w * xs` with `xs = np.linspace(...)`, `tf.matmul([[1.0, 2.0]], w)`); PyTorch does not, so such operands become
+`torch.tensor(...)` / `torch.as_tensor(...)` where they meet a tensor.
+
+Only float lists count (`[0] * n` and shapes like `[2, 3]` are left alone), and only names whose every binding is a
+NumPy value or a float list.
+"""
 from __future__ import annotations
 
 import libcst as cst
 
-ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power)
+from .tf_facts import Facts, has_float
+
+ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power, cst.FloorDivide)
+# TF functions that take any array-like themselves (the creation ops): their arguments are left alone.
+CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.cast")
 
 
-def _float_list(expr: cst.BaseExpression) -> bool:
-    if not isinstance(expr, (cst.List, cst.Tuple)) or not expr.elements:
-        return False
-    found_float = False
-    for element in expr.elements:
-        value = element.value
-        while isinstance(value, cst.UnaryOperation):
-            value = value.expression
-        if isinstance(value, (cst.List, cst.Tuple)):
-            if not _float_list(value):
-                return False
-            found_float = True
-        elif isinstance(value, cst.Float):
-            found_float = True
-        elif not isinstance(value, cst.Integer):
-            return False
-    return found_float
-
-
-class TfListOperandRule:
+class TfForeignOperandRule:
     def __init__(self, ctx):
         self.ctx = ctx
+
+    def _foreign(self, expr: cst.BaseExpression) -> str | None:
+        """"list" / "numpy" for an operand PyTorch won't take as a tensor, else None."""
+        if has_float(expr):
+            return "list"
+        if isinstance(expr, cst.Name):
+            kind = Facts.of(self.ctx).kind(expr.value)
+            return {"numbers": "list", "numpy": "numpy"}.get(kind)
+        return None
+
+    def _tensor(self, expr: cst.BaseExpression, foreign: str) -> cst.BaseExpression:
+        func = "torch.tensor" if foreign == "list" and not isinstance(expr, cst.Name) else "torch.as_tensor"
+        return cst.Call(func=self.ctx.ref(func), args=[cst.Arg(expr)])
 
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
         if not isinstance(original.operator, ARITHMETIC):
             return updated
-        left, right = _float_list(original.left), _float_list(original.right)
-        if left == right:
+        left, right = self._foreign(original.left), self._foreign(original.right)
+        if bool(left) == bool(right) or _is_number(original.left) or _is_number(original.right):
+            return updated  # both foreign (NumPy or list arithmetic), or neither, or scaled by a number
+        side, foreign = ("left", left) if left else ("right", right)
+        return updated.with_changes(**{side: self._tensor(getattr(updated, side), foreign)})
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        qualified = self.ctx.qualname(original.func)
+        if not self.ctx.is_source_framework(qualified) or qualified in CONVERTING:
             return updated
-        side = "left" if left else "right"
-        tensor = cst.Call(func=self.ctx.ref("torch.tensor"), args=[cst.Arg(getattr(updated, side))])
-        return updated.with_changes(**{side: tensor})
+        args = []
+        for before, after in zip(original.args, updated.args):
+            foreign = self._foreign(before.value) if before.keyword is None else None
+            args.append(after.with_changes(value=self._tensor(after.value, foreign)) if foreign else after)
+        return updated.with_changes(args=args)
+
+
+def _is_number(expr: cst.BaseExpression) -> bool:
+    while isinstance(expr, cst.UnaryOperation):
+        expr = expr.expression
+    return isinstance(expr, (cst.Integer, cst.Float))
