@@ -86,6 +86,8 @@ class Comparison:
         return "; ".join(parts) + f" (rtol={self.rtol:g}, atol={self.atol:g})"
 
     def to_text(self) -> str:
+        if not self.rows:
+            return self.headline()
         header = ["name", "TF", "PyTorch", "shape", "max abs diff", "max rel diff", ""]
         body = [[r.name, summarize(r.tf), summarize(r.torch), _shape_text(r), _num(r.max_abs_diff),
                  _num(r.max_rel_diff), _mark(r) + (f"  {r.note}" if r.note else "")] for r in self.rows]
@@ -98,6 +100,8 @@ class Comparison:
         return "\n".join(line.rstrip() for line in lines)
 
     def to_html(self) -> str:
+        if not self.rows:
+            return f"<p class='twingrad-comparison'>{html.escape(self.headline())}</p>"
         head = "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>" for h in
                        ["name", "TF", "PyTorch", "shape", "max abs diff", "max rel diff", ""])
         rows = []

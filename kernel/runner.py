@@ -315,8 +315,16 @@ def _detect(source: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def translated_path(path: str, to: str) -> str:
-    return f"{path} (translated to {'PyTorch' if to == 'torch' else 'TensorFlow'})"
+def plan(origin: str | None, source: str, path: str, translation) -> dict:
+    """world -> (code, path) to run: the original in its world, the translation (if any) in the other;
+    framework-free code (origin None) runs unchanged in both."""
+    if origin is None:
+        return {w: (source, path) for w in WORLDS}
+    target = other(origin)
+    runs = {origin: (source, path)}
+    if translation is not None:
+        runs[target] = (translation.code, f"{path} (translated to {'PyTorch' if target == 'torch' else 'TF'})")
+    return runs
 
 
 def compare_source(source: str, path: str = "<string>", *, source_framework: str | None = None,
@@ -331,11 +339,8 @@ def compare_source(source: str, path: str = "<string>", *, source_framework: str
 
     origin, translation, translation_error = translate_for_twin(
         source, path, source_framework=source_framework, style=style)
-    sources = {"tf": (source, path), "torch": (source, path)}
-    if origin is not None:
-        target = other(origin)
-        sources[target] = (translation.code, translated_path(path, target)) if translation else None
-    runs = {w: _Run(*sources[w], w, seed) for w in WORLDS if sources[w] is not None}
+    runs = {w: _Run(code, code_path, w, seed)
+            for w, (code, code_path) in plan(origin, source, path, translation).items()}
     results = {w: runs[w].wait(timeout) if w in runs else
                WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
     return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
