@@ -66,7 +66,11 @@ class Session:
             for alias in node.names:
                 self.aliases[(alias.asname or alias.name).partition(".")[0]] = framework
 
-    def translate(self, source: str, path: str, *, style: str = "backward"):
+    def prelude(self, framework: str | None) -> str:
+        """The framework imports seen so far, one per line."""
+        return "\n".join(self.imports[framework]) if framework else ""
+
+    def translate(self, source: str, path: str, *, style: str = "backward", source_framework: str | None = None):
         """(origin, Translation or None, translator error) for a cell, with the session's imports in front.
 
         The translated code keeps the translated imports at its top, so it runs on its own in the other world.
@@ -74,8 +78,8 @@ class Session:
         """
         from twingrad.translator import TranslationInputError
 
-        origin = self.framework_of(source)
-        prelude = "\n".join(self.imports[origin]) if origin else ""
+        origin = source_framework or self.framework_of(source)
+        prelude = self.prelude(origin)
         if not prelude:
             return translate_for_twin(source, path, source_framework=origin, style=style)
         offset = prelude.count("\n") + 2

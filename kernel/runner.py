@@ -327,6 +327,19 @@ def plan(origin: str | None, source: str, path: str, translation) -> dict:
     return runs
 
 
+def run_twin(origin: str | None, source: str, path: str, translation, translation_error: str | None, *,
+             seed: int = 0, timeout: float = DEFAULT_TIMEOUT, rtol: float = 1e-5, atol: float = 1e-6) -> TwinResult:
+    """Run an original and its translation (see `plan`) in fresh worlds, side by side, and compare them."""
+    from .compare import compare
+
+    runs = {w: _Run(code, code_path, w, seed)
+            for w, (code, code_path) in plan(origin, source, path, translation).items()}
+    results = {w: runs[w].wait(timeout) if w in runs else
+               WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
+    return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
+                      compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol))
+
+
 def compare_source(source: str, path: str = "<string>", *, source_framework: str | None = None,
                    style: str = "backward", seed: int = 0, timeout: float = DEFAULT_TIMEOUT,
                    rtol: float = 1e-5, atol: float = 1e-6) -> TwinResult:
@@ -334,17 +347,12 @@ def compare_source(source: str, path: str = "<string>", *, source_framework: str
 
     Framework-free code runs unchanged in both worlds. If the translator crashes, the original still runs
     in its own world and the other side shows the translator's error.
+    Raises twingrad.translator.TranslationInputError for input that cannot be translated at all.
     """
-    from .compare import compare
-
     origin, translation, translation_error = translate_for_twin(
         source, path, source_framework=source_framework, style=style)
-    runs = {w: _Run(code, code_path, w, seed)
-            for w, (code, code_path) in plan(origin, source, path, translation).items()}
-    results = {w: runs[w].wait(timeout) if w in runs else
-               WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
-    return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
-                      compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol))
+    return run_twin(origin, source, path, translation, translation_error,
+                    seed=seed, timeout=timeout, rtol=rtol, atol=atol)
 
 
 if __name__ == "__main__":
