@@ -42,23 +42,20 @@ class TwinKernel(Kernel):
         self.seed = 0
         self.inbox: queue.Queue = queue.Queue()
         self.workers = {w: Worker(w, self.seed, self.inbox) for w in WORLDS}
-        self.at_line_start = {}
+        self.partial_lines = {}  # (world, stream name) -> text after the last newline, not shown yet
         self.last_framework = "tf"
 
     # --- talking to the worlds -----------------------------------------------------------------------------
 
-    def _publish_stream(self, world: str, name: str, text: str, silent: bool) -> None:
-        """Labelled output: every line starts with [TF] or [PyTorch]."""
-        if silent:
-            return
+    def _publish_stream(self, world: str, name: str, text: str, silent: bool, flush: bool = False) -> None:
+        """Labelled output, whole lines at a time: every line starts with [TF] or [PyTorch]."""
         key = (world, name)
-        out = []
-        for piece in text.splitlines(keepends=True):
-            if self.at_line_start.get(key, True):
-                out.append(LABELS[world])
-            out.append(piece)
-            self.at_line_start[key] = piece.endswith("\n")
-        self.send_response(self.iopub_socket, "stream", {"name": name, "text": "".join(out)})
+        pending = self.partial_lines.pop(key, "") + text
+        cut = len(pending) if flush else pending.rfind("\n") + 1
+        pending, self.partial_lines[key] = pending[:cut], pending[cut:]
+        if pending and not silent:
+            labelled = "".join(LABELS[world] + line for line in pending.splitlines(keepends=True))
+            self.send_response(self.iopub_socket, "stream", {"name": name, "text": labelled})
 
     def _drain_stale(self) -> None:
         """Output that arrived between cells (framework loading): log it, do not show it in a cell."""
@@ -100,6 +97,9 @@ class TwinKernel(Kernel):
                 results[world] = {"error_type": "Crash", "values": {}, "error":
                                   f"the {report.NAMES[world]} world's process died (exit code {message[1]}); "
                                   "it was restarted and its variables are lost"}
+        for world in pending:
+            for name in ("stdout", "stderr"):
+                self._publish_stream(world, name, "", silent, flush=True)
         return results
 
     def _request(self, world: str, request: dict) -> dict | None:
@@ -130,7 +130,6 @@ class TwinKernel(Kernel):
         if not code.strip():
             return self._ok()
         self._drain_stale()
-        self.at_line_start.clear()
         path = f"<cell {self.execution_count}>"
         try:
             origin, translation, translation_error = self.session_cells.translate(code, path)
@@ -149,11 +148,16 @@ class TwinKernel(Kernel):
         self.session_cells.record(code)
         twin = TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
                           compare(results["tf"].values, results["torch"].values))
-        if not silent:
+        # Framework-free cells that leave no values and fail alike in both worlds have nothing to compare.
+        worth_showing = twin.comparison.rows or origin or results["tf"].error != results["torch"].error
+        if worth_showing and not silent:
             self.send_response(self.iopub_socket, "display_data", {"data": report.bundle(twin), "metadata": {}})
         original = [results[origin]] if origin else list(results.values())
         failed = next((r for r in original if not r.ok), None)
         if failed is None:
+            if original[0].last is not None and not silent:
+                self.send_response(self.iopub_socket, "execute_result", {
+                    "execution_count": self.execution_count, "data": {"text/plain": original[0].last}, "metadata": {}})
             return self._ok()
         return self._error(failed.error_type, failed.error.rstrip().splitlines()[-1],
                            [f"{LABELS[failed.world]}{line}" for line in failed.error.rstrip().splitlines()], silent)

@@ -50,6 +50,7 @@ class WorldResult:
     stderr: str = ""
     error: str | None = None           # formatted traceback (user frames only) or a process failure
     error_type: str | None = None      # e.g. "ZeroDivisionError", "Timeout", "Crash"
+    last: str | None = None            # kernel cells: repr of the final expression's value (IPython's Out)
 
     @property
     def ok(self) -> bool:
@@ -103,16 +104,23 @@ class World:
             raise RuntimeError(f"cannot make a {self.world} world: {loaded[0]} is already imported")
         sys.meta_path.insert(0, _WorldImports(self.world, self.draws))
 
-    def run(self, source: str, path: str) -> tuple[str | None, str | None]:
-        """Execute source in the namespace; return (error_type, formatted traceback) or (None, None)."""
+    def run(self, source: str, path: str, *, keep_last: bool = False):
+        """Execute source in the namespace; return (error_type, formatted traceback, last value).
+
+        error_type and traceback are None on success; with keep_last, a final expression statement is
+        evaluated on its own and its value returned (as IPython's Out[n]), else the last value is None.
+        """
         # Tracebacks and inspect need the text even when `path` is not a file on disk (a cell, a translation).
         linecache.cache[path] = (len(source), None, source.splitlines(True), path)
         try:
-            code = compile(source, path, "exec")
-            exec(code, self.namespace)
+            tree = compile(source, path, "exec", ast.PyCF_ONLY_AST)
+            last = None
+            if keep_last and tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = compile(ast.Expression(tree.body.pop().value), path, "eval")
+            exec(compile(tree, path, "exec"), self.namespace)
+            return None, None, eval(last, self.namespace) if last else None
         except BaseException as err:  # the user's error is a result; KeyboardInterrupt included
-            return type(err).__name__, format_user_error(err)
-        return None, None
+            return type(err).__name__, format_user_error(err), None
 
 
 def format_user_error(err: BaseException) -> str:
@@ -189,7 +197,7 @@ def _child_main(argv: list[str]) -> int:
         source, path = pickle.load(f)
     world = World(world_name, int(seed))
     world.install()
-    error_type, error = world.run(source, path)
+    error_type, error, _ = world.run(source, path)
     sys.stdout.flush()
     sys.stderr.flush()
     with open(result, "wb") as f:

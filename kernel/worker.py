@@ -103,11 +103,11 @@ def main(world_name: str, seed: str, fd_in: str, fd_out: str) -> int:
             sys.stdout, sys.stderr = streams
             signal.signal(signal.SIGINT, signal.default_int_handler)
             try:
-                error_type, error = world.run(request["code"], request["path"])
+                error_type, error, last = world.run(request["code"], request["path"], keep_last=True)
             finally:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            send(("result", {"error_type": error_type, "error": error,
+            send(("result", {"error_type": error_type, "error": error, "last": None if last is None else repr(last),
                              "values": collect(world.namespace, request["names"])}))
         elif op == "complete":
             send(("result", _complete(world.namespace, request["code"], request["cursor"])))
