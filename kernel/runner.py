@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import importlib.abc
+import importlib.machinery
 import linecache
 import os
 import pickle
@@ -59,6 +60,17 @@ class WorldResult:
 
 # --- inside a world -------------------------------------------------------------------------------------
 
+class _Blocked(importlib.abc.Loader):
+    def __init__(self, message: str):
+        self.message = message
+
+    def create_module(self, spec):
+        raise ModuleNotFoundError(self.message, name=spec.name)
+
+    def exec_module(self, module) -> None:
+        pass
+
+
 class _WorldImports(importlib.abc.MetaPathFinder):
     """Blocks the other framework and patches random creators right after a framework module loads."""
 
@@ -68,9 +80,11 @@ class _WorldImports(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name.partition(".")[0] in self.blocked:
             framework = "TensorFlow" if self.world == "tf" else "PyTorch"
-            raise ModuleNotFoundError(
+            # A spec whose loading fails: `import` raises, while probes like importlib.util.find_spec (torch.optim
+            # runs them for tensorflow on first use) get an origin-less spec instead of an exception.
+            return importlib.machinery.ModuleSpec(name, _Blocked(
                 f"No module named {name!r}: twingrad runs this code in its {framework} world, "
-                f"where {name.partition('.')[0]} cannot be imported", name=name)
+                f"where {name.partition('.')[0]} cannot be imported"))
         patch = PATCHES.get(name)
         if patch is None:
             return None
