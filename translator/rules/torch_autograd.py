@@ -1,0 +1,335 @@
+"""PyTorch autograd -> TF GradientTape: leaves, backward(), autograd.grad, .grad, no_grad, detach.
+
+The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
+
+* `x = torch.ones(2, requires_grad=True)` -> `x = tf.Variable(tf.ones(2))` and `x_grad = None` (a read of `.grad`
+  before any backward is None); `x.requires_grad_()` -> `x = tf.Variable(x)`.
+* The statements between the leaves and `loss.backward()` that compute what the loss needs go into
+  `with tf.GradientTape() as tape:`; `loss.backward()` -> `x_grad, y_grad = tape.gradient(loss, [x, y])`, or, where
+  `.grad` may already hold a gradient, `map(accumulate_grad, ...)`: torch adds every backward into `.grad`
+  (semantics A4; an emitted helper keeps a gradient the target does not reach). `backward(gradient=v)` ->
+  `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it.
+* `torch.autograd.grad(y, xs, grad_outputs=v)` -> `tape.gradient(y, xs, output_gradients=v)` (a list where torch
+  gives a tuple); `materialize_grads=True` -> `unconnected_gradients=tf.UnconnectedGradients.ZERO`;
+  `create_graph=True` and a second backward over one graph (`retain_graph=True`) -> the later tape encloses the
+  earlier one; a first-order gradient taken inside an enclosing tape is not recorded (`stop_recording`).
+* `with torch.no_grad():` -> its body outside every tape (or under `stop_recording()` inside one); in-place
+  updates of leaves there -> `assign_sub`/`assign_add`/`assign`. (`x.detach()` -> `tf.stop_gradient(x)` is
+  the ops table's; the plan treats it as cutting the graph.)
+
+Codes:
+* TG501 (error) `.grad` of something that is not a leaf tensor of this module or function (non-leaf tensors,
+  attributes, enclosing functions' leaves) is left as is.
+* TG502 (error) the gradient flows through a value computed outside the block of the backward call (an enclosing
+  loop, the previous iteration): no tape can record it there; left as is.
+* TG503 (error) a leaf rebound or updated in place outside `torch.no_grad()`: torch makes it a non-leaf (A7) or
+  raises (A17); left as is.
+* TG504 (error) a backward/grad form not translated (`backward(create_graph=True)`, several grad calls in one
+  statement, `is_grads_batched`, inputs that are neither a list nor a leaf, a gradient under no_grad).
+* TG507 (error) `.requires_grad`, `.grad_fn`, `.is_leaf`, `.retain_grad()` have no TF counterpart; left as is.
+TG505/TG506: optimizers, see `torch_optim.py`.
+"""
+from __future__ import annotations
+
+import libcst as cst
+from libcst.helpers import parse_template_expression, parse_template_statement
+
+from .torch_optim import TorchOptimizerRule
+from .torch_plan import EQUAL, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call
+
+ACCUMULATE = '''def {name}(grad, new):
+    """torch's backward() adds into .grad; a leaf the target does not reach keeps its .grad."""
+    return grad if new is None else new if grad is None else grad + new
+'''
+ASSIGN_OPS = {cst.SubtractAssign: "assign_sub", cst.AddAssign: "assign_add"}
+ASSIGN_BINARY = {cst.MultiplyAssign: "*", cst.DivideAssign: "/"}
+NO_COUNTERPART = {"requires_grad", "grad_fn", "is_leaf"}
+
+
+def torch_rules(ctx) -> list:
+    plan = Plan(ctx)
+    return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan)]
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def line(template: str, **nodes) -> cst.SimpleStatementLine:
+    return parse_template_statement(template, **nodes)
+
+
+class TorchTapeRule:
+    code = "TG501"
+
+    def __init__(self, ctx, plan: Plan):
+        self.ctx, self.plan = ctx, plan
+        self.backward_calls: dict[int, cst.Call] = {}  # id(site) -> the translated .backward(...) call
+        self.targets: dict[int, cst.BaseExpression] = {}  # id(site) -> the translated target to compute in the tape
+
+    # -- walking ---------------------------------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self.plan.module = node
+        self.plan.stack = [node]
+
+    def visit_SimpleStatementLine(self, node) -> None:
+        if not isinstance(node.body[0], (cst.Import, cst.ImportFrom)):
+            self._statement(node)
+
+    def visit_If(self, node) -> None:
+        self._statement(node)
+
+    visit_For = visit_While = visit_With = visit_Try = visit_ClassDef = visit_If
+
+    def visit_FunctionDef(self, node) -> None:
+        self._statement(node)
+        self.plan.stack.append(node)
+
+    def _statement(self, node) -> None:
+        self.plan.ensure()
+        for where, code, message in self.plan.refusals.get(id(node), ()):
+            self.ctx.report(where, code, message)
+
+    def leave_FunctionDef(self, original, updated):
+        self.plan.stack.pop()
+        names = sorted(self.plan.scopes[id(original)].global_grads) if id(original) in self.plan.scopes else []
+        if not names:
+            return updated
+        body = list(updated.body.body)
+        docstring = bool(body) and isinstance(body[0], cst.SimpleStatementLine) and isinstance(
+            body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString)
+        body.insert(int(docstring), cst.parse_statement(f"global {', '.join(names)}\n"))
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+    # -- expressions -----------------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        site = self.plan.site_calls.get(id(original))
+        if site is not None:
+            return self._site_call(site, original, updated)
+        if method_call(original, "requires_grad_") is not None and self.plan.leaf_value(original):
+            return updated.func.value
+        if method_call(original, "retain_grad") is not None:
+            self.ctx.report(original, "TG507", "retain_grad() has no TF counterpart (take tape.gradient with "
+                            "respect to the tensor instead); left as is")
+            return updated
+        leaf = self._leaf(method_call(original, *INPLACE_UPDATES))
+        if leaf is not None:
+            return self._inplace(original, updated, leaf)
+        if (self.ctx.qualname(original.func) or "").startswith("torch.") and keyword(original, "requires_grad"):
+            # the plan wraps the leaf in tf.Variable; the creation call itself is an ordinary op
+            args = [a for a in updated.args if not (a.keyword and a.keyword.value == "requires_grad")]
+            return updated.with_changes(args=[*args[:-1], *(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                                                             for a in args[-1:])])
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        attr, value = original.attr.value, original.value
+        if attr == "grad" and isinstance(value, cst.Name):
+            grad = self.plan.scope().grad_name(value.value)
+            if grad is not None:
+                return cst.Name(grad)
+        if attr == "grad":
+            self.ctx.report(original, "TG501", f"`{code_of(original)}` is not the gradient of a leaf tensor "
+                            "created in this module or function; left as is")
+        elif attr == "data" and self._grad_leaf(value) is not None:
+            return updated.value
+        elif attr == "data" and self._leaf(value) is not None:
+            return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
+        elif attr in NO_COUNTERPART and id(self.ctx.statements[-1]) not in self.plan.leaf_stmts:
+            self.ctx.report(original, "TG507", f".{attr} has no TF counterpart; left as is")
+        return updated
+
+    def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign):
+        leaf = self._leaf(original.target)
+        if leaf is None or id(self.ctx.statements[-1]) not in self.plan.in_no_grad:
+            return updated
+        op = type(original.operator)
+        if op in ASSIGN_OPS:
+            call = parse_template_expression(f"{{x}}.{ASSIGN_OPS[op]}({{v}})", x=cst.Name(leaf), v=updated.value)
+        elif op in ASSIGN_BINARY:
+            call = parse_template_expression(f"{{x}}.assign({{x}} {ASSIGN_BINARY[op]} ({{v}}))",
+                                             x=cst.Name(leaf), v=updated.value)
+        else:
+            self.ctx.report(original, "TG503", f"in-place `{code_of(original.operator).strip()}` on leaf `{leaf}` "
+                            "is not translated; left as is")
+            return updated
+        return cst.Expr(call)
+
+    def _inplace(self, original: cst.Call, updated: cst.Call, leaf: str):
+        if id(self.ctx.statements[-1]) not in self.plan.in_no_grad:
+            self.ctx.report(original, "TG503", f"in-place update of leaf `{leaf}` outside torch.no_grad() "
+                            "(torch raises, semantics A17); left as is")
+            return updated
+        method, x = original.func.attr.value, cst.Name(leaf)
+        args = [a.value for a in updated.args if a.keyword is None]
+        alpha = keyword(updated, "alpha")
+        if method in ("sub_", "add_") and len(args) == 1:
+            value = args[0] if alpha is None else parse_template_expression("({v}) * ({a})", v=args[0], a=alpha)
+            return parse_template_expression(f"{{x}}.assign_{method[:3]}({{v}})", x=x, v=value)
+        if method in ("mul_", "div_") and len(args) == 1:
+            op = "*" if method == "mul_" else "/"
+            return parse_template_expression(f"{{x}}.assign({{x}} {op} ({{v}}))", x=x, v=args[0])
+        if method == "copy_" and len(args) == 1:
+            return parse_template_expression("{x}.assign({v})", x=x, v=args[0])
+        if method == "zero_" and not args:
+            return parse_template_expression("{x}.assign({z}({x}))", x=x, z=self.ctx.ref("tensorflow.zeros_like"))
+        if method == "fill_" and len(args) == 1:
+            return parse_template_expression("{x}.assign({o}({x}) * ({v}))", x=x, v=args[0],
+                                             o=self.ctx.ref("tensorflow.ones_like"))
+        self.ctx.report(original, "TG503", f"this in-place update of leaf `{leaf}` is not translated; left as is")
+        return updated
+
+    def _leaf(self, expr) -> str | None:
+        """The leaf named by `x` or `x.data`."""
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
+            expr = expr.value
+        if isinstance(expr, cst.Name) and expr.value in self._own_and_global_leaves():
+            return expr.value
+        return None
+
+    def _own_and_global_leaves(self) -> set[str]:
+        scope = self.plan.scope()
+        return {n for n in set(scope.leaves) | set(scope.parent.leaves if scope.parent else ()) if scope.grad_name(n)}
+
+    def _grad_leaf(self, expr) -> str | None:
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and isinstance(expr.value, cst.Name):
+            return expr.value.value if self.plan.scope().grad_name(expr.value.value) else None
+        return None
+
+    def _site_call(self, site: Site, original: cst.Call, updated: cst.Call):
+        if site.kind == "backward":
+            self.backward_calls[id(site)] = updated
+            self.targets[id(site)] = updated.func.value
+            return updated
+        self.ctx.consume(original.func)
+        target = keyword(updated, "outputs", 0)
+        self.targets[id(site)] = target
+        inputs = keyword(updated, "inputs", 1)
+        if isinstance(inputs, cst.Tuple):
+            inputs = cst.List(list(inputs.elements))
+        elif isinstance(inputs, cst.Name) and self.plan.scope().grad_name(inputs.value):
+            inputs = cst.List([cst.Element(inputs)])
+        args = [cst.Arg(cst.Name(site.temp) if site.temp else target), cst.Arg(inputs)]
+        seed = keyword(updated, "grad_outputs", 2)
+        if seed is not None and code_of(seed) != "None":
+            args.append(cst.Arg(seed, keyword=cst.Name("output_gradients"), equal=EQUAL))
+        if is_true(keyword(updated, "materialize_grads", 8)):
+            zero = cst.Attribute(cst.Attribute(self.ctx.ref("tensorflow"), cst.Name("UnconnectedGradients")),
+                                 cst.Name("ZERO"))
+            args.append(cst.Arg(zero, keyword=cst.Name("unconnected_gradients"), equal=EQUAL))
+        return cst.Call(cst.Attribute(cst.Name(site.tape), cst.Name("gradient")), _commas(args))
+
+    # -- statements and blocks -------------------------------------------------------------------------------------
+    def leave_IndentedBlock(self, original, updated):
+        return self._rebuild(original, updated)
+
+    def leave_Module(self, original, updated):
+        updated = self._rebuild(original, updated)
+        if self.plan.accumulate is None:
+            return updated
+        body = list(updated.body)
+        at = 0
+        while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(
+                body[at].body[0], (cst.Import, cst.ImportFrom, cst.Expr)):
+            at += 1
+        helper = cst.parse_statement(ACCUMULATE.format(name=self.plan.accumulate))
+        body.insert(at, helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
+        return updated.with_changes(body=body)
+
+    def _rebuild(self, original, updated):
+        plan = self.plan
+        orig, upd = list(original.body), list(updated.body)
+        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.sites)
+        if not any(id(s) in table for s in orig for table in special) or len(orig) != len(upd):
+            return updated
+        return updated.with_changes(body=self._emit(orig, upd, 0, len(orig), plan.groups.get(id(original), [])))
+
+    def _emit(self, orig: list, upd: list, lo: int, hi: int, sites: list[Site]) -> list:
+        out, i = [], lo
+        while i < hi:
+            opening = [s for s in sites if s.start == i and s.index < hi]
+            if opening:
+                site = max(opening, key=lambda s: s.index)
+                inner = self._emit(orig, upd, i, site.index, sites)
+                if site.temp:
+                    inner.append(line("{t} = {v}\n", t=cst.Name(site.temp), v=self.targets[id(site)]))
+                out.append(self._tape(site, inner))
+                out.extend(self._gradient(site, upd[site.index]))
+                i = site.index + 1
+            else:
+                out.extend(self._statement_out(orig[i], upd[i]))
+                i += 1
+        return out
+
+    def _tape(self, site: Site, body: list) -> cst.With:
+        leading = body[0].leading_lines if body else ()
+        body = [body[0].with_changes(leading_lines=())] + body[1:] if body else [cst.SimpleStatementLine([cst.Pass()])]
+        item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape")), asname=cst.AsName(cst.Name(site.tape)))
+        return cst.With([item], cst.IndentedBlock(body), leading_lines=leading)
+
+    def _stopped(self, tapes: tuple[str, ...], body: list) -> list:
+        if not tapes:
+            return body
+        items = [cst.WithItem(parse_template_expression(f"{t}.stop_recording()")) for t in tapes]
+        leading = body[0].leading_lines
+        body = [body[0].with_changes(leading_lines=())] + body[1:]
+        return [cst.With(_commas(items), cst.IndentedBlock(body), leading_lines=leading)]
+
+    def _gradient(self, site: Site, updated_stmt) -> list:
+        outer = () if site.create_graph else site.outer
+        if site.kind == "grad":
+            return self._stopped(outer, [updated_stmt])
+        call = self.backward_calls[id(site)]
+        scope = self.plan.scope()
+        grads = [scope.grad_name(s) for s in site.sources]
+        target = cst.Name(site.temp) if site.temp else call.func.value
+        sources = cst.Name(site.sources[0]) if len(grads) == 1 else \
+            cst.List(_commas([cst.Element(cst.Name(s)) for s in site.sources]))
+        args = [cst.Arg(target), cst.Arg(sources)]
+        seed = keyword(call, "gradient", 0)
+        if seed is not None and code_of(seed) != "None":
+            args.append(cst.Arg(seed, keyword=cst.Name("output_gradients"), equal=EQUAL))
+        gradient = cst.Call(cst.Attribute(cst.Name(site.tape), cst.Name("gradient")), _commas(args))
+        names = ", ".join(grads)
+        if site.fresh:
+            stmt = line(f"{names} = {{g}}\n", g=gradient)
+        elif len(grads) == 1:
+            stmt = line(f"{names} = {self.plan.accumulate}({names}, {{g}})\n", g=gradient)
+        else:
+            stmt = line(f"{names} = map({self.plan.accumulate}, [{names}], {{g}})\n", g=gradient)
+        stmt = stmt.with_changes(leading_lines=updated_stmt.leading_lines,
+                                 trailing_whitespace=updated_stmt.trailing_whitespace)
+        return self._stopped(outer, [stmt])
+
+    def _statement_out(self, original, updated) -> list:
+        plan, scope = self.plan, self.plan.scope()
+        leaf = plan.leaf_stmts.get(id(original))
+        if leaf is not None:
+            kind, name = leaf
+            variable = self.ctx.ref("tensorflow.Variable")
+            if kind == "create":
+                first = line("{x} = {V}({v})\n", x=cst.Name(name), V=variable, v=updated.body[0].value)
+            else:
+                first = line("{x} = {V}({x})\n", x=cst.Name(name), V=variable)
+            first = first.with_changes(leading_lines=updated.leading_lines,
+                                       trailing_whitespace=updated.trailing_whitespace)
+            return [first, cst.parse_statement(f"{scope.grad_name(name)} = None\n")]
+        if id(original) in plan.grad_zero:
+            grad = scope.grad_name(plan.grad_zero[id(original)])
+            stmt = line("{g} = {z}({g})\n", g=cst.Name(grad), z=self.ctx.ref("tensorflow.zeros_like"))
+            return [stmt.with_changes(leading_lines=updated.leading_lines,
+                                      trailing_whitespace=updated.trailing_whitespace)]
+        if id(original) in plan.no_grad:
+            body = list(updated.body.body)
+            tapes = plan.no_grad[id(original)]
+            if tapes:
+                return [updated.with_changes(items=_commas(
+                    [cst.WithItem(parse_template_expression(f"{t}.stop_recording()")) for t in tapes]))]
+            body[0] = body[0].with_changes(leading_lines=[*updated.leading_lines, *body[0].leading_lines])
+            return body
+        return [updated]
+
+
+def _commas(items: list) -> list:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [item.with_changes(comma=comma) for item in items[:-1]] + items[-1:]

@@ -1,0 +1,698 @@
+"""What the PyTorch -> TF rules need to know before rewriting: leaves, tape regions, the state of `.grad`.
+
+torch records every op on a `requires_grad` tensor as it runs; a TF tape records only what runs inside its
+`with` block. So each scope (the module, each function) is analysed once, on the original tree:
+
+* leaves: names bound to `torch.*(..., requires_grad=True)`, `x.requires_grad_()`, `torch.nn.Parameter(...)`;
+  they become `tf.Variable`s (watched by every tape) and their `.grad` a plain name (`x.grad` -> `x_grad`);
+* carrying names: names that may hold a value on the autograd graph (computed from leaves or from calls the
+  translator cannot see into); `.detach()`, `.item()`, `torch.no_grad()` and first-order gradients cut it;
+* backward sites (`T.backward(...)`, `torch.autograd.grad(...)`): each gets a tape whose `with` block opens at
+  the first statement of the site's block that computes a carrying value the target needs. A region that
+  reaches into an earlier site's region encloses that site's tape (nested tapes: TF's way to differentiate
+  again over recorded ops, or through a `create_graph=True` gradient). A target needing a carrying value from
+  outside its block (an enclosing loop, the previous iteration) is refused;
+* for each `.backward()`: whether every source's `.grad` is certainly None there (a plain assignment is
+  exact) or may hold an earlier gradient (torch adds into it: the output accumulates);
+* optimizers over explicit lists of leaves, so that `zero_grad()`/`step()` know their variables.
+"""
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+
+CUTS = {"detach", "item", "tolist", "numpy"}  # methods whose result is off the graph
+PURE_ROOTS = ("torch", "math", "numpy", "random")  # library functions that depend on their arguments only
+INPLACE_UPDATES = {"sub_", "add_", "mul_", "div_", "copy_", "zero_", "fill_"}
+NO_GRAD = {"torch.no_grad", "torch.autograd.no_grad", "torch.inference_mode", "torch.autograd.grad_mode.no_grad"}
+BUILTIN_NAMES = set(dir(builtins))
+EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+
+
+@dataclass
+class Site:
+    """One `.backward()` or `torch.autograd.grad(...)` statement and the tape planned for it."""
+
+    stmt: cst.SimpleStatementLine
+    call: cst.Call
+    kind: str  # "backward" | "grad"
+    target: cst.BaseExpression
+    index: int  # position in its block
+    start: int = 0  # first statement inside the tape's `with` block
+    tape: str = ""
+    temp: str | None = None  # the name the target is computed into inside the tape (when not a plain name)
+    sources: list[str] = field(default_factory=list)  # leaves whose .grad a backward() fills
+    fresh: bool = False  # every source's .grad is certainly None before this backward()
+    outer: tuple[str, ...] = ()  # tapes still recording where the gradient is taken
+    create_graph: bool = False
+
+
+class Scope:
+    """The module or one function: its leaves, carrying names and optimizers."""
+
+    def __init__(self, node, parent: Scope | None):
+        self.node, self.parent = node, parent
+        self.leaves: dict[str, str] = {}  # leaf -> name of its gradient
+        self.carrying: set[str] = set()
+        self.optimizers: dict[str, list[str]] = {}  # optimizer name -> its leaves
+        self.bound: set[str] = set()  # every name assigned in the scope
+        self.global_grads: set[str] = set()  # module leaves' gradients this function writes
+        self.lists: set[str] = set()  # names only ever bound to list or tuple displays
+
+    def grad_name(self, name: str) -> str | None:
+        if name in self.leaves:
+            return self.leaves[name]
+        if self.parent is not None and name not in self.bound:
+            return self.parent.leaves.get(name)
+        return None
+
+    def optimizer(self, name: str) -> list[str] | None:
+        if name in self.optimizers:
+            return self.optimizers[name]
+        if self.parent is not None and name not in self.bound:
+            return self.parent.optimizers.get(name)
+        return None
+
+    def is_global_leaf(self, name: str) -> bool:
+        return name not in self.leaves and self.grad_name(name) is not None
+
+
+# -- small syntax helpers ------------------------------------------------------------------------------------------
+
+class _Reads(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def names_read(node: cst.CSTNode) -> set[str]:
+    visitor = _Reads()
+    node.visit(visitor)
+    return visitor.names
+
+
+def statement_reads(stmt: cst.CSTNode) -> set[str]:
+    if isinstance(stmt, cst.SimpleStatementLine):
+        out: set[str] = set()
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                out |= names_read(small.value)
+                for t in small.targets:
+                    if not isinstance(t.target, cst.Name):
+                        out |= names_read(t.target)
+            else:
+                out |= names_read(small)
+        return out
+    return names_read(stmt)
+
+
+def _target_names(node: cst.BaseExpression, out: set[str]) -> None:
+    if isinstance(node, cst.Name):
+        out.add(node.value)
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for el in node.elements:
+            _target_names(el.value, out)
+    elif isinstance(node, cst.StarredElement):
+        _target_names(node.value, out)
+
+
+class _Bound(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node) -> None:
+        _target_names(node.target, self.names)
+
+    def visit_AugAssign(self, node) -> None:
+        _target_names(node.target, self.names)
+
+    def visit_AnnAssign(self, node) -> None:
+        _target_names(node.target, self.names)
+
+    def visit_For(self, node) -> None:
+        _target_names(node.target, self.names)
+
+    def visit_AsName(self, node) -> None:
+        _target_names(node.name, self.names)
+
+    def visit_NamedExpr(self, node) -> None:
+        _target_names(node.target, self.names)
+
+    def visit_FunctionDef(self, node) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_Lambda(self, node) -> bool:
+        return False
+
+
+def names_bound(node: cst.CSTNode) -> set[str]:
+    visitor = _Bound()
+    node.visit(visitor)
+    return visitor.names
+
+
+def fully_rebinds(stmt: cst.CSTNode) -> set[str]:
+    """Names an unconditional `a = ...` statement replaces."""
+    out: set[str] = set()
+    if isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                for t in small.targets:
+                    _target_names(t.target, out)
+    return out
+
+
+def keyword(call: cst.Call, name: str, position: int | None = None) -> cst.BaseExpression | None:
+    for i, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+        if arg.keyword is None and arg.star == "" and i == position:
+            return arg.value
+    return None
+
+
+def is_true(expr: cst.BaseExpression | None) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True"
+
+
+def is_false(expr: cst.BaseExpression | None) -> bool:
+    return expr is None or (isinstance(expr, cst.Name) and expr.value in ("False", "None"))
+
+
+def single_call(stmt: cst.CSTNode) -> cst.Call | None:
+    """The call of a one-expression statement line (`x.backward()`), else None."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr):
+        value = stmt.body[0].value
+        return value if isinstance(value, cst.Call) else None
+    return None
+
+
+def method_call(call: cst.Call | None, *names: str) -> cst.BaseExpression | None:
+    """The receiver of `receiver.name(...)` for one of the names."""
+    if call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value in names:
+        return call.func.value
+    return None
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self, ctx, qualified: str):
+        self.ctx, self.qualified, self.found = ctx, qualified, []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.qualname(node.func) == self.qualified:
+            self.found.append(node)
+
+
+def calls_to(ctx, node: cst.CSTNode, qualified: str) -> list[cst.Call]:
+    visitor = _Calls(ctx, qualified)
+    node.visit(visitor)
+    return visitor.found
+
+
+# -- the plan ------------------------------------------------------------------------------------------------------
+
+class Plan:
+    """Computed once per file (lazily: the engine resolves imports while walking, so after the imports)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.module: cst.Module | None = None
+        self.done = False
+        self.scopes: dict[int, Scope] = {}  # id(Module or FunctionDef) -> Scope
+        self.sites: dict[int, Site] = {}  # id(statement) -> Site
+        self.site_calls: dict[int, Site] = {}  # id(call) -> Site
+        self.groups: dict[int, list[Site]] = {}  # id(block) -> its sites, in order
+        self.leaf_stmts: dict[int, tuple[str, str]] = {}  # id(statement) -> ("create" | "mark", leaf)
+        self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
+        self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
+        self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
+        self.refusals: dict[int, list[tuple[cst.CSTNode, str, str]]] = {}  # id(statement) -> findings
+        self.accumulate: str | None = None  # name of the emitted helper that adds into .grad, once needed
+        self.stack: list = []  # the module and the functions being walked
+
+    def ensure(self) -> None:
+        if not self.done and self.module is not None:
+            self.done = True
+            self._scope(self.module, None)
+
+    def scope(self) -> Scope:
+        return self.scopes[id(self.stack[-1])]
+
+    def refuse(self, stmt, node, code: str, message: str) -> None:
+        self.refusals.setdefault(id(stmt), []).append((node, code, message))
+
+    # -- scopes ----------------------------------------------------------------------------------------------------
+    def _scope(self, node, parent: Scope | None) -> None:
+        scope = Scope(node, parent)
+        self.scopes[id(node)] = scope
+        body = node.body if isinstance(node, cst.Module) else node.body.body
+        statements = list(self._walk(body))
+        scope.bound = set().union(*(names_bound(s) for s in statements if isinstance(s, cst.SimpleStatementLine)),
+                                  *(names_bound(s.target) for s in statements if isinstance(s, cst.For)), set())
+        if isinstance(node, cst.FunctionDef):
+            scope.bound |= {p.name.value for p in node.params.params + node.params.kwonly_params}
+        self._mark_no_grad(body, False)
+        scope.lists = self._list_names(statements)
+        self._find_leaves(scope, statements)
+        self._find_carrying(scope, statements)
+        self._find_optimizers(scope, statements)
+        leaves_before = self._ordered_leaves(scope, statements)
+        self._block(scope, node if isinstance(node, cst.Module) else node.body, body, (), leaves_before)
+        self._flow(scope, body, {})
+        for stmt in statements:
+            for inner in self._defs(stmt):
+                self._scope(inner, scope if parent is None else parent)
+
+    def _walk(self, body):
+        """Statements of a scope in source order, compound statements' bodies included, nested defs excluded."""
+        for stmt in body:
+            yield stmt
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            for block in self._blocks(stmt):
+                yield from self._walk(block.body)
+
+    @staticmethod
+    def _blocks(stmt) -> list:
+        if not isinstance(stmt, cst.BaseCompoundStatement) or isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            return []
+        out = [stmt.body] if isinstance(stmt.body, cst.IndentedBlock) else []
+        for part in ("orelse", "finalbody"):
+            extra = getattr(stmt, part, None)
+            while extra is not None:
+                if isinstance(extra.body, cst.IndentedBlock):
+                    out.append(extra.body)
+                extra = getattr(extra, "orelse", None) if isinstance(extra, cst.If) else None
+        for handler in getattr(stmt, "handlers", ()):
+            out.append(handler.body)
+        return out
+
+    @staticmethod
+    def _list_names(statements) -> set[str]:
+        lists, others = set(), set()
+        for stmt in statements:
+            for name in names_bound(stmt) if not isinstance(stmt, cst.BaseCompoundStatement) else ():
+                small = stmt.body[0]
+                literal = isinstance(small, cst.Assign) and isinstance(small.value, (cst.List, cst.Tuple))
+                (lists if literal and len(stmt.body) == 1 else others).add(name)
+        return lists - others
+
+    def _mark_no_grad(self, body, inside: bool) -> None:
+        for stmt in body:
+            if inside:
+                self.in_no_grad.add(id(stmt))
+            if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                for block in self._blocks(stmt):
+                    self._mark_no_grad(block.body, inside or self._is_no_grad(stmt))
+
+    def _defs(self, stmt):
+        if isinstance(stmt, cst.FunctionDef):
+            yield stmt
+        elif isinstance(stmt, cst.ClassDef):
+            for inner in stmt.body.body:
+                yield from self._defs(inner)
+
+    # -- leaves ----------------------------------------------------------------------------------------------------
+    def leaf_value(self, value: cst.BaseExpression) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        if method_call(value, "requires_grad_") is not None:
+            return not value.args or is_true(value.args[0].value)
+        qualified = self.ctx.qualname(value.func) or ""
+        if qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            flag = keyword(value, "requires_grad", 1)
+            return flag is None or is_true(flag)
+        return qualified.startswith("torch.") and is_true(keyword(value, "requires_grad"))
+
+    def _find_leaves(self, scope: Scope, statements) -> None:
+        for stmt in statements:
+            leaf = self._leaf_statement(stmt)
+            if leaf is not None:
+                self.leaf_stmts[id(stmt)] = leaf
+                if leaf[1] not in scope.leaves:
+                    scope.leaves[leaf[1]] = self.ctx.new_name(f"{leaf[1]}_grad")
+        seen = set()
+        for stmt in statements:  # torch makes a rebound leaf a non-leaf (A7): its .grad would stay None
+            if id(stmt) in self.leaf_stmts:
+                seen.add(self.leaf_stmts[id(stmt)][1])
+            if id(stmt) in self.leaf_stmts or not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            small = stmt.body[0]
+            if isinstance(small, (cst.Assign, cst.AugAssign)):
+                rebound = names_bound(stmt) & seen
+                if rebound and (isinstance(small, cst.Assign) or id(stmt) not in self.in_no_grad):
+                    name = sorted(rebound)[0]
+                    self.refuse(stmt, small, "TG503",
+                                f"rebinding or updating leaf `{name}` outside torch.no_grad() makes it a non-leaf "
+                                "in torch; left as is")
+
+    def _leaf_statement(self, stmt):
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return None
+        small = stmt.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target = small.targets[0].target
+            if isinstance(target, cst.Name) and self.leaf_value(small.value):
+                return ("create", target.value)
+            if (isinstance(target, cst.Attribute) and target.attr.value == "requires_grad"
+                    and isinstance(target.value, cst.Name) and is_true(small.value)):
+                return ("mark", target.value.value)
+        receiver = method_call(single_call(stmt), "requires_grad_")
+        if isinstance(receiver, cst.Name) and self.leaf_value(single_call(stmt)):
+            return ("mark", receiver.value)
+        return None
+
+    def _ordered_leaves(self, scope: Scope, statements) -> dict[int, list[str]]:
+        """For each statement id, the leaves (own and module ones) created before it in source order."""
+        known = [n for n in (scope.parent.leaves if scope.parent else {}) if n not in scope.bound]
+        out = {}
+        for stmt in statements:
+            out[id(stmt)] = list(known)
+            leaf = self.leaf_stmts.get(id(stmt))
+            if leaf is not None and leaf[1] not in known:
+                known.append(leaf[1])
+        return out
+
+    # -- carrying names --------------------------------------------------------------------------------------------
+    def carries(self, expr: cst.CSTNode, carrying: set[str]) -> bool:
+        plan = self
+
+        class Visitor(cst.CSTVisitor):
+            found = False
+
+            def visit_Call(self, node: cst.Call) -> bool:
+                if method_call(node, *CUTS) is not None:
+                    return False
+                qualified = plan.ctx.qualname(node.func)
+                if qualified == "torch.autograd.grad":
+                    self.found |= is_true(keyword(node, "create_graph", 4))
+                    return False
+                if qualified and qualified.startswith("torch.nn.") and not qualified.startswith("torch.nn.functional"):
+                    self.found = True  # modules and Parameters own leaves
+                    return False
+                pure = qualified is not None and qualified.split(".")[0] in PURE_ROOTS
+                builtin = isinstance(node.func, cst.Name) and node.func.value in BUILTIN_NAMES and qualified is None
+                if pure or builtin:
+                    for arg in node.args:
+                        arg.value.visit(self)
+                    return False
+                if not isinstance(node.func, cst.Attribute):
+                    self.found = True  # a function of the program's own: it may use leaves it can see
+                    return False
+                return True
+
+            def visit_Attribute(self, node: cst.Attribute) -> bool:
+                node.value.visit(self)
+                return False
+
+            def visit_Arg(self, node: cst.Arg) -> bool:
+                node.value.visit(self)
+                return False
+
+            def visit_Name(self, node: cst.Name) -> None:
+                self.found |= node.value in carrying
+
+        visitor = Visitor()
+        expr.visit(visitor)
+        return visitor.found
+
+    def _find_carrying(self, scope: Scope, statements) -> None:
+        carrying = set(scope.leaves)
+        if scope.parent is not None:
+            carrying |= {n for n in scope.parent.carrying if n not in scope.bound}
+        assignments = []
+        for stmt in statements:
+            if id(stmt) in self.in_no_grad:
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)) and small.value is not None:
+                        assignments.append((names_bound(small), small.value))
+            elif isinstance(stmt, cst.For):
+                assignments.append((names_bound(stmt.target), stmt.iter))
+            elif isinstance(stmt, cst.With):
+                for item in stmt.items:
+                    if item.asname is not None:
+                        assignments.append((names_bound(item.asname), item.item))
+        changed = True
+        while changed:
+            changed = False
+            for targets, value in assignments:
+                if not targets <= carrying and self.carries(value, carrying):
+                    carrying |= targets
+                    changed = True
+        scope.carrying = carrying
+
+    # -- optimizers --------------------------------------------------------------------------------------------------
+    def _find_optimizers(self, scope: Scope, statements) -> None:
+        from .torch_optim import optimizer_params
+
+        lists = {}
+        for stmt in statements:
+            if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign):
+                small = stmt.body[0]
+                if len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    lists[small.targets[0].target.value] = small.value
+        for stmt in statements:
+            if not (isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign)):
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small.value, cst.Call) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)):
+                continue
+            qualified = self.ctx.qualname(small.value.func) or ""
+            if not qualified.startswith("torch.optim."):
+                continue
+            params = optimizer_params(small.value, qualified, lists, scope)
+            if isinstance(params, str):
+                self.refuse(stmt, small.value, "TG505", params)
+            else:
+                scope.optimizers[small.targets[0].target.value] = params
+
+    # -- blocks: backward sites, tape regions, no_grad -------------------------------------------------------------
+    def _block(self, scope: Scope, block, body, outer: tuple[str, ...], leaves_before: dict) -> None:
+        body = list(body)
+        sites: list[Site] = []
+        for i, stmt in enumerate(body):
+            site = self._site(scope, stmt, i, leaves_before)
+            if site is None:
+                continue
+            if id(stmt) in self.in_no_grad:
+                self.refuse(stmt, site.call, "TG504", "a gradient taken under torch.no_grad(); left as is")
+                continue
+            if self._region(scope, site, body, sites):
+                sites.append(site)
+        for site in sites:
+            site.tape = self.ctx.new_name("tape")
+        for site in sites:
+            site.outer = outer + self._enclosing(sites, site.index)
+            if not isinstance(site.target, cst.Name):
+                site.temp = self.ctx.new_name("target")
+            self.sites[id(site.stmt)] = site
+            self.site_calls[id(site.call)] = site
+        if sites:
+            self.groups[id(block)] = sites
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            here = outer + self._enclosing(sites, i)
+            if self._is_no_grad(stmt):
+                self.no_grad[id(stmt)] = here
+                self.ctx.consume(stmt.items[0].item.func)
+            for inner in self._blocks(stmt):
+                self._block(scope, inner, inner.body, here, leaves_before)
+
+    def _is_no_grad(self, stmt) -> bool:
+        if not isinstance(stmt, cst.With) or len(stmt.items) != 1 or stmt.items[0].asname is not None:
+            return False
+        item = stmt.items[0].item
+        if not isinstance(item, cst.Call):
+            return False
+        qualified = self.ctx.qualname(item.func)
+        if qualified == "torch.set_grad_enabled":
+            return len(item.args) == 1 and is_false(item.args[0].value) and item.args[0].value is not None
+        return qualified in NO_GRAD and not item.args
+
+    @staticmethod
+    def _enclosing(sites: list[Site], index: int) -> tuple[str, ...]:
+        return tuple(s.tape for s in sorted(sites, key=lambda s: (s.start, -s.index)) if s.start <= index < s.index)
+
+    def _site(self, scope: Scope, stmt, index: int, leaves_before: dict) -> Site | None:
+        call = single_call(stmt)
+        target = method_call(call, "backward")
+        if target is not None and not self.ctx.is_source_framework(self.ctx.qualname(target)):
+            site = Site(stmt, call, "backward", target, index)
+            if not is_false(keyword(call, "create_graph", 2)):
+                self.refuse(stmt, call, "TG504", "backward(create_graph=True) is not translated; "
+                            "use torch.autograd.grad(..., create_graph=True)")
+                return None
+            inputs = keyword(call, "inputs", 3)
+            if inputs is not None:
+                names = [e.value for e in getattr(inputs, "elements", [])] if isinstance(inputs, (cst.List, cst.Tuple)) \
+                    else [inputs]
+                if not all(isinstance(n, cst.Name) and scope.grad_name(n.value) for n in names):
+                    self.refuse(stmt, inputs, "TG504", "backward(inputs=...) other than leaves is not translated")
+                    return None
+                site.sources = [n.value for n in names]
+            else:
+                site.sources = list(leaves_before.get(id(stmt), ()))
+            if not site.sources:
+                self.refuse(stmt, call, "TG504", "backward() with no leaf tensor created before it; left as is")
+                return None
+            return site
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return None
+        grads = calls_to(self.ctx, stmt, "torch.autograd.grad")
+        if not grads:
+            return None
+        call = grads[0]
+        outputs, inputs = keyword(call, "outputs", 0), keyword(call, "inputs", 1)
+        problem = None
+        if len(grads) > 1:
+            problem = "several torch.autograd.grad calls in one statement"
+        elif outputs is None or inputs is None:
+            problem = "torch.autograd.grad without outputs and inputs"
+        elif not is_false(keyword(call, "is_grads_batched", 7)):
+            problem = "torch.autograd.grad(is_grads_batched=True)"
+        elif not self._source_list(scope, inputs):
+            problem = "torch.autograd.grad inputs other than a list, a tuple, a leaf or a name bound to a list"
+        if problem:
+            self.refuse(stmt, call, "TG504", f"{problem} is not translated")
+            return None
+        return Site(stmt, call, "grad", outputs, index, create_graph=is_true(keyword(call, "create_graph", 4)))
+
+    @staticmethod
+    def _source_list(scope: Scope, inputs) -> bool:
+        return isinstance(inputs, (cst.List, cst.Tuple)) or (
+            isinstance(inputs, cst.Name) and (scope.grad_name(inputs.value) or inputs.value in scope.lists))
+
+    def _region(self, scope: Scope, site: Site, body: list, earlier: list[Site]) -> bool:
+        """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
+        leaves = set(scope.leaves) | {n for n in scope.carrying if scope.grad_name(n)}
+        needed = (names_read(site.target) & scope.carrying) - leaves
+        start = site.index
+        for i in range(site.index - 1, -1, -1):
+            if not needed:
+                break
+            stmt = body[i]
+            if names_bound(stmt) & needed:
+                start = i
+                needed -= fully_rebinds(stmt)
+                needed |= (statement_reads(stmt) & scope.carrying) - leaves
+        if needed:
+            name = sorted(needed)[0]
+            self.refuse(site.stmt, site.call, "TG502",
+                        f"the gradient flows through `{name}`, computed outside this block (an enclosing block or "
+                        "an earlier loop iteration): no tape can record it here; left as is")
+            return False
+        for prev in reversed(earlier):  # reaching into an earlier tape's region: enclose that tape whole
+            if prev.start < start <= prev.index:
+                start = prev.start
+        site.start = start
+        return True
+
+    # -- what .grad holds: certainly None, or maybe a gradient -------------------------------------------------------
+    def _flow(self, scope: Scope, body, state: dict) -> dict:
+        for stmt in body:
+            state = self._flow_statement(scope, stmt, state)
+        return state
+
+    @staticmethod
+    def _join(a: dict, b: dict) -> dict:
+        return {k: a.get(k, False) and b.get(k, False) for k in set(a) | set(b)}
+
+    def _flow_statement(self, scope: Scope, stmt, state: dict) -> dict:
+        state = dict(state)
+        leaf = self.leaf_stmts.get(id(stmt))
+        site = self.sites.get(id(stmt))
+        if leaf is not None:
+            state[leaf[1]] = True
+        elif site is not None and site.kind == "backward":
+            site.fresh = all(state.get(s, False) for s in site.sources)
+            if not site.fresh and self.accumulate is None:
+                self.accumulate = self.ctx.new_name("accumulate_grad")
+            for s in site.sources:
+                state[s] = False
+            self._writes(scope, site.sources)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            self._flow_small(scope, stmt, state)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            entry = self._join(state, state)
+            while True:  # entry states only lose certainty: this stops
+                out = self._flow(scope, stmt.body.body, entry)
+                new_entry = self._join(state, out)
+                if new_entry == entry:
+                    break
+                entry = new_entry
+            state = self._join(state, out)
+            if stmt.orelse is not None:
+                state = self._flow(scope, stmt.orelse.body.body, state)
+        elif isinstance(stmt, cst.If):
+            then = self._flow(scope, stmt.body.body, state)
+            other = self._flow_statement(scope, stmt.orelse, state) if isinstance(stmt.orelse, cst.If) else \
+                self._flow(scope, stmt.orelse.body.body, state) if stmt.orelse is not None else state
+            state = self._join(then, other)
+        elif isinstance(stmt, cst.With):
+            state = self._flow(scope, stmt.body.body, state)
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            pass
+        else:
+            for block in self._blocks(stmt):
+                state = self._join(state, self._flow(scope, block.body, state))
+        return state
+
+    def _flow_small(self, scope: Scope, stmt, state: dict) -> None:
+        small = stmt.body[0]
+        call = single_call(stmt)
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target = small.targets[0].target
+            leaf = self._grad_of(scope, target)
+            if leaf is not None:
+                state[leaf] = isinstance(small.value, cst.Name) and small.value.value == "None"
+                self._writes(scope, [leaf])
+            return
+        receiver = method_call(call, "zero_")
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "data":
+            receiver = receiver.value
+        leaf = self._grad_of(scope, receiver) if receiver is not None else None
+        if leaf is not None and not call.args:
+            self.grad_zero[id(stmt)] = leaf
+            state[leaf] = False
+            self._writes(scope, [leaf])
+            return
+        optimizer = method_call(call, "zero_grad")
+        if isinstance(optimizer, cst.Name) and scope.optimizer(optimizer.value) is not None:
+            params = scope.optimizer(optimizer.value)
+            if not is_true(keyword(call, "set_to_none", 0)) and keyword(call, "set_to_none", 0) is not None:
+                self.refuse(stmt, call, "TG505", "zero_grad(set_to_none=False) is not translated")
+                return
+            for p in params:
+                state[p] = True
+            self._writes(scope, params)
+
+    def _grad_of(self, scope: Scope, expr) -> str | None:
+        """The leaf `x` of an `x.grad` expression."""
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and isinstance(expr.value, cst.Name):
+            return expr.value.value if scope.grad_name(expr.value.value) else None
+        return None
+
+    def _writes(self, scope: Scope, leaves) -> None:
+        scope.global_grads |= {scope.grad_name(n) for n in leaves if scope.is_global_leaf(n)}
