@@ -130,6 +130,7 @@ class TwinKernel(Kernel):
         if not code.strip():
             return self._ok()
         self._drain_stale()
+        started = time.perf_counter()
         path = f"<cell {self.execution_count}>"
         try:
             origin, translation, translation_error = self.session_cells.translate(code, path)
@@ -137,6 +138,7 @@ class TwinKernel(Kernel):
             return self._error("SyntaxError", str(err), [f"SyntaxError: {err}"], silent)
         if origin:
             self.last_framework = origin
+        translated = time.perf_counter()
         runs = plan(origin, code, path, translation)
         names = list(dict.fromkeys(names_in(code) + (names_in(translation.code) if translation else [])))
         for world, (world_code, world_path) in runs.items():
@@ -151,7 +153,12 @@ class TwinKernel(Kernel):
         # Framework-free cells that leave no values and fail alike in both worlds have nothing to compare.
         worth_showing = twin.comparison.rows or origin or results["tf"].error != results["torch"].error
         if worth_showing and not silent:
-            self.send_response(self.iopub_socket, "display_data", {"data": report.bundle(twin), "metadata": {}})
+            data = report.bundle(twin)
+            # Where the time went, for benchmarks/kernel_overhead.py: total minus the slower world's own run
+            # is the twin overhead (translation, messaging, comparison, rendering).
+            timings = {"translate_s": translated - started, "total_s": time.perf_counter() - started,
+                       "world_s": {w: results[w].seconds for w in WORLDS}}
+            self.send_response(self.iopub_socket, "display_data", {"data": data, "metadata": {"twingrad": timings}})
         original = [results[origin]] if origin else list(results.values())
         failed = next((r for r in original if not r.ok), None)
         if failed is None:

@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 import types
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class WorldResult:
     error: str | None = None           # formatted traceback (user frames only) or a process failure
     error_type: str | None = None      # e.g. "ZeroDivisionError", "Timeout", "Crash"
     last: str | None = None            # kernel cells: repr of the final expression's value (IPython's Out)
+    seconds: float | None = None       # time the program itself ran (the framework's own compute)
 
     @property
     def ok(self) -> bool:
@@ -211,11 +213,14 @@ def _child_main(argv: list[str]) -> int:
         source, path = pickle.load(f)
     world = World(world_name, int(seed))
     world.install()
+    started = time.perf_counter()
     error_type, error, _ = world.run(source, path)
+    seconds = time.perf_counter() - started
     sys.stdout.flush()
     sys.stderr.flush()
     with open(result, "wb") as f:
-        pickle.dump({"values": collect(world.namespace), "error": error, "error_type": error_type}, f)
+        pickle.dump({"values": collect(world.namespace), "error": error, "error_type": error_type,
+                     "seconds": seconds}, f)
     return 0
 
 

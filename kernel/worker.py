@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 from .runner import _TF_BANNER, World, collect, world_env
 
@@ -102,13 +103,15 @@ def main(world_name: str, seed: str, fd_in: str, fd_out: str) -> int:
             world.draws.reseed(int(seed), request["cell"])  # a failed cell cannot shift later draws
             sys.stdout, sys.stderr = streams
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            started = time.perf_counter()
             try:
                 error_type, error, last = world.run(request["code"], request["path"], keep_last=True)
             finally:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            seconds = time.perf_counter() - started
             send(("result", {"error_type": error_type, "error": error, "last": None if last is None else repr(last),
-                             "values": collect(world.namespace, request["names"])}))
+                             "seconds": seconds, "values": collect(world.namespace, request["names"])}))
         elif op == "complete":
             send(("result", _complete(world.namespace, request["code"], request["cursor"])))
         elif op == "inspect":
