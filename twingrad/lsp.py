@@ -4,9 +4,10 @@ It only ever translates statically (twingrad.translator, libcst): it never runs 
 editor may start it in an untrusted workspace. Running code (compare) is the extension's job, behind trust.
 
 Beyond standard LSP it answers one request:
-  twingrad/translate {text, to, style?, path?, range?} -> {code, diagnostics, sourceFramework, flagged, range?}
-With `range`, only those whole lines of `text` are translated (dedented, then re-indented) and the result
-replaces exactly `range`, which the response echoes as whole lines.
+  twingrad/translate {text, to, style?, path?, range?} -> {code, range, diagnostics, sourceFramework, flagged}
+The reply's `code` replaces the reply's `range` of `text`. Without a request `range` the whole text is
+translated and the reply's range covers just the lines that change (so the cursor and scroll position
+survive); with one, those whole lines are translated (dedented, then re-indented) and replaced.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def translate_request(ls: LanguageServer, params) -> dict:
     rng = _param(params, "range")
     if rng is None:
         result = _run(text, to, style, path)
-        return _response(result, result.code, 0)
+        edit = _minimal_edit(text, result.code)
+        return {**_response(result, edit.new_text, 0), "range": edit.range}
     lines = text.splitlines(keepends=True)
     first, last = rng.start.line, rng.end.line
     if not 0 <= first <= last < max(len(lines), 1):
@@ -63,12 +65,10 @@ def translate_request(ls: LanguageServer, params) -> dict:
     result = _run(body, to, style, path, source_framework=OTHER[to])
     code = textwrap.indent(result.code, _common_indent(fragment, body))
     if fragment.endswith("\n"):
-        end = {"line": last + 1, "character": 0}
+        end = types.Position(last + 1, 0)
     else:  # the file's last line, without a newline of its own
-        code, end = code.rstrip("\n"), {"line": last, "character": len(lines[last]) if lines else 0}
-    response = _response(result, code, first)
-    response["range"] = {"start": {"line": first, "character": 0}, "end": end}
-    return response
+        code, end = code.rstrip("\n"), types.Position(last, len(lines[last]) if lines else 0)
+    return {**_response(result, code, first), "range": types.Range(types.Position(first, 0), end)}
 
 
 def _common_indent(fragment: str, dedented: str) -> str:

@@ -2,6 +2,7 @@
 // restarted (with a notice) when it crashes. Requests go through `request()`; nothing else spawns Python
 // except compare, which runs the user's code on purpose.
 import { execFile } from "node:child_process";
+import * as os from "node:os";
 import * as vscode from "vscode";
 import { CloseAction, ErrorAction, LanguageClient, State } from "vscode-languageclient/node";
 import { CrashBudget } from "./core/crashes";
@@ -56,9 +57,11 @@ export class Server implements vscode.Disposable {
     await this.stop();
     const interpreter = await resolveInterpreter();
     this.interpreter = interpreter;
-    await this.probe(interpreter);
+    // The folder the server runs in is on its sys.path (`-m`): the probe must import from the same place.
+    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
+    await this.probe(interpreter, cwd);
     const client = new LanguageClient("twingrad", "Twingrad", {
-      command: interpreter.command, args: ["-m", "twingrad.lsp"],
+      command: interpreter.command, args: ["-m", "twingrad.lsp"], options: { cwd },
     }, {
       documentSelector: ["file", "untitled", "vscode-notebook-cell"].map((scheme) => ({ language: "python", scheme })),
       outputChannel: this.output,
@@ -85,9 +88,9 @@ export class Server implements vscode.Disposable {
   }
 
   /** Check the interpreter can import the server before starting it, to explain a failure in one notification. */
-  private async probe(interpreter: Interpreter): Promise<void> {
+  private async probe(interpreter: Interpreter, cwd: string): Promise<void> {
     const failure = await new Promise<{ error: { code?: string | number | null }; stderr: string } | undefined>((resolve) => {
-      execFile(interpreter.command, ["-c", "import twingrad.lsp"], { timeout: 30_000 },
+      execFile(interpreter.command, ["-c", "import twingrad.lsp"], { cwd, timeout: 30_000 },
         (error, _stdout, stderr) => resolve(error ? { error, stderr } : undefined));
     });
     if (!failure) {

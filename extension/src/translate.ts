@@ -12,7 +12,8 @@ interface Reply {
   diagnostics: { line: number; code: string; message: string; level: string }[];
   sourceFramework: Framework | null;
   flagged: boolean;
-  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** What `code` replaces: the lines that change, or the whole lines that were selected. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 /** What a command works on: the active editor (and its selection), or a notebook's active cell. */
@@ -95,9 +96,8 @@ export class Translator implements vscode.TextDocumentContentProvider, vscode.Di
       reportFailure(error);
       return undefined;
     }
-    const range = reply.range
-      ? new vscode.Range(reply.range.start.line, reply.range.start.character, reply.range.end.line, reply.range.end.character)
-      : document.validateRange(new vscode.Range(0, 0, document.lineCount, 0));
+    const { start, end } = reply.range;
+    const range = document.validateRange(new vscode.Range(start.line, start.character, end.line, end.character));
     if (reply.code === document.getText(range)) {
       const what = reply.sourceFramework ? `it already is ${FRAMEWORK_NAMES[reply.sourceFramework]}`
         : "it uses neither TensorFlow nor PyTorch";

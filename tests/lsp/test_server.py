@@ -12,24 +12,26 @@ from lsp_session import SEED_TF, lsp_test
 URI = "file:///work/seed.py"
 
 
-def apply(text: str, edit: types.TextEdit) -> str:
+def apply(text: str, rng, new_text: str) -> str:
+    """`text` with `rng` (an LSP range, as lsprotocol or as the namedtuple of a custom reply) replaced."""
     lines = text.splitlines(keepends=True)
 
-    def offset(pos: types.Position) -> int:
+    def offset(pos) -> int:
         return sum(len(line) for line in lines[:pos.line]) + pos.character
 
-    return text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text[:offset(rng.start)] + new_text + text[offset(rng.end):]
 
 
 @lsp_test
 async def test_translate_request_answers_with_the_translators_pytorch(session):
     reply = await session.request("twingrad/translate", {"text": SEED_TF, "to": "torch", "path": "seed.py"})
-    assert "requires_grad=True" in reply.code
-    assert "z.backward()" in reply.code
-    assert "x.grad" in reply.code
-    assert "GradientTape" not in reply.code
+    translated = apply(SEED_TF, reply.range, reply.code)
+    assert "requires_grad=True" in translated
+    assert "z.backward()" in translated
+    assert "x.grad" in translated
+    assert "GradientTape" not in translated
     assert reply.sourceFramework == "tf"
-    assert reply.code == translate(SEED_TF, to="torch", path="seed.py").code
+    assert translated == translate(SEED_TF, to="torch", path="seed.py").code
 
 
 @lsp_test
@@ -73,7 +75,7 @@ async def test_code_action_on_a_tape_block_converts_the_file_to_pytorch(session)
     [change] = resolved.edit.document_changes
     assert change.text_document.version == 1
     [edit] = change.edits
-    assert apply(text, edit) == translate(text, to="torch").code
+    assert apply(text, edit.range, edit.new_text) == translate(text, to="torch").code
     # only the lines that change: not the docstring above, not the print below
     assert edit.range.start.line >= 1 and edit.range.end.line < len(text.splitlines())
 
@@ -93,7 +95,7 @@ async def test_code_action_on_a_backward_site_offers_gradient_tape(session):
     assert [a.title for a in actions] == ["Convert to tf.GradientTape"]
     resolved = await session.client.code_action_resolve_async(actions[0])
     [edit] = resolved.edit.document_changes[0].edits
-    assert apply(torch_code, edit) == translate(torch_code, to="tf").code
+    assert apply(torch_code, edit.range, edit.new_text) == translate(torch_code, to="tf").code
 
 
 @lsp_test

@@ -1,0 +1,98 @@
+"""End to end in a real VS Code (code-server) with the packaged .vsix: what a user sees and can do.
+Screenshots land in test-artifacts/vscode-e2e/."""
+from __future__ import annotations
+
+import json
+
+
+from twingrad.translator import translate
+
+# A TensorFlow file in the style of TF's own autodiff guide (not the seed example): a tiny regression step.
+REGRESSION_TF = """\
+import tensorflow as tf
+
+w = tf.Variable([[1.0], [2.0]], name="w")
+b = tf.Variable(0.5, name="b")
+x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+y_true = tf.constant([[1.0], [0.0]])
+
+with tf.GradientTape() as tape:
+    y = x @ w + b
+    loss = tf.reduce_mean((y - y_true) ** 2)
+
+dl_dw, dl_db = tape.gradient(loss, [w, b])
+print(loss.numpy(), dl_dw.numpy(), dl_db.numpy())
+"""
+FILE = "regression.py"
+
+
+def screen_lines(text: str) -> list[str]:
+    """Monaco renders what fits on screen; compare non-blank lines without trailing spaces."""
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def expected_torch() -> list[str]:
+    return screen_lines(translate(REGRESSION_TF, to="torch", path=FILE).code)
+
+
+def test_translate_from_the_palette_replaces_the_file_as_one_undoable_edit(code_server):
+    folder = code_server.workspace("translate", {FILE: REGRESSION_TF})
+    seen = code_server.drive("translate", folder, file=FILE)
+    assert screen_lines(seen["before"]) == screen_lines(REGRESSION_TF)
+    assert screen_lines(seen["after"]) == expected_torch()
+    assert "GradientTape" not in seen["after"]
+    assert screen_lines(seen["undone"]) == screen_lines(REGRESSION_TF)
+    assert (folder / FILE).read_text() == REGRESSION_TF  # an edit in the editor, not a write behind its back
+
+
+def test_preview_shows_a_diff_and_apply_puts_the_translation_in_the_file(code_server):
+    folder = code_server.workspace("preview", {FILE: REGRESSION_TF})
+    seen = code_server.drive("preview", folder, file=FILE)
+    assert screen_lines(seen["original"]) == screen_lines(REGRESSION_TF)
+    assert screen_lines(seen["modified"]) == expected_torch()
+    assert "PyTorch" in seen["tabTitle"] and FILE in seen["tabTitle"]
+    assert screen_lines(seen["after"]) == expected_torch()
+
+
+def test_code_action_on_the_tape_block_converts_to_backward(code_server):
+    folder = code_server.workspace("code-action", {FILE: REGRESSION_TF})
+    tape_line = REGRESSION_TF.splitlines().index("    y = x @ w + b") + 1
+    seen = code_server.drive("codeAction", folder, file=FILE, line=tape_line)
+    assert any("Convert to PyTorch backward()" in action for action in seen["actions"])
+    assert screen_lines(seen["after"]) == expected_torch()
+
+
+def test_a_crashed_server_restarts_with_a_notice(code_server):
+    folder = code_server.workspace("crash", {FILE: REGRESSION_TF})
+    seen = code_server.drive("crash", folder, file=FILE)
+    assert "restarted" in seen["message"]
+    assert seen["restarted"]
+    assert screen_lines(seen["after"]) == expected_torch()
+
+
+def test_an_interpreter_without_twingrad_is_one_notification_with_an_install_button(code_server,
+                                                                                     python_without_twingrad):
+    settings = json.dumps({"twingrad.interpreter": str(python_without_twingrad)})
+    folder = code_server.workspace("missing", {FILE: REGRESSION_TF, ".vscode/settings.json": settings})
+    seen = code_server.drive("missingTwingrad", folder, file=FILE)
+    assert str(python_without_twingrad) in seen["message"]
+    assert "Install twingrad[lsp]" in seen["buttons"]
+    assert seen["after"] == seen["before"]  # the failed translate changed nothing
+
+
+def test_restricted_mode_translates_but_refuses_to_run_code(restricted_code_server):
+    # An untrusted workspace may not pick the interpreter: this setting must be ignored, not run.
+    settings = json.dumps({"twingrad.interpreter": "/nonexistent/evil-python"})
+    folder = restricted_code_server.workspace("restricted", {FILE: REGRESSION_TF, ".vscode/settings.json": settings})
+    seen = restricted_code_server.drive("restricted", folder, file=FILE)
+    assert seen["restrictedIndicator"] >= 1
+    assert screen_lines(seen["after"]) == expected_torch()
+    assert "needs a trusted workspace" in seen["compareMessage"]
+
+
+def test_compare_shows_the_side_by_side_table(code_server):
+    folder = code_server.workspace("compare", {FILE: REGRESSION_TF})
+    seen = code_server.drive("compare", folder, file=FILE)
+    assert seen["heading"] == f"Gradients match: {FILE}"
+    for name in ("dl_dw", "dl_db", "loss"):
+        assert name in seen["table"]
