@@ -1,0 +1,409 @@
+"""OpsRule: the generic, table-driven translation of framework API calls and dtype constants.
+
+Everything about particular APIs lives in `api_table.json`; this rule only binds a call to an entry's source
+signature (like Python would), checks the entry's conditions, and emits the target call or template.
+Codes (also in the table's `codes`): TG201 no exact translation of this form, TG202 argument not supported,
+TG203 translated, exact only under the entry's caveat.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+
+from .. import table as api_table
+from ..rewrite import dotted
+
+IGNORED = {"name"}  # TF op names: no meaning in torch
+_COMPOUND = (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison, cst.IfExp,
+             cst.Lambda, cst.NamedExpr)
+_ROOTS = {"tf", "torch", "F"}
+_SLOT = "__tg_{}__"
+
+
+class Unmatched(Exception):
+    """This entry does not translate the call; `code` and the message say why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _literal(text: str):
+    """(True, value) for a Python literal, else (False, normalized text)."""
+    try:
+        return True, ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError):
+        try:
+            return False, ast.unparse(ast.parse(text.strip(), mode="eval"))
+        except SyntaxError:
+            return False, text
+
+
+def same_value(a: str, b: str) -> bool:
+    (la, va), (lb, vb) = _literal(a), _literal(b)
+    if la != lb:
+        return False
+    if not la:
+        return va == vb
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (va, vb))
+    return va == vb and (numbers or type(va) is type(vb))
+
+
+def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
+    if kind == "<int>":
+        return _is_int_literal(node)
+    if kind == "<list>":
+        return isinstance(node, (cst.List, cst.Tuple))
+    if kind == "<number>":
+        found = _number_literals(node)
+        return found is not None and len(found) == 1 and not isinstance(node, (cst.List, cst.Tuple))
+    raise ValueError(f"unknown kind {kind}")
+
+
+def _is_int_literal(node) -> bool:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, cst.Integer)
+
+
+def _number_literals(node) -> list | None:
+    """The numeric literals in a (nested) literal list, or None when something is not a literal."""
+    if isinstance(node, (cst.List, cst.Tuple)):
+        found = []
+        for el in node.elements:
+            inner = _number_literals(el.value)
+            if inner is None:
+                return None
+            found += inner
+        return found
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return [node] if isinstance(node, (cst.Integer, cst.Float)) else None
+
+
+def _bare(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
+
+
+def _simple(node) -> bool:
+    """Cheap and pure: safe to repeat in a template."""
+    return dotted(node) is not None or _number_literals(node) is not None
+
+
+class OpsRule:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.table = api_table.load()
+
+    # -- dtype constants -----------------------------------------------------------------------------------------
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
+        if self.ctx.is_consumed(original):
+            return updated
+        target = self.table.dtype(self.ctx.qualname(original) or "", self.ctx.to)
+        if target is None:
+            return updated
+        self.ctx.consume(original)
+        return self.ctx.ref(target)
+
+    # -- calls -----------------------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        ctx = self.ctx
+        if ctx.is_consumed(original.func):
+            return updated
+        qualified = ctx.qualname(original.func)
+        receiver = None
+        if qualified is not None:
+            if not ctx.is_source_framework(qualified):
+                return updated
+            entries = self.table.overloads(qualified, ctx.origin)
+        elif ctx.origin == "torch" and isinstance(original.func, cst.Attribute):
+            # In a torch file these names are tensor methods: `x.sum(dim=1)`.
+            entries = self.table.methods(original.func.attr.value)
+            receiver = _bare(updated.func.value)
+        else:
+            return updated
+        if not entries:
+            return updated
+        failure = None
+        for entry in entries:
+            imports = dict(ctx.imports)
+            attempt = Call(self, entry, updated, receiver)
+            try:
+                result = attempt.emit()
+            except Unmatched as why:
+                ctx.imports.clear()
+                ctx.imports.update(imports)  # a failed attempt imports nothing
+                failure = failure or why
+                continue
+            ctx.consume(original.func)
+            for note in attempt.notes + ([entry.caveat] if entry.caveat else []):
+                ctx.report(original, "TG203", note, level="warning")
+            return result
+        what = qualified.replace("tensorflow.", "tf.", 1) if qualified else f".{original.func.attr.value}()"
+        if receiver is None:
+            ctx.consume(original.func)  # reported here, more precisely than the engine's TG900
+            ctx.report(original, failure.code, f"{what}: {failure}; left as is")
+        else:  # a method name alone does not prove the receiver is a tensor: report, do not mark
+            ctx.report(original, failure.code, f"{what}: {failure}; left as is", level="warning")
+        return updated
+
+
+class Call:
+    """One attempt to translate a call with one entry."""
+
+    def __init__(self, rule: OpsRule, entry, call: cst.Call, receiver):
+        self.ctx, self.entry, self.call, self.receiver = rule.ctx, entry, call, receiver
+        self.origin, self.to = rule.ctx.origin, rule.ctx.to
+        self.source, self.target = entry.sides[self.origin], entry.sides[self.to]
+        self.notes: list[str] = []  # TG203 warnings, reported if this attempt succeeds
+
+    def emit(self) -> cst.BaseExpression:
+        bound = self.bind()
+        self.check_fixed(bound)
+        values = self.source_values(bound)
+        self.add_int_dtype(bound, values)
+        if self.target.is_template:
+            return self.render(values)
+        return cst.Call(func=self.ctx.ref(self.target.name), args=self.target_args(values))
+
+    # -- binding -------------------------------------------------------------------------------------------------
+    def bind(self) -> dict:
+        """Source parameter -> expression (a list of expressions for *varargs), as Python would bind the call."""
+        params = self.source.params
+        args = list(self.call.args)
+        if self.receiver is not None:
+            args.insert(0, cst.Arg(self.receiver))
+        bound: dict = {}
+        self.positions = {}  # source parameter -> index of the positional argument that gave it
+        positional = [p for p in params if p.kind == "positional"]
+        varargs = next((p for p in params if p.kind == "varargs"), None)
+        for i, arg in enumerate(a for a in args if a.keyword is None):
+            if arg.star:
+                raise Unmatched("TG202", "*args/**kwargs cannot be matched to parameters statically")
+            if i < len(positional):
+                bound[positional[i].name] = arg.value
+                self.positions[positional[i].name] = i
+            elif varargs is not None:
+                bound.setdefault(varargs.name, []).append(arg.value)
+            else:
+                raise Unmatched("TG202", "too many positional arguments")
+        for arg in args:
+            if arg.keyword is None:
+                continue
+            name = arg.keyword.value
+            param = self.source.param(name)
+            if param is None:
+                raise Unmatched("TG202", f"argument {name!r} not supported")
+            if name in bound:
+                raise Unmatched("TG202", f"argument {name!r} given twice")
+            bound[name] = arg.value
+        for p in params:
+            if p.default is None and p.kind != "varargs" and p.name not in bound:
+                raise Unmatched("TG202", f"missing argument {p.name!r}")
+        return bound
+
+    def check_fixed(self, bound: dict) -> None:
+        for name, want in self.entry.fixed_for(self.origin).items():
+            node = bound.get(name)
+            text = code_of(node) if node is not None else self.source.param(name).default
+            if want.startswith("<"):
+                ok = node is not None and _kind_matches(want, node)
+            else:
+                ok = same_value(text, want)
+            if not ok:
+                raise Unmatched("TG201", f"only {name}={want} has an exact {self.to} translation (got {text})")
+
+    def source_values(self, bound: dict) -> dict:
+        """Source parameter -> target-ready expression (given or default), after value maps; unmapped ones checked."""
+        used = self.used_source_params()
+        values = {}
+        for p in self.source.params:
+            node = bound.get(p.name)
+            mapping = self.entry.value_map(p.name, self.origin)
+            if mapping is not None:
+                text = code_of(node) if node is not None else p.default
+                new = next((v for k, v in mapping.items() if same_value(k, text)), None)
+                if new is None:
+                    raise Unmatched("TG202", f"{p.name}={text} has no {self.to} equivalent")
+                node, default = self.expr(new), False
+            elif node is None:
+                if p.default is None:
+                    continue
+                node, default = self.expr(p.default), True
+            else:
+                default = False
+            if p.name not in used:
+                if p.name in self.entry.fixed_for(self.origin):
+                    continue  # a condition already checked
+                if not default and p.name not in IGNORED and not same_value(code_of(node), p.default or "..."):
+                    raise Unmatched("TG202", f"argument {p.name!r} not supported")
+                continue
+            values[p.name] = (node, default)
+        return values
+
+    def used_source_params(self) -> set:
+        if self.target.is_template:
+            return {p.name for p in self.source.params if "{%s}" % p.name in self.target.text}
+        return {p.name for p in self.source.params
+                if self.target.param(self.entry.mapped(p.name, self.origin)) is not None}
+
+    def add_int_dtype(self, bound: dict, values: dict) -> None:
+        """Python int literals get the source framework's integer dtype (B1, B19), stated explicitly."""
+        spec = self.entry.int_literals
+        if not spec or "dtype" in bound or spec[self.origin] == spec[self.to]:
+            return
+        names = [n if self.origin == "tf" else self.entry.mapped(n, "tf") for n in spec["params"]]
+        literals = [_number_literals(bound[n]) for n in names if n in bound]
+        if any(found is None for found in literals):
+            self.notes.append("dtype inferred from a non-literal value: Python ints become int32 in TF, "
+                              "int64 in torch; pass dtype= explicitly (B1)")
+            return
+        if not all(isinstance(n, cst.Integer) for found in literals for n in found):
+            return
+        if "{dtype}" not in self.target.text and (self.target.is_template or self.target.param("dtype") is None):
+            raise Unmatched("TG201", f"{self.to} cannot take the {spec[self.origin]} dtype these int literals get")
+        values["dtype"] = (self.ctx.ref(api_table.expand(f"{self.to}.{spec[self.origin]}")), False)
+
+    # -- emitting ----------------------------------------------------------------------------------------------------
+    def expr(self, text: str) -> cst.BaseExpression:
+        """A table literal/default as a target expression (dtype names translated)."""
+        node = cst.parse_expression(text)
+        return node.visit(_Refs(self, {})) if any(r in text for r in _ROOTS) else node
+
+    def target_args(self, values: dict) -> list[cst.Arg]:
+        by_target = {self.entry.mapped(name, self.origin): (name, *v) for name, v in values.items()}
+        fixed = self.entry.fixed_for(self.to)
+        out, positional = [], True
+        for p in self.target.params:
+            source = None
+            if p.name in fixed:
+                want = fixed[p.name]
+                if not want.startswith("<"):
+                    node = self.expr(want)
+                elif p.name in by_target and _kind_matches(want, by_target[p.name][1]):
+                    source, node, _ = by_target[p.name]
+                else:
+                    raise Unmatched("TG201", f"{self.target.name} needs {p.name} as {want} literal here")
+            elif p.name in by_target:
+                source, node, _ = by_target[p.name]
+            else:
+                if p.default is None and p.kind != "varargs":
+                    raise Unmatched("TG202", f"{self.target.name} needs {p.name!r}")
+                positional = False
+                continue
+            if isinstance(node, list):  # torch varargs (`x.view(2, 3)`)
+                node = _pack(node)
+            text = code_of(node)
+            if p.default is not None and same_value(text, p.default):
+                positional = False  # omitted: the target's default does the same
+                continue
+            if same_value(text, "None"):
+                # None means something else here (`axis=None` reduces axis 0 in tf.argmax): no exact form.
+                raise Unmatched("TG201", f"{p.name}=None has no exact {self.to} equivalent; pass it explicitly")
+            if p.kind == "varargs":
+                values_ = values[source][0] if source else node
+                out += [cst.Arg(n) for n in (values_ if isinstance(values_, list) else [values_])]
+                continue
+            # Positional only where the source had it at the same place: keeps the keywords a reader relies on
+            # (labels=/logits=) and never reorders silently.
+            positional = positional and p.kind == "positional" and self.positions.get(source) == len(out)
+            out.append(cst.Arg(node) if positional else cst.Arg(
+                node, keyword=cst.Name(p.name),
+                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                      whitespace_after=cst.SimpleWhitespace(""))))
+        return out
+
+    def render(self, values: dict) -> cst.BaseExpression:
+        text = self.target.text
+        missing = [n for n in re.findall(r"{(\w+)}", text) if n not in values]
+        if missing:
+            raise Unmatched("TG202", f"needs {missing[0]!r}")
+        slots = {}
+        for name, (node, _) in values.items():
+            slots[name] = _pack(node) if isinstance(node, list) else node
+        # A value used twice that is not a plain name/number is bound once through a lambda.
+        repeated = {n: v for n, v in slots.items() if text.count("{%s}" % n) > 1 and not _simple(v)}
+        params = {n: self.ctx.new_name(n) for n in repeated}
+        body = cst.parse_expression(_fill_slots(text))
+        inline = {n: v for n, v in slots.items() if n not in repeated}
+        inline.update({n: cst.Name(params[n]) for n in repeated})
+        body = body.visit(_Refs(self, inline))
+        if repeated:
+            lam = cst.Lambda(params=cst.Parameters([cst.Param(cst.Name(params[n])) for n in repeated]), body=body)
+            body = cst.Call(func=lam.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),
+                            args=[cst.Arg(_bare(slots[n])) for n in repeated])
+        return _paren(body)
+
+
+def _pack(nodes: list) -> cst.BaseExpression:
+    """torch's `*size` arguments as one shape: `x.view(2, 3)` -> [2, 3]; `x.view(shape)` -> shape."""
+    if len(nodes) == 1 and not _is_int_literal(nodes[0]):
+        return nodes[0]
+    return cst.List([cst.Element(n) for n in nodes])
+
+
+def _fill_slots(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        j = text.find("{", i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        k = text.index("}", j)
+        out += [text[i:j], _SLOT.format(text[j + 1:k])]
+        i = k + 1
+    return "".join(out)
+
+
+def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, _COMPOUND) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
+class _Refs(cst.CSTTransformer):
+    """Fills template slots and turns framework names (`torch.where`, `tf.int32`) into references with imports."""
+
+    def __init__(self, call: Call, slots: dict):
+        super().__init__()
+        self.call, self.slots = call, slots
+        self.names = {_SLOT.format(n): v for n, v in slots.items()}
+
+    def _framework(self, node) -> str | None:
+        text = dotted(node)
+        return text if text and text.split(".")[0] in _ROOTS else None
+
+    def visit_Attribute(self, node) -> bool:
+        return self._framework(node) is None
+
+    def leave_Attribute(self, original, updated):
+        text = self._framework(original)
+        if text is None:
+            return updated
+        qualified = api_table.expand(text)
+        to = self.call.to
+        if qualified.split(".")[0] != ("tensorflow" if to == "tf" else "torch"):
+            qualified = api_table.dtype(qualified, to) or qualified  # a source-side default such as tf.int32
+        return self.call.ctx.ref(qualified)
+
+    def leave_Name(self, original, updated):
+        if original.value in self.names:
+            return _paren(self.names[original.value])
+        return updated
+
+    def leave_Arg(self, original, updated):
+        return self._unparen(original.value, updated)
+
+    def leave_Element(self, original, updated):
+        return self._unparen(original.value, updated)
+
+    def _unparen(self, value, updated):
+        if isinstance(value, cst.Name) and value.value in self.names:
+            return updated.with_changes(value=self.names[value.value])
+        return updated
