@@ -27,6 +27,8 @@ Codes:
 * TG504 (error) a backward/grad form not translated (`backward(create_graph=True)`, several grad calls in one
   statement, `is_grads_batched`, inputs that are neither a list nor a leaf, a gradient under no_grad).
 * TG507 (error) `.requires_grad`, `.grad_fn`, `.is_leaf`, `.retain_grad()` have no TF counterpart; left as is.
+* TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which later backward()/zero_() calls change in
+  place (A5); the translation keeps the value of that moment (as `x.grad.clone()` would).
 TG505/TG506: optimizers, see `torch_optim.py`.
 """
 from __future__ import annotations
@@ -127,8 +129,12 @@ class TorchTapeRule:
         if attr == "grad" and isinstance(value, cst.Name):
             grad = self.plan.scope().grad_name(value.value)
             if grad is not None:
+                if self._kept(original):
+                    self.ctx.report(original, "TG508", f"`{value.value}.grad` is kept in a name: torch's next "
+                                    "backward() or zero_() changes that tensor in place (semantics A5), the TF value "
+                                    f"stays as it is now, like `{value.value}.grad.clone()`", level="warning")
                 return cst.Name(grad)
-        if attr == "grad":
+        if attr == "grad" and not self.ctx.is_source_framework(self.ctx.qualname(original)):
             self.ctx.report(original, "TG501", f"`{code_of(original)}` is not the gradient of a leaf tensor "
                             "created in this module or function; left as is")
         elif attr == "data" and self._grad_leaf(value) is not None:
@@ -138,6 +144,11 @@ class TorchTapeRule:
         elif attr in NO_COUNTERPART and id(self.ctx.statements[-1]) not in self.plan.leaf_stmts:
             self.ctx.report(original, "TG507", f".{attr} has no TF counterpart; left as is")
         return updated
+
+    def _kept(self, node) -> bool:
+        statement = self.ctx.statements[-1]
+        return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign) \
+            and statement.body[0].value is node
 
     def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign):
         leaf = self._leaf(original.target)

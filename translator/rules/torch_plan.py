@@ -111,12 +111,22 @@ def statement_reads(stmt: cst.CSTNode) -> set[str]:
             if isinstance(small, cst.Assign):
                 out |= names_read(small.value)
                 for t in small.targets:
-                    if not isinstance(t.target, cst.Name):
-                        out |= names_read(t.target)
+                    out |= _target_reads(t.target)
             else:
                 out |= names_read(small)
         return out
     return names_read(stmt)
+
+
+def _target_reads(node: cst.BaseExpression) -> set[str]:
+    """Names an assignment target reads (`a[i] = ...` reads a and i; `a, b = ...` reads nothing)."""
+    if isinstance(node, cst.Name):
+        return set()
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return set().union(*(_target_reads(e.value) for e in node.elements))
+    if isinstance(node, cst.StarredElement):
+        return _target_reads(node.value)
+    return names_read(node)
 
 
 def _target_names(node: cst.BaseExpression, out: set[str]) -> None:
