@@ -100,6 +100,7 @@ class OpsRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self.table = api_table.load()
+        self._imports: list[dict] = []
 
     # -- dtype constants -----------------------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
@@ -112,8 +113,12 @@ class OpsRule:
         return self.ctx.ref(target)
 
     # -- calls -----------------------------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._imports.append(dict(self.ctx.imports))  # to undo the imports of a call left untranslated
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         ctx = self.ctx
+        imports_before = self._imports.pop()
         if ctx.is_consumed(original.func):
             return updated
         qualified = ctx.qualname(original.func)
@@ -137,8 +142,7 @@ class OpsRule:
             try:
                 result = attempt.emit()
             except Unmatched as why:
-                ctx.imports.clear()
-                ctx.imports.update(imports)  # a failed attempt imports nothing
+                _restore(ctx.imports, imports)  # a failed attempt imports nothing
                 failure = failure or why
                 continue
             ctx.consume(original.func)
@@ -149,9 +153,16 @@ class OpsRule:
         if receiver is None:
             ctx.consume(original.func)  # reported here, more precisely than the engine's TG900
             ctx.report(original, failure.code, f"{what}: {failure}; left as is")
-        else:  # a method name alone does not prove the receiver is a tensor: report, do not mark
-            ctx.report(original, failure.code, f"{what}: {failure}; left as is", level="warning")
+            _restore(ctx.imports, imports_before)
+            return original  # all source code, arguments included (no `tf.argmax(x, output_type=torch.int32)`)
+        # a method name alone does not prove the receiver is a tensor: report, do not mark
+        ctx.report(original, failure.code, f"{what}: {failure}; left as is", level="warning")
         return updated
+
+
+def _restore(imports: dict, saved: dict) -> None:
+    imports.clear()
+    imports.update(saved)
 
 
 class Call:
@@ -191,6 +202,7 @@ class Call:
                 self.positions[positional[i].name] = i
             elif varargs is not None:
                 bound.setdefault(varargs.name, []).append(arg.value)
+                self.positions.setdefault(varargs.name, i)
             else:
                 raise Unmatched("TG202", "too many positional arguments")
         for arg in args:
