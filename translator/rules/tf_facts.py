@@ -248,7 +248,7 @@ class Facts:
                 return "frozen"
             return "variable"
         if qualified and qualified.startswith("tensorflow."):
-            return "int" if is_int_tensor_init(value) else "constant"
+            return "int" if is_int_tensor_init(value, qualified) else "constant"
         return "unknown"
 
     def is_scalar(self, expr: cst.BaseExpression, order: int, scope=None, depth: int = 0) -> bool:
@@ -329,8 +329,15 @@ def _only_ints(expr: cst.BaseExpression) -> bool:
     return False
 
 
-def is_int_tensor_init(call: cst.Call) -> bool:
-    """tf.Variable(3) / tf.constant([1, 2]) without a float dtype: TF makes int32, which never gets a gradient."""
+VALUE_CONSTRUCTORS = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor")
+
+
+def is_int_tensor_init(call: cst.Call, qualified: str | None = "tensorflow.Variable") -> bool:
+    """tf.Variable(3) / tf.constant([1, 2]) without a float dtype: TF makes int32, which never gets a gradient.
+
+    Only for constructors whose first argument is the value (for tf.zeros((2, 3)) it is a shape)."""
+    if qualified not in VALUE_CONSTRUCTORS:
+        return False
     dtype = _keyword(call, "dtype")
     if dtype is not None:
         text = cst.Module(body=[]).code_for_node(dtype)

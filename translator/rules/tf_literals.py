@@ -44,8 +44,9 @@ class TfForeignOperandRule:
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualname(original.func)
-        if not self.ctx.is_source_framework(qualified) or qualified in CONVERTING:
-            return updated
+        if (not self.ctx.is_source_framework(qualified) or qualified in CONVERTING
+                or self.ctx.is_consumed(original.func)):
+            return updated  # not a TF op, or one an earlier rule already rewrote whole
         args = []
         for before, after in zip(original.args, updated.args):
             foreign = self._foreign(before.value) if before.keyword is None else None

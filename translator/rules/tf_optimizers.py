@@ -200,7 +200,10 @@ class TfOptimizerRule:
                             "apply_gradients(zip(grads, variables))")
             return None
         grads, variables = pairs.args[0].value, pairs.args[1].value
-        set_grads = parse_template_statement("for p, g in zip({v}, {g}):\n    p.grad = g\n", v=variables, g=grads)
+        # Fresh loop names: the loop must not rebind a name the program uses (the gradients are often called g).
+        param, grad = cst.Name(self.ctx.new_name("param")), cst.Name(self.ctx.new_name("grad"))
+        set_grads = parse_template_statement("for {p}, {g} in zip({vs}, {gs}):\n    {p}.grad = {g}\n",
+                                             p=param, g=grad, vs=variables, gs=grads)
         step = parse_template_statement("{opt}.step()\n", opt=func.value)
         return cst.FlattenSentinel([set_grads.with_changes(leading_lines=original.leading_lines), step])
 

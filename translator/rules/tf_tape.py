@@ -246,11 +246,11 @@ class TfTapeRule:
 
     def _resets(self, tape: Tape, sources) -> list[cst.BaseStatement]:
         resets = []
-        if _is_dict_name(sources, self.facts):
-            resets.append(parse_template_statement("for p in {s}.values():\n    p.grad = None\n", s=sources))
-            return resets
-        if _is_sequence_name(sources, self.facts):
-            resets.append(parse_template_statement("for p in {s}:\n    p.grad = None\n", s=sources))
+        if _is_dict_name(sources, self.facts) or _is_sequence_name(sources, self.facts):
+            param = cst.Name(self.ctx.new_name("param"))
+            values = parse_template_expression("{s}.values()", s=sources) if _is_dict_name(sources, self.facts) \
+                else sources
+            resets.append(parse_template_statement("for {p} in {s}:\n    {p}.grad = None\n", p=param, s=values))
             return resets
         for element in _elements(sources):
             if self._source_kind(tape, element) != "none":
@@ -346,8 +346,11 @@ class TfTapeRule:
         tape = self.facts.calls[id(original)].tape
         self.ctx.consume(original.func)
         if isinstance(sources, (cst.List, cst.Tuple)):
-            return sources.with_changes(elements=[
-                e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value))) for e in sources.elements])
+            elements = [e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value)))
+                        for e in sources.elements]
+            if self._unpacked(self.facts.calls[id(original)]):
+                return cst.Tuple(elements, lpar=[], rpar=[])  # `dx, dy = x.grad, y.grad`
+            return sources.with_changes(elements=elements)
         if isinstance(sources, cst.Dict):
             return sources.with_changes(elements=[
                 e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value))) for e in sources.elements])

@@ -75,7 +75,7 @@ class TfVariableRule:
         if creates_tensor:
             # A fresh tensor from a creation op: make it the leaf itself.
             expr = init if dtype is None else parse_template_expression("{t}.to({d})", t=init, d=dtype)
-            if wants_grad and not is_int_tensor_init(init_before):
+            if wants_grad and not is_int_tensor_init(init_before, self.ctx.qualname(init_before.func)):
                 expr = parse_template_expression("{t}.requires_grad_()", t=expr)
             return expr
         args = [cst.Arg(init)]

@@ -48,6 +48,7 @@ class Site:
     fresh: bool = False  # every source's .grad is certainly None before this backward()
     outer: tuple[str, ...] = ()  # tapes still recording where the gradient is taken
     create_graph: bool = False
+    explicit: bool = False  # backward(inputs=...) named the sources
 
 
 class Scope:
@@ -115,7 +116,20 @@ def statement_reads(stmt: cst.CSTNode) -> set[str]:
             else:
                 out |= names_read(small)
         return out
-    return names_read(stmt)
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return names_read(stmt)
+    out = set()  # a compound statement: its header expressions and its statements, not its targets
+    for header in ("test", "iter"):
+        if getattr(stmt, header, None) is not None:
+            out |= names_read(getattr(stmt, header))
+    for item in getattr(stmt, "items", ()):
+        out |= names_read(item.item)
+    for block in Plan._blocks(stmt):
+        for inner in block.body:
+            out |= statement_reads(inner)
+    if isinstance(stmt, cst.If) and isinstance(stmt.orelse, cst.If):
+        out |= statement_reads(stmt.orelse)
+    return out
 
 
 def _target_reads(node: cst.BaseExpression) -> set[str]:
@@ -412,8 +426,10 @@ class Plan:
                 if method_call(node, *CUTS) is not None:
                     return False
                 qualified = plan.ctx.qualname(node.func)
-                if qualified == "torch.autograd.grad":
-                    self.found |= is_true(keyword(node, "create_graph", 4))
+                if qualified == "torch.autograd.grad":  # on the graph only with create_graph=True
+                    if is_true(keyword(node, "create_graph", 4)):
+                        for arg in node.args:
+                            arg.value.visit(self)
                     return False
                 if qualified and qualified.startswith("torch.nn.") and not qualified.startswith("torch.nn.functional"):
                     self.found = True  # modules and Parameters own leaves
@@ -561,7 +577,7 @@ class Plan:
                 if not all(isinstance(n, cst.Name) and scope.grad_name(n.value) for n in names):
                     self.refuse(stmt, inputs, "TG504", "backward(inputs=...) other than leaves is not translated")
                     return None
-                site.sources = [n.value for n in names]
+                site.sources, site.explicit = [n.value for n in names], True
             else:
                 site.sources = list(leaves_before.get(id(stmt), ()))
             if not site.sources:
@@ -617,6 +633,16 @@ class Plan:
             if prev.start < start <= prev.index:
                 start = prev.start
         site.start = start
+        if site.kind == "backward" and not site.explicit:
+            # torch fills .grad of the leaves the target reaches; naming only those keeps the output short.
+            region = [site.target, *body[start:site.index]]
+            if not any(self.carries(node, set()) for node in region):  # no call that could reach other leaves
+                reach = names_read(site.target).union(*(statement_reads(n) for n in body[start:site.index]))
+                site.sources = [leaf for leaf in site.sources if leaf in reach]
+            if not site.sources:
+                self.refuse(site.stmt, site.call, "TG504", "backward() of a value no leaf tensor reaches "
+                            "(torch raises); left as is")
+                return False
         return True
 
     # -- what .grad holds: certainly None, or maybe a gradient -------------------------------------------------------

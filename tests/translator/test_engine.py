@@ -1,0 +1,60 @@
+"""The engine's promises that hold whatever the rules do: untouched files stay byte-identical, bad input is
+refused with a place, untranslatable code stays in place with a marker and a diagnostic."""
+import pytest
+
+from twingrad.translator import TranslationInputError, translate
+
+
+def test_file_without_tensorflow_is_byte_identical():
+    source = "import numpy as np  # keep me\n\n\ndef f(x):\n    return np.sum(x)   # odd  spacing\n"
+    assert translate(source).code == source
+
+
+def test_already_translated_code_is_left_alone():
+    source = "import torch\nx = torch.tensor(3.0, requires_grad=True)\n(x * x).backward()\n"
+    assert translate(source, to="torch").code == source
+
+
+def test_syntax_error_is_reported_with_its_place():
+    with pytest.raises(TranslationInputError) as err:
+        translate("import tensorflow as tf\nx = tf.constant(1.0\n", path="bad.py")
+    assert err.value.path == "bad.py" and err.value.line >= 2
+    assert str(err.value).startswith("bad.py:")
+
+
+def test_undecodable_bytes_are_reported_with_their_place():
+    with pytest.raises(TranslationInputError) as err:
+        translate(b"import tensorflow as tf\nx = '\xff'\n", path="latin.py")
+    assert (err.value.line, err.value.col) == (2, 6)
+    assert "UTF-8" in err.value.reason
+
+
+def test_empty_file():
+    result = translate("")
+    assert result.code == "" and result.diagnostics == []
+
+
+def test_unknown_tensorflow_api_stays_in_place_marked_and_reported():
+    source = "import tensorflow as tf\n\nx = tf.Variable(1.0)\nq = tf.raw_ops.Mystery(x)\n"
+    result = translate(source, path="m.py")
+    assert result.flagged
+    line = next(line for line in result.code.splitlines() if "Mystery" in line)
+    assert line.startswith("q = tf.raw_ops.Mystery(x)") and "# twingrad: TG900" in line
+    assert "import tensorflow as tf" in result.code  # still needed by the leftover
+    assert any(d.format().startswith("m.py:4:5: TG900") for d in result.diagnostics)
+    assert "torch.tensor(1.0, requires_grad=True)" in result.code
+
+
+def test_imports_resolved_through_aliases_not_text():
+    source = "from tensorflow import Variable as V, GradientTape\n\nw = V(2.0)\nwith GradientTape() as t:\n    y = w * w\ng = t.gradient(y, w)\n"
+    result = translate(source)
+    assert not result.flagged, result.code
+    assert "tensorflow" not in result.code
+    assert "y.backward()" in result.code and "g = w.grad" in result.code
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(TranslationInputError):
+        translate("x = 1\n", to="jax")
+    with pytest.raises(TranslationInputError):
+        translate("x = 1\n", style="fancy")
