@@ -116,10 +116,8 @@ class Table:
     def __init__(self, raw: dict):
         self.codes = raw["codes"]
         self.entries = [_entry(e) for e in raw["ops"]]
-        self._dtypes = {"tf": {}, "torch": {}}  # origin -> {qualified: target qualified}; first pair wins
-        for tf_name, torch_name in raw["dtypes"]:
-            self._dtypes["tf"].setdefault(expand(tf_name), expand(torch_name))
-            self._dtypes["torch"].setdefault(expand(torch_name), expand(tf_name))
+        self._dtypes = _pairs(raw["dtypes"])  # origin -> {qualified: target qualified}
+        self._constants = _pairs(raw["constants"])  # origin -> {qualified: target qualified or literal}
         self._functions = {"tf": {}, "torch": {}}  # origin -> {qualified: [entries, overloads in table order]}
         self._methods: dict[str, list[Entry]] = {}
         for entry in self.entries:
@@ -141,8 +139,21 @@ class Table:
         return self._methods.get(name, [])
 
     def dtype(self, qualified: str, to: str) -> str | None:
-        origin = "torch" if to == "tf" else "tf"
-        return self._dtypes[origin].get(qualified)
+        return self._dtypes["torch" if to == "tf" else "tf"].get(qualified)
+
+    def constant(self, qualified: str, to: str) -> str | None:
+        """A dtype's or other constant's translation: a qualified name, or Python source (`tf.newaxis` -> `None`)."""
+        return self.dtype(qualified, to) or self._constants["torch" if to == "tf" else "tf"].get(qualified)
+
+
+def _pairs(pairs: list) -> dict:
+    """[[tf, torch], ...] indexed from each side's names (first pair wins); literals (`None`) are targets only."""
+    index = {"tf": {}, "torch": {}}
+    for tf_name, torch_name in pairs:
+        for origin, source, target in (("tf", tf_name, torch_name), ("torch", torch_name, tf_name)):
+            if source.split(".")[0] in PREFIXES or source.startswith("torch."):
+                index[origin].setdefault(expand(source), expand(target))
+    return index
 
 
 @functools.lru_cache(maxsize=1)

@@ -37,6 +37,10 @@ def test_dtype_constants_and_imports():
     assert result.code == "import torch\ny = torch.zeros([2], dtype=torch.int64)\nd = torch.float16\n"
 
 
+def test_constants():
+    assert to_torch("y = x[:, tf.newaxis]\n").code == "y = x[:, None]\n"
+
+
 def test_names_resolve_through_from_imports():
     result = translate("from tensorflow.math import reduce_sum\ny = reduce_sum(x, axis=0)\n", to="torch")
     assert result.code == "import torch\ny = torch.sum(x, dim=0)\n"

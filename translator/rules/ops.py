@@ -102,15 +102,15 @@ class OpsRule:
         self.table = api_table.load()
         self._imports: list[dict] = []
 
-    # -- dtype constants -----------------------------------------------------------------------------------------
+    # -- dtypes and other constants ----------------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
         if self.ctx.is_consumed(original):
             return updated
-        target = self.table.dtype(self.ctx.qualname(original) or "", self.ctx.to)
+        target = self.table.constant(self.ctx.qualname(original) or "", self.ctx.to)
         if target is None:
             return updated
         self.ctx.consume(original)
-        return self.ctx.ref(target)
+        return self.ctx.ref(target) if target.split(".")[0] in ("tensorflow", "torch") else cst.parse_expression(target)
 
     # -- calls -----------------------------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
