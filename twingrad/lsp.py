@@ -4,15 +4,17 @@ It only ever translates statically (twingrad.translator, libcst): it never runs 
 editor may start it in an untrusted workspace. Running code (compare) is the extension's job, behind trust.
 
 Beyond standard LSP it answers one request:
-  twingrad/translate {text, to, style?, path?, range?} -> {code, range, diagnostics, sourceFramework, flagged}
-The reply's `code` replaces the reply's `range` of `text`. Without a request `range` the whole text is
-translated and the reply's range covers just the lines that change (so the cursor and scroll position
-survive); with one, those whole lines are translated (dedented, then re-indented) and replaced.
+  twingrad/translate {text, to, style?, path?, range?} -> {edits, diagnostics, sourceFramework, flagged}
+`edits` ([{range, newText}], non-overlapping) turn `text` into its translation. Without a `range` the whole
+text is translated and the edit covers just the lines that change (so the cursor and scroll position
+survive). With one, only those whole lines are translated, below the file's imports so that names resolve;
+imports the translation needs and the file lacks come as a second edit.
 """
 from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import textwrap
 from importlib.metadata import version
 
@@ -28,14 +30,24 @@ TRANSLATE = "twingrad/translate"
 REQUEST_FAILED = -32803
 DIAGNOSTICS_DELAY = 0.3  # seconds of quiet typing before the file is re-analysed
 OTHER = {"tf": "torch", "torch": "tf"}
+# Separates a selection from the file's imports above it in what is translated (a statement survives rewriting).
+SELECTION_MARK = "__twingrad_selection__ = None"
 
 server = LanguageServer("twingrad", version("twingrad"))
 _pending: dict[str, asyncio.Task] = {}
 
 
+@functools.lru_cache(maxsize=16)
+def _translate(text: str, to: str, style: str, path: str, source_framework: str | None):
+    """translate(), remembered: the hints computed after each edit make the next translate request of the
+    same text (the usual case: the user opens a file, then runs a command) an immediate answer.
+    Call it with all five arguments, positionally: they are the cache key."""
+    return translate(text, to=to, style=style, path=path, source_framework=source_framework)
+
+
 def _run(text: str, to: str, style: str = "backward", path: str = "<string>", source_framework: str | None = None):
     try:
-        return translate(text, to=to, style=style, path=path, source_framework=source_framework)
+        return _translate(text, to, style, path, source_framework)
     except TranslationInputError as e:
         raise JsonRpcException(str(e), REQUEST_FAILED, {"line": e.line, "col": e.col, "reason": e.reason}) from e
 
@@ -53,22 +65,58 @@ def translate_request(ls: LanguageServer, params) -> dict:
     rng = _param(params, "range")
     if rng is None:
         result = _run(text, to, style, path)
-        edit = _minimal_edit(text, result.code)
-        return {**_response(result, edit.new_text, 0), "range": edit.range}
+        return _reply(result, [_minimal_edit(text, result.code)], result.diagnostics)
+    return _translate_lines(text, rng.start.line, rng.end.line, to, style, path)
+
+
+def _translate_lines(text: str, first: int, last: int, to: str, style: str, path: str) -> dict:
     lines = text.splitlines(keepends=True)
-    first, last = rng.start.line, rng.end.line
-    if not 0 <= first <= last < max(len(lines), 1):
+    if not 0 <= first <= last < len(lines):
         raise JsonRpcInvalidParams(f"range lines {first}..{last} are outside the text ({len(lines)} lines)")
     fragment = "".join(lines[first:last + 1])
     body = textwrap.dedent(fragment)
-    # A fragment has no imports of its own: its framework is the one being translated away from.
-    result = _run(body, to, style, path, source_framework=OTHER[to])
-    code = textwrap.indent(result.code, _common_indent(fragment, body))
+    header = _imports_above(text, first)
+    source = "".join(header) + SELECTION_MARK + "\n" + body + ("" if body.endswith("\n") else "\n")
+    result = _run(source, to, style, path, source_framework=OTHER[to])
+    out = result.code.splitlines(keepends=True)
+    cut = next((i for i, line in enumerate(out) if line.startswith(SELECTION_MARK)), None)
+    if cut is None:
+        raise JsonRpcException("the selection cannot be translated on its own; translate the whole file",
+                               REQUEST_FAILED)
+    code = textwrap.indent("".join(out[cut + 1:]), _common_indent(fragment, body))
     if fragment.endswith("\n"):
         end = types.Position(last + 1, 0)
     else:  # the file's last line, without a newline of its own
-        code, end = code.rstrip("\n"), types.Position(last, len(lines[last]) if lines else 0)
-    return {**_response(result, code, first), "range": types.Range(types.Position(first, 0), end)}
+        code, end = code.rstrip("\n"), types.Position(last, len(lines[last]))
+    edits = [types.TextEdit(types.Range(types.Position(first, 0), end), code)]
+    present = {line.strip() for line in lines}
+    missing = [line for line in out[:cut] if line.strip() and line.strip() not in present]
+    if missing:
+        at = types.Position(_line_after_imports(text, first), 0)
+        edits.insert(0, types.TextEdit(types.Range(at, at), "".join(missing)))
+    # Findings in the selection, moved from the translated source's lines to the file's.
+    shift = first - len(header) - 1
+    diagnostics = [d for d in result.diagnostics if d.line > len(header) + 1]
+    return _reply(result, edits, diagnostics, shift)
+
+
+def _top_level_imports(text: str, before: int) -> list[ast.stmt]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    return [node for node in tree.body
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and node.end_lineno - 1 < before]
+
+
+def _imports_above(text: str, line: int) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    return [row for node in _top_level_imports(text, line) for row in lines[node.lineno - 1:node.end_lineno]]
+
+
+def _line_after_imports(text: str, line: int) -> int:
+    imports = _top_level_imports(text, line)
+    return imports[-1].end_lineno if imports else 0
 
 
 def _common_indent(fragment: str, dedented: str) -> str:
@@ -77,12 +125,12 @@ def _common_indent(fragment: str, dedented: str) -> str:
     return first[:len(first) - len(first_dedented)]
 
 
-def _response(result, code: str, line_offset: int) -> dict:
+def _reply(result, edits: list[types.TextEdit], diagnostics, line_shift: int = 0) -> dict:
     return {
-        "code": code,
-        "diagnostics": [{**d.to_json(), "line": d.line + line_offset} for d in result.diagnostics],
+        "edits": edits,
+        "diagnostics": [{**d.to_json(), "line": d.line + line_shift} for d in diagnostics],
         "sourceFramework": result.source_framework,
-        "flagged": result.flagged,
+        "flagged": any(d.level == "error" for d in diagnostics),
     }
 
 
@@ -91,9 +139,9 @@ def _response(result, code: str, line_offset: int) -> dict:
 def _analyse(text: str, path: str):
     """Translate away from the file's framework; None when the text cannot be translated at all."""
     try:
-        result = translate(text, to="torch", path=path)
+        result = _translate(text, "torch", "backward", path, None)
         if result.source_framework == "torch":
-            result = translate(text, to="tf", path=path)
+            result = _translate(text, "tf", "backward", path, None)
     except TranslationInputError:
         return None
     return result

@@ -7,13 +7,17 @@ import { Server, ServerUnavailable } from "./server";
 
 export const PREVIEW_SCHEME = "twingrad-preview";
 
+interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
 interface Reply {
-  code: string;
+  /** Non-overlapping: the lines that change, or the selected lines plus any imports they now need. */
+  edits: { range: LspRange; newText: string }[];
   diagnostics: { line: number; code: string; message: string; level: string }[];
   sourceFramework: Framework | null;
   flagged: boolean;
-  /** What `code` replaces: the lines that change, or the whole lines that were selected. */
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 /** What a command works on: the active editor (and its selection), or a notebook's active cell. */
@@ -25,8 +29,7 @@ interface Target {
 interface Translated {
   target: Target;
   version: number;
-  range: vscode.Range;
-  code: string;
+  edits: vscode.TextEdit[];
   to: Framework;
   reply: Reply;
 }
@@ -96,24 +99,25 @@ export class Translator implements vscode.TextDocumentContentProvider, vscode.Di
       reportFailure(error);
       return undefined;
     }
-    const { start, end } = reply.range;
-    const range = document.validateRange(new vscode.Range(start.line, start.character, end.line, end.character));
-    if (reply.code === document.getText(range)) {
+    const edits = reply.edits.map(({ range: { start, end }, newText }) => new vscode.TextEdit(
+      document.validateRange(new vscode.Range(start.line, start.character, end.line, end.character)), newText));
+    if (edits.every((edit) => document.getText(edit.range) === edit.newText)) {
       const what = reply.sourceFramework ? `it already is ${FRAMEWORK_NAMES[reply.sourceFramework]}`
         : "it uses neither TensorFlow nor PyTorch";
       void vscode.window.showInformationMessage(`Twingrad: nothing to translate to ${FRAMEWORK_NAMES[direction]} (${what}).`);
       return undefined;
     }
-    return { target, version, range, code: reply.code, to: direction, reply };
+    return { target, version, edits, to: direction, reply };
   }
 
   private async preview(translated: Translated): Promise<void> {
     const { document } = translated.target;
     const name = path.posix.basename(document.uri.path);
     const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: document.uri.path, query: `${++this.counter}` });
-    const before = document.getText();
-    const text = before.slice(0, document.offsetAt(translated.range.start)) + translated.code +
-      before.slice(document.offsetAt(translated.range.end));
+    let text = document.getText();
+    for (const edit of [...translated.edits].sort((a, b) => b.range.start.compareTo(a.range.start))) {
+      text = text.slice(0, document.offsetAt(edit.range.start)) + edit.newText + text.slice(document.offsetAt(edit.range.end));
+    }
     this.previews.set(uri.toString(), { ...translated, uri, text });
     await vscode.commands.executeCommand("setContext", "twingrad.previewOpen", true);
     const title = `${name} ↔ ${FRAMEWORK_NAMES[translated.to]} (Twingrad preview)`;
@@ -150,7 +154,7 @@ export class Translator implements vscode.TextDocumentContentProvider, vscode.Di
   }
 }
 
-/** Replace the translated range as one edit, unless the document changed since it was translated. */
+/** Apply the translation as one undoable edit, unless the document changed since it was translated. */
 async function apply(translated: Translated): Promise<boolean> {
   const { document } = translated.target;
   if (document.isClosed || document.version !== translated.version) {
@@ -159,7 +163,7 @@ async function apply(translated: Translated): Promise<boolean> {
     return false;
   }
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(document.uri, translated.range, translated.code);
+  edit.set(document.uri, translated.edits);
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage("Twingrad: the editor refused the edit; nothing was changed.");
     return false;

@@ -1,6 +1,8 @@
 """The language server over stdio: translate requests, errors, code actions and hint diagnostics."""
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -12,20 +14,23 @@ from lsp_session import SEED_TF, lsp_test
 URI = "file:///work/seed.py"
 
 
-def apply(text: str, rng, new_text: str) -> str:
-    """`text` with `rng` (an LSP range, as lsprotocol or as the namedtuple of a custom reply) replaced."""
+def apply(text: str, edits) -> str:
+    """`text` with non-overlapping LSP edits applied (lsprotocol TextEdits, or a custom reply's namedtuples)."""
     lines = text.splitlines(keepends=True)
 
     def offset(pos) -> int:
         return sum(len(line) for line in lines[:pos.line]) + pos.character
 
-    return text[:offset(rng.start)] + new_text + text[offset(rng.end):]
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        new_text = edit.new_text if isinstance(edit, types.TextEdit) else edit.newText
+        text = text[:offset(edit.range.start)] + new_text + text[offset(edit.range.end):]
+    return text
 
 
 @lsp_test
 async def test_translate_request_answers_with_the_translators_pytorch(session):
     reply = await session.request("twingrad/translate", {"text": SEED_TF, "to": "torch", "path": "seed.py"})
-    translated = apply(SEED_TF, reply.range, reply.code)
+    translated = apply(SEED_TF, reply.edits)
     assert "requires_grad=True" in translated
     assert "z.backward()" in translated
     assert "x.grad" in translated
@@ -45,21 +50,50 @@ async def test_bad_input_is_a_clear_error_and_the_server_keeps_serving(session):
     assert target.value.code == -32602
     assert "'torch' or 'tf'" in target.value.message
     reply = await session.request("twingrad/translate", {"text": SEED_TF, "to": "torch"})
-    assert "z.backward()" in reply.code
+    assert "z.backward()" in apply(SEED_TF, reply.edits)
 
 
 @lsp_test
-async def test_a_range_is_translated_as_whole_lines_and_keeps_its_indentation(session):
-    body = "".join("    " + line if line.strip() else line for line in SEED_TF.splitlines(keepends=True)[2:])
-    text = "import tensorflow as tf\n\n\ndef f():\n" + body + "    return dx\n"
-    tape_line = text.splitlines().index("    with tf.GradientTape() as tape:")
+async def test_a_selection_is_translated_in_place_with_the_imports_it_needs(session):
+    text = """\
+import tensorflow as tf
+
+
+def f():
+    x = tf.Variable(3.0)
+    y = tf.Variable(4.0)
+    with tf.GradientTape() as tape:
+        z = x**2 + y**2
+    dx, dy = tape.gradient(z, [x, y])
+    return dx
+
+
+print(tf.ones(2))
+"""
+    first = text.splitlines().index("    x = tf.Variable(3.0)")
+    last = text.splitlines().index("    dx, dy = tape.gradient(z, [x, y])")
     reply = await session.request("twingrad/translate", {
-        "text": text, "to": "torch", "range": {"start": {"line": tape_line, "character": 6},
-                                               "end": {"line": tape_line + 2, "character": 3}}})
-    assert reply.range.start.line == tape_line and reply.range.start.character == 0
-    assert reply.range.end.line == tape_line + 3 and reply.range.end.character == 0
-    assert "backward()" in reply.code
-    assert all(line.startswith("    ") for line in reply.code.splitlines() if line.strip())
+        "text": text, "to": "torch", "range": {"start": {"line": first, "character": 4},
+                                               "end": {"line": last, "character": 9}}})
+    after = apply(text, reply.edits)
+    selection = "".join(text.splitlines(keepends=True)[first:last + 1])
+    translated = translate("import tensorflow as tf\n" + textwrap.dedent(selection), to="torch").code
+    # the selection's lines, translated as the translator does them and indented back into f()
+    body = [line for line in translated.splitlines() if "import" not in line and line.strip()]
+    assert [line[4:] for line in after.splitlines() if line.startswith("    ") and "return" not in line] == body
+    assert "z.backward()" in after and "GradientTape" not in after
+    assert after.startswith("import tensorflow as tf\nimport torch\n")  # tf stays: print(tf.ones(2)) uses it
+    assert after.endswith("    return dx\n\n\nprint(tf.ones(2))\n")
+    assert [d.line for d in reply.diagnostics] == []
+
+
+@lsp_test
+async def test_a_range_outside_the_text_is_refused(session):
+    with pytest.raises(JsonRpcException) as outside:
+        await session.request("twingrad/translate", {
+            "text": SEED_TF, "to": "torch", "range": {"start": {"line": 3, "character": 0},
+                                                     "end": {"line": 40, "character": 0}}})
+    assert outside.value.code == -32602
 
 
 @lsp_test
@@ -75,7 +109,7 @@ async def test_code_action_on_a_tape_block_converts_the_file_to_pytorch(session)
     [change] = resolved.edit.document_changes
     assert change.text_document.version == 1
     [edit] = change.edits
-    assert apply(text, edit.range, edit.new_text) == translate(text, to="torch").code
+    assert apply(text, [edit]) == translate(text, to="torch").code
     # only the lines that change: not the docstring above, not the print below
     assert edit.range.start.line >= 1 and edit.range.end.line < len(text.splitlines())
 
@@ -95,7 +129,7 @@ async def test_code_action_on_a_backward_site_offers_gradient_tape(session):
     assert [a.title for a in actions] == ["Convert to tf.GradientTape"]
     resolved = await session.client.code_action_resolve_async(actions[0])
     [edit] = resolved.edit.document_changes[0].edits
-    assert apply(torch_code, edit.range, edit.new_text) == translate(torch_code, to="tf").code
+    assert apply(torch_code, [edit]) == translate(torch_code, to="tf").code
 
 
 @lsp_test
