@@ -141,6 +141,9 @@ class Table:
     def dtype(self, qualified: str, to: str) -> str | None:
         return self._dtypes["torch" if to == "tf" else "tf"].get(qualified)
 
+    def is_dtype(self, qualified: str) -> bool:
+        return any(qualified in names for names in self._dtypes.values())
+
     def constant(self, qualified: str, to: str) -> str | None:
         """A dtype's or other constant's translation: a qualified name, or Python source (`tf.newaxis` -> `None`)."""
         return self.dtype(qualified, to) or self._constants["torch" if to == "tf" else "tf"].get(qualified)

@@ -22,7 +22,8 @@ from twingrad.translator import translate
 from twingrad.translator.table import expand, load, short
 
 WORLD = Path(__file__).with_name("world.py")
-HEADERS = {"tf": "import tensorflow as tf\nimport keras\n", "torch": "import torch\nimport torch.nn.functional as F\n"}
+HEADERS = {"tf": "import numpy as np\nimport tensorflow as tf\nimport keras\n",
+           "torch": "import numpy as np\nimport torch\nimport torch.nn.functional as F\n"}
 OTHER = {"tf": "torch", "torch": "tf"}
 TABLE = load()
 FRAMEWORK_NAME = re.compile(r"\b(?:tf|torch|F)(?:\.[A-Za-z_]\w*)+")

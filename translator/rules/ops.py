@@ -63,6 +63,8 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
     if kind == "<number>":
         found = _number_literals(node)
         return found is not None and len(found) == 1 and not isinstance(node, (cst.List, cst.Tuple))
+    if kind == "<dtype>":  # already translated by leave_Attribute, so a dtype of either framework
+        return api_table.load().is_dtype(api_table.expand(dotted(node) or ""))
     raise ValueError(f"unknown kind {kind}")
 
 
