@@ -20,6 +20,7 @@ from .worker import Worker
 
 LABELS = {"tf": "[TF] ", "torch": "[PyTorch] "}
 INTERRUPT_GRACE = 10.0  # seconds a world gets to stop after an interrupt before it is restarted
+WORKER_DELAY = 0.5      # seconds: the kernel answers its first requests before two frameworks load beside it
 REQUEST_TIMEOUT = 60.0  # completion/inspection wait at most this long (a framework may still be loading)
 
 
@@ -41,11 +42,25 @@ class TwinKernel(Kernel):
         self.session_cells = Session()
         self.seed = 0
         self.inbox: queue.Queue = queue.Queue()
-        self.workers = {w: Worker(w, self.seed, self.inbox) for w in WORLDS}
+        self.workers: dict[str, Worker] = {}
         self.partial_lines = {}  # (world, stream name) -> text after the last newline, not shown yet
         self.last_framework = "tf"
 
+    def start(self):
+        super().start()
+        self.io_loop.call_later(WORKER_DELAY, self._start_workers)
+
+    def _start_workers(self) -> None:
+        for world in WORLDS:
+            self._worker(world)
+
     # --- talking to the worlds -----------------------------------------------------------------------------
+
+    def _worker(self, world: str) -> Worker:
+        """The world's worker process, started on first need (or WORKER_DELAY after start-up)."""
+        if world not in self.workers:
+            self.workers[world] = Worker(world, self.seed, self.inbox)
+        return self.workers[world]
 
     def _publish_stream(self, world: str, name: str, text: str, silent: bool, flush: bool = False) -> None:
         """Labelled output, whole lines at a time: every line starts with [TF] or [PyTorch]."""
@@ -104,7 +119,7 @@ class TwinKernel(Kernel):
 
     def _request(self, world: str, request: dict) -> dict | None:
         """A completion/inspection request to one world; None if it does not answer in time."""
-        worker = self.workers[world]
+        worker = self._worker(world)
         if not worker.ready.wait(REQUEST_TIMEOUT):
             return None
         worker.send(request)
@@ -142,7 +157,7 @@ class TwinKernel(Kernel):
         runs = plan(origin, code, path, translation)
         names = list(dict.fromkeys(names_in(code) + (names_in(translation.code) if translation else [])))
         for world, (world_code, world_path) in runs.items():
-            self.workers[world].send({"op": "run", "code": world_code, "path": world_path, "names": names,
+            self._worker(world).send({"op": "run", "code": world_code, "path": world_path, "names": names,
                                       "cell": self.execution_count})
         outcomes = self._await({w: self.workers[w].proc for w in runs}, silent)
         results = {w: WorldResult(w, **outcomes[w]) if w in outcomes else

@@ -16,7 +16,7 @@ def jupyter_path(tmp_path_factory):
     os.environ["JUPYTER_PATH"] = path
     yield path
     if saved is None:
-        del os.environ["JUPYTER_PATH"]
+        os.environ.pop("JUPYTER_PATH", None)
     else:
         os.environ["JUPYTER_PATH"] = saved
 

@@ -8,16 +8,21 @@ import unittest
 import jupyter_kernel_test
 
 _prefix = tempfile.TemporaryDirectory(prefix="twingrad-kernelspec-")
+_saved = {}
 
 
 def setUpModule():
     subprocess.run([sys.executable, "-m", "twingrad.kernel", "install", "--prefix", _prefix.name],
                    check=True, capture_output=True)
+    _saved["JUPYTER_PATH"] = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = os.path.join(_prefix.name, "share", "jupyter")
 
 
 def tearDownModule():
-    os.environ.pop("JUPYTER_PATH", None)
+    if _saved["JUPYTER_PATH"] is None:
+        os.environ.pop("JUPYTER_PATH", None)
+    else:
+        os.environ["JUPYTER_PATH"] = _saved["JUPYTER_PATH"]
     _prefix.cleanup()
 
 
