@@ -5,9 +5,10 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
 * `x = torch.ones(2, requires_grad=True)` -> `x = tf.Variable(tf.ones(2))` and `x_grad = None` (a read of `.grad`
   before any backward is None); `x.requires_grad_()` -> `x = tf.Variable(x)`.
 * The statements between the leaves and `loss.backward()` that compute what the loss needs go into
-  `with tf.GradientTape() as tape:`; `loss.backward()` -> `x_grad, y_grad = tape.gradient(loss, [x, y])`, or, where
-  `.grad` may already hold a gradient, `map(accumulate_grad, ...)`: torch adds every backward into `.grad`
-  (semantics A4; an emitted helper keeps a gradient the target does not reach). `backward(gradient=v)` ->
+  `with tf.GradientTape() as tape:`; `loss.backward()` -> `x_grad, y_grad = tape.gradient(loss, [x, y])` over the
+  leaves the loss can reach, or, where `.grad` may already hold a gradient, `x_grad = accumulate_grad(x_grad,
+  grads[0])`: torch adds every backward into `.grad` (semantics A4; the emitted helper keeps the gradient of a leaf
+  the target does not reach). `backward(gradient=v)` ->
   `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it.
 * `torch.autograd.grad(y, xs, grad_outputs=v)` -> `tape.gradient(y, xs, output_gradients=v)` (a list where torch
   gives a tuple); `materialize_grads=True` -> `unconnected_gradients=tf.UnconnectedGradients.ZERO`;
@@ -301,16 +302,16 @@ class TorchTapeRule:
         if seed is not None and code_of(seed) != "None":
             args.append(cst.Arg(seed, keyword=cst.Name("output_gradients"), equal=EQUAL))
         gradient = cst.Call(cst.Attribute(cst.Name(site.tape), cst.Name("gradient")), _commas(args))
-        names = ", ".join(grads)
         if site.fresh:
-            stmt = line(f"{names} = {{g}}\n", g=gradient)
-        elif len(grads) == 1:
-            stmt = line(f"{names} = {self.plan.accumulate}({names}, {{g}})\n", g=gradient)
-        else:
-            stmt = line(f"{names} = map({self.plan.accumulate}, [{names}], {{g}})\n", g=gradient)
-        stmt = stmt.with_changes(leading_lines=updated_stmt.leading_lines,
-                                 trailing_whitespace=updated_stmt.trailing_whitespace)
-        return self._stopped(outer, [stmt])
+            stmts = [line(f"{', '.join(grads)} = {{g}}\n", g=gradient)]
+        else:  # plain statements (not map(...)) keep the TF code in the shapes the way back expects
+            new, add = self.plan.grads, self.plan.accumulate
+            stmts = [line(f"{new} = {{g}}\n", g=gradient)]
+            stmts += [cst.parse_statement(f"{g} = {add}({g}, {new}{'' if len(grads) == 1 else f'[{i}]'})\n")
+                      for i, g in enumerate(grads)]
+        stmts[0] = stmts[0].with_changes(leading_lines=updated_stmt.leading_lines)
+        stmts[-1] = stmts[-1].with_changes(trailing_whitespace=updated_stmt.trailing_whitespace)
+        return self._stopped(outer, stmts)
 
     def _statement_out(self, original, updated) -> list:
         plan, scope = self.plan, self.plan.scope()

@@ -270,6 +270,7 @@ class Plan:
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
         self.refusals: dict[int, list[tuple[cst.CSTNode, str, str]]] = {}  # id(statement) -> findings
         self.accumulate: str | None = None  # name of the emitted helper that adds into .grad, once needed
+        self.grads: str | None = None  # name for the new gradients before they are added into .grad
         self.stack: list = []  # the module and the functions being walked
 
     def ensure(self) -> None:
@@ -614,13 +615,14 @@ class Plan:
         """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
         leaves = set(scope.leaves) | {n for n in scope.carrying if scope.grad_name(n)}
         needed = (names_read(site.target) & scope.carrying) - leaves
-        start = site.index
+        start, deps = site.index, [site.target]
         for i in range(site.index - 1, -1, -1):
             if not needed:
                 break
             stmt = body[i]
             if names_bound(stmt) & needed:
                 start = i
+                deps.append(stmt)
                 needed -= fully_rebinds(stmt)
                 needed |= (statement_reads(stmt) & scope.carrying) - leaves
         if needed:
@@ -635,9 +637,8 @@ class Plan:
         site.start = start
         if site.kind == "backward" and not site.explicit:
             # torch fills .grad of the leaves the target reaches; naming only those keeps the output short.
-            region = [site.target, *body[start:site.index]]
-            if not any(self.carries(node, set()) for node in region):  # no call that could reach other leaves
-                reach = names_read(site.target).union(*(statement_reads(n) for n in body[start:site.index]))
+            if not any(self.carries(node, set()) for node in deps):  # no call that could reach other leaves
+                reach = names_read(site.target).union(*(statement_reads(n) for n in deps[1:]))
                 site.sources = [leaf for leaf in site.sources if leaf in reach]
             if not site.sources:
                 self.refuse(site.stmt, site.call, "TG504", "backward() of a value no leaf tensor reaches "
@@ -665,6 +666,7 @@ class Plan:
             site.fresh = all(state.get(s, False) for s in site.sources)
             if not site.fresh and self.accumulate is None:
                 self.accumulate = self.ctx.new_name("accumulate_grad")
+                self.grads = self.ctx.new_name("grads")
             for s in site.sources:
                 state[s] = False
             self._writes(scope, site.sources)
