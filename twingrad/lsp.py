@@ -23,6 +23,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from twingrad.translator import TranslationInputError, translate
+from twingrad.translator.api import STYLES
 
 CODE_ACTION_KIND = "refactor.rewrite.twingrad"
 TRANSLATE = "twingrad/translate"
@@ -35,6 +36,15 @@ SELECTION_MARK = "__twingrad_selection__ = None"
 
 server = LanguageServer("twingrad", version("twingrad"))
 _pending: dict[str, asyncio.Task] = {}
+# The client's `twingrad.style`, for what the server translates on its own: code actions and hints.
+_options = {"style": "backward"}
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: LanguageServer, params: types.InitializeParams) -> None:
+    style = (params.initialization_options or {}).get("style")
+    if style in STYLES:
+        _options["style"] = style
 
 
 @functools.lru_cache(maxsize=16)
@@ -139,9 +149,9 @@ def _reply(result, edits: list[types.TextEdit], diagnostics, line_shift: int = 0
 def _analyse(text: str, path: str):
     """Translate away from the file's framework; None when the text cannot be translated at all."""
     try:
-        result = _translate(text, "torch", "backward", path, None)
+        result = _translate(text, "torch", _options["style"], path, None)
         if result.source_framework == "torch":
-            result = _translate(text, "tf", "backward", path, None)
+            result = _translate(text, "tf", _options["style"], path, None)
     except TranslationInputError:
         return None
     return result
@@ -251,7 +261,7 @@ def resolve_code_action(ls: LanguageServer, action: types.CodeAction) -> types.C
     if doc.version != data["version"]:
         raise JsonRpcException("the file changed since this action was offered; try it again", REQUEST_FAILED)
     # The whole file is translated: a tape block needs its variables and imports rewritten too.
-    result = _run(doc.source, data["to"], path=doc.path or doc.uri)
+    result = _run(doc.source, data["to"], _options["style"], doc.path or doc.uri)
     if result.code == doc.source:
         raise JsonRpcException("twingrad found nothing to translate here", REQUEST_FAILED)
     action.edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import { compareArgs, compareHtml, compareOutcome, CompareOutcome } from "./core/compare";
 import { Server } from "./server";
+import { activeTarget, runnableText, Target } from "./target";
 
 export class Comparer implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -28,28 +29,30 @@ export class Comparer implements vscode.Disposable {
       }
       return;
     }
-    const document = vscode.window.activeTextEditor?.document ?? activeCell();
-    if (document?.languageId !== "python") {
+    const target = activeTarget();
+    if (target?.document.languageId !== "python") {
       void vscode.window.showErrorMessage("Twingrad: open a Python file or a notebook cell to compare its gradients.");
       return;
     }
     await this.server.ready(); // resolves and checks the interpreter, explaining any problem itself
+    const { document } = target;
     const name = path.posix.basename(document.uri.path).replace(/\.ipynb$/, ".py");
     const outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, cancellable: true,
       title: `Twingrad: comparing gradients of ${name} (running it with TensorFlow and with PyTorch)…`,
-    }, (_progress, token) => this.compare(this.server.interpreter!.command, document, name, token));
+    }, (_progress, token) => this.compare(this.server.interpreter!.command, target, name, token));
     this.output.appendLine(`${outcome.headline}\n${outcome.body}`);
     this.show(outcome);
   }
 
   /** The editor's text (saved or not) goes through a temporary copy; it runs in the file's own folder. */
-  private async compare(python: string, document: vscode.TextDocument, name: string,
+  private async compare(python: string, target: Target, name: string,
                         token: vscode.CancellationToken): Promise<CompareOutcome> {
+    const { document } = target;
     const dir = await mkdtemp(path.join(os.tmpdir(), "twingrad-compare-"));
     try {
       const file = path.join(dir, name);
-      await writeFile(file, document.getText());
+      await writeFile(file, runnableText(target));
       const cwd = document.uri.scheme === "file" ? path.dirname(document.uri.fsPath)
         : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dir;
       return await new Promise<CompareOutcome>((resolve) => {
@@ -78,9 +81,4 @@ export class Comparer implements vscode.Disposable {
                   failed: vscode.window.showErrorMessage }[outcome.status];
     void say(`Twingrad: ${outcome.headline}`);
   }
-}
-
-function activeCell(): vscode.TextDocument | undefined {
-  const notebook = vscode.window.activeNotebookEditor;
-  return notebook?.notebook.cellAt(notebook.selection.start).document;
 }

@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     register("twingrad.compare", () => comparer.run()),
     register("twingrad.restartServer", () => server.restart()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("twingrad.interpreter")) {
+      if (event.affectsConfiguration("twingrad.interpreter") || event.affectsConfiguration("twingrad.style")) {
         void server.restart().catch(() => undefined);
       }
     }),

@@ -65,6 +65,8 @@ export class Server implements vscode.Disposable {
     }, {
       documentSelector: ["file", "untitled", "vscode-notebook-cell"].map((scheme) => ({ language: "python", scheme })),
       outputChannel: this.output,
+      // For what the server translates on its own (code actions, hints); commands send their style.
+      initializationOptions: { style: vscode.workspace.getConfiguration("twingrad").get("style") },
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => this.onCrash(),

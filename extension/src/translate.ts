@@ -3,7 +3,9 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { Framework, FRAMEWORK_NAMES, resolveDirection, selectedLines } from "./core/direction";
+import { cellEdits, cellRequest } from "./core/notebook";
 import { Server, ServerUnavailable } from "./server";
+import { activeTarget, Target } from "./target";
 
 export const PREVIEW_SCHEME = "twingrad-preview";
 
@@ -18,12 +20,6 @@ interface Reply {
   diagnostics: { line: number; code: string; message: string; level: string }[];
   sourceFramework: Framework | null;
   flagged: boolean;
-}
-
-/** What a command works on: the active editor (and its selection), or a notebook's active cell. */
-interface Target {
-  document: vscode.TextDocument;
-  selection?: vscode.Selection;
 }
 
 interface Translated {
@@ -82,10 +78,13 @@ export class Translator implements vscode.TextDocumentContentProvider, vscode.Di
       startLine: selection.start.line, startCharacter: selection.start.character,
       endLine: selection.end.line, endCharacter: selection.end.character,
     });
+    const cell = target.earlierCells && cellRequest(target.earlierCells, document.getText(), lines);
+    const first = cell?.first ?? lines?.first;
+    const last = cell?.last ?? lines?.last;
     const params = {
-      text: document.getText(), style: config.get("style", "backward"),
+      text: cell?.text ?? document.getText(), style: config.get("style", "backward"),
       path: document.uri.scheme === "file" ? document.uri.fsPath : document.uri.path,
-      range: lines && { start: { line: lines.first, character: 0 }, end: { line: lines.last, character: 0 } },
+      range: first === undefined ? undefined : { start: { line: first, character: 0 }, end: { line: last, character: 0 } },
     };
     let direction = to ?? resolveDirection(config.get("defaultDirection"), undefined);
     let reply: Reply;
@@ -99,7 +98,7 @@ export class Translator implements vscode.TextDocumentContentProvider, vscode.Di
       reportFailure(error);
       return undefined;
     }
-    const edits = reply.edits.map(({ range: { start, end }, newText }) => new vscode.TextEdit(
+    const edits = cellEdits(reply.edits, cell?.offset ?? 0).map(({ range: { start, end }, newText }) => new vscode.TextEdit(
       document.validateRange(new vscode.Range(start.line, start.character, end.line, end.character)), newText));
     if (edits.every((edit) => document.getText(edit.range) === edit.newText)) {
       const what = reply.sourceFramework ? `it already is ${FRAMEWORK_NAMES[reply.sourceFramework]}`
@@ -187,16 +186,6 @@ function reportFailure(error: unknown): void {
   }
   const message = error instanceof Error ? error.message : String(error);
   void vscode.window.showErrorMessage(`Twingrad: could not translate: ${message}. Nothing was changed.`);
-}
-
-function activeTarget(): Target | undefined {
-  const editor = vscode.window.activeTextEditor;
-  if (editor) {
-    return { document: editor.document, selection: editor.selection };
-  }
-  const notebook = vscode.window.activeNotebookEditor;
-  const cell = notebook?.notebook.cellAt(notebook.selection.start);
-  return cell?.kind === vscode.NotebookCellKind.Code ? { document: cell.document } : undefined;
 }
 
 function activePreviewUri(): vscode.Uri | undefined {

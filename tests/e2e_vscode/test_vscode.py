@@ -96,3 +96,22 @@ def test_compare_shows_the_side_by_side_table(code_server):
     assert seen["heading"] == f"Gradients match: {FILE}"
     for name in ("dl_dw", "dl_db", "loss"):
         assert name in seen["table"]
+
+
+def test_in_a_notebook_the_command_translates_the_active_cell(code_server):
+    cells = ["import tensorflow as tf\n\nx = tf.Variable(3.0)",
+             "with tf.GradientTape() as tape:\n    y = x * x\ndy_dx = tape.gradient(y, x)"]
+    notebook = {
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": cell.splitlines(keepends=True)} for cell in cells],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    folder = code_server.workspace("notebook", {"tape.ipynb": json.dumps(notebook)})
+    seen = code_server.drive("notebookCell", folder, file="tape.ipynb", cells=2, cell=1)
+    assert [screen_lines(text) for text in seen["before"]] == [screen_lines(cell) for cell in cells]
+    assert seen["after"][0] == seen["before"][0]  # only the active cell changes
+    translated = translate(cells[0] + "\n" + cells[1], to="torch").code
+    assert "y.backward()" in seen["after"][1] and "GradientTape" not in seen["after"][1]
+    assert set(screen_lines(seen["after"][1])) <= set(screen_lines(translated))

@@ -44,8 +44,11 @@ class Session:
         return await asyncio.wait_for(self.diagnostics.setdefault(uri, asyncio.Queue()).get(), timeout)
 
 
-def lsp_test(body):
-    """Run `async def body(session)` against a fresh server process, shut down cleanly afterwards."""
+def lsp_test(body=None, *, initialization_options=None):
+    """Run `async def body(session)` against a fresh server process, shut down cleanly afterwards.
+    Use as `@lsp_test` or `@lsp_test(initialization_options={...})`."""
+    if body is None:
+        return lambda body: lsp_test(body, initialization_options=initialization_options)
 
     def run():
         async def main():
@@ -59,7 +62,8 @@ def lsp_test(body):
             await client.start_io(sys.executable, "-m", "twingrad.lsp")
             try:
                 await client.initialize_async(types.InitializeParams(
-                    capabilities=types.ClientCapabilities(), process_id=None))
+                    capabilities=types.ClientCapabilities(), process_id=None,
+                    initialization_options=initialization_options))
                 client.initialized(types.InitializedParams())
                 await asyncio.wait_for(body(session), 60)
                 await client.shutdown_async(None)

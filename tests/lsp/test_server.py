@@ -132,6 +132,19 @@ async def test_code_action_on_a_backward_site_offers_gradient_tape(session):
     assert apply(torch_code, [edit]) == translate(torch_code, to="tf").code
 
 
+@lsp_test(initialization_options={"style": "autograd"})
+async def test_code_actions_follow_the_clients_style(session):
+    session.open(URI, SEED_TF)
+    here = types.Range(types.Position(5, 4), types.Position(5, 4))
+    [action] = await session.client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(URI), here, types.CodeActionContext(diagnostics=[])))
+    resolved = await session.client.code_action_resolve_async(action)
+    [edit] = resolved.edit.document_changes[0].edits
+    after = apply(SEED_TF, [edit])
+    assert after == translate(SEED_TF, to="torch", style="autograd").code
+    assert "torch.autograd.grad" in after and "backward()" not in after
+
+
 @lsp_test
 async def test_a_stale_code_action_is_refused_instead_of_editing(session):
     session.open(URI, SEED_TF)
