@@ -150,3 +150,30 @@ def test_seed_example_gradients_side_by_side(kernel):
     for name, expected in (("dx", 6.0), ("dy", 8.0)):
         assert found[name]["status"] == "match"
         assert found[name]["tf"]["value"] == expected == found[name]["torch"]["value"]
+
+
+def test_pytorch_cells_are_compared_with_their_tf_translation(kernel):
+    _, kc = kernel
+    reply, messages = execute(kc, "import torch\nxt = torch.tensor(3.0, requires_grad=True)\nyt = xt**3\nyt.backward()\ngt = xt.grad")
+    assert reply["status"] == "ok"
+    payload = comparison(messages)
+    assert payload["source_framework"] == "torch" and payload["target_framework"] == "tf"
+    assert payload["worlds"]["tf"]["ok"], payload["worlds"]["tf"]["error"]
+    gt = rows(payload)["gt"]
+    assert gt["status"] == "match" and gt["torch"]["value"] == 27.0 == gt["tf"]["value"]
+
+
+def test_an_untranslatable_cell_shows_diagnostics_and_still_runs_in_its_framework(kernel):
+    _, kc = kernel
+    execute(kc, "import tensorflow as tf")
+    code = ("xp = tf.Variable(1.0)\nwith tf.GradientTape() as tape:\n"
+            "    yp = tf.py_function(lambda a: a * 2, [xp], tf.float32)\ngp = tape.gradient(yp, xp)")
+    reply, messages = execute(kc, code)
+    assert reply["status"] == "ok"  # the cell as written is fine; its translation is what failed
+    payload = comparison(messages)
+    flagged = [d for d in payload["translation"]["diagnostics"] if d["level"] == "error"]
+    assert flagged and flagged[0]["line"] == 3 and flagged[0]["path"].startswith("<cell")
+    assert payload["worlds"]["tf"]["ok"] and rows(payload)["gp"]["tf"]["value"] == 2.0
+    assert not payload["worlds"]["torch"]["ok"]
+    html = [m for m in messages if m["msg_type"] == "display_data"][0]["content"]["data"]["text/html"]
+    assert "twingrad-diagnostics" in html and flagged[0]["code"] in html
