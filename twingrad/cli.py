@@ -59,10 +59,10 @@ class Outcome:
     error: dict | None = None  # input that cannot be translated: path, line, col, message
     crash: str | None = None  # traceback of a translator failure
 
-    def error_text(self) -> str:
-        err = self.error
-        where = err["path"] if err["line"] is None else f"{err['path']}:{err['line']}:{err['col']}"
-        return f"{where}: {err['message']}"
+
+def error_text(err: dict) -> str:
+    where = err["path"] if err["line"] is None else f"{err['path']}:{err['line']}:{err['col']}"
+    return f"{where}: {err['message']}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     crashes = [o for o in outcomes if o.crash]
     for o in outcomes:
         if o.error:
-            print(o.error_text(), file=sys.stderr)
+            print(error_text(o.error), file=sys.stderr)
         elif o.crash:
             print(f"{o.path}: internal error in the translator, please report it:\n{o.crash}", file=sys.stderr)
         else:
@@ -269,7 +269,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if not (errors or crashes):  # all or nothing: one bad input and no file is written
         for failure in write_outputs(outcomes, copies):
             errors.append(failure)
-            print(Outcome(failure["path"], None, None, error=failure).error_text(), file=sys.stderr)
+            print(error_text(failure), file=sys.stderr)
     status = (EXIT_INTERNAL if crashes else EXIT_BAD_INPUT if errors
               else EXIT_FLAGGED if any(o.translation.flagged for o in translated) else EXIT_OK)
     summary = summarize(translated, len(outcomes) - len(translated), len(copies))
@@ -287,7 +287,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     elif args.diff:
         sys.stdout.buffer.write("".join(o.diff for o in translated).encode("utf-8"))
-    elif jobs[0].target is None and translated:
+    elif not (args.output or args.in_place) and translated:
         sys.stdout.buffer.write(translated[0].translation.code.encode("utf-8"))
     return status
 

@@ -177,6 +177,13 @@ def test_parallel_and_serial_runs_agree(tmp_path):
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
 
+def test_empty_directory(tmp_path):
+    (tmp_path / "empty").mkdir()
+    proc = run("translate", "--to", "torch", str(tmp_path / "empty"), "-o", str(tmp_path / "out"))
+    assert (proc.returncode, proc.stdout) == (0, b""), proc.stderr
+    assert "0 Python files" in proc.stderr.decode()
+
+
 def test_several_paths_go_under_their_names(tmp_path):
     make_tree(tmp_path / "project")
     single = write(tmp_path / "script.py", NO_FRAMEWORK)
