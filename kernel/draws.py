@@ -20,6 +20,9 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   3 features start from identical weights. This changes torch's own default initialisation in twin runs.
 * ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
   (and still seed the framework), so programs that set the same seed in both worlds stay in step.
+* In the twingrad kernel the data stream restarts at every cell (keyed by the seed and the cell's number),
+  so a cell that failed in one world does not shift the draws of later cells. The weights stream runs on
+  across cells: Keras creates a layer's weights at its first call, often a cell after torch did.
 
 Limits: draws line up only when both programs make the same draws in the same order with the same shapes;
 other generators (dropout masks, ``tf.random.stateless_*``, ``torch.randperm``, ``tf.random.categorical``,
@@ -44,8 +47,11 @@ class Draws:
         self.reseed(seed)
 
     def reseed(self, *seed: int) -> None:
-        key = [int(s) & 0xFFFFFFFF for s in seed]
-        self.streams = [np.random.default_rng([*key, DATA]), np.random.default_rng([*key, WEIGHTS])]
+        self.streams = [_stream(seed, DATA), _stream(seed, WEIGHTS)]
+
+    def restart_data(self, *key: int) -> None:
+        """Restart only the data stream (the kernel does this per cell; see the module docstring)."""
+        self.streams[DATA] = _stream(key, DATA)
 
     def normal(self, stream: int, shape, mean=0.0, std=1.0) -> np.ndarray:
         return np.asarray(mean, np.float64) + np.asarray(std, np.float64) * self.streams[stream].standard_normal(shape)
@@ -65,6 +71,10 @@ class Draws:
             z[bad] = self.streams[stream].standard_normal(int(bad.sum()))
             bad = (z < low) | (z > high)
         return mean + std * z
+
+
+def _stream(key, which: int) -> np.random.Generator:
+    return np.random.default_rng([*(int(k) & 0xFFFFFFFF for k in key), which])
 
 
 def _shape(shape) -> tuple[int, ...]:

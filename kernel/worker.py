@@ -100,7 +100,7 @@ def main(world_name: str, seed: str, fd_in: str, fd_out: str) -> int:
             return 0
         op = request["op"]
         if op == "run":
-            world.draws.reseed(int(seed), request["cell"])  # a failed cell cannot shift later draws
+            world.draws.restart_data(int(seed), request["cell"])
             sys.stdout, sys.stderr = streams
             signal.signal(signal.SIGINT, signal.default_int_handler)
             started = time.perf_counter()
