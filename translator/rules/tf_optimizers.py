@@ -4,6 +4,7 @@ Codes:
   TG303 error  optimizer option or class with no exact torch.optim equivalent (decoupled weight_decay, clipnorm, ...)
   TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) (minimize, ...)
   TG305 info   optimizer construction moved after the variables it updates (torch needs them at construction, D1)
+  TG306 warning  translated with a known numeric difference (the table's caveat, e.g. RMSprop's epsilon placement)
 
 `opt.apply_gradients(zip(grads, vars))` becomes "set each .grad, then opt.step()": exact whatever happened to the
 gradients in between (clipping, scaling), and None gradients are skipped as Keras skips them (D7).
@@ -35,6 +36,8 @@ class _OptimizerUses(cst.CSTVisitor):
         self.by_keras = by_keras
         self.updated: dict[str, cst.BaseExpression] = {}
         self.constructions: dict[int, str] = {}  # id(statement) -> optimizer name
+        self.specs: dict[str, dict] = {}  # optimizer name -> its table entry
+        self.given: dict[int, dict] = {}  # id(statement) -> keras argument name -> original value
         self.order = 0
         self.first_binding: dict[str, tuple[int, cst.CSTNode]] = {}
         self._statement = None
@@ -50,7 +53,14 @@ class _OptimizerUses(cst.CSTVisitor):
             value = small.value
             if (isinstance(value, cst.Call) and self.ctx.qualname(value.func) in self.by_keras
                     and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+                self.given[id(node)] = self._given(value)
                 self.constructions[id(node)] = small.targets[0].target.value
+                self.specs[small.targets[0].target.value] = self.by_keras[self.ctx.qualname(value.func)]
+
+    def _given(self, call: cst.Call) -> dict:
+        names = [row[0] for row in self.by_keras[self.ctx.qualname(call.func)]["params"]]
+        return {arg.keyword.value if arg.keyword else names[i]: arg.value
+                for i, arg in enumerate(call.args) if arg.keyword or i < len(names)}
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -130,6 +140,8 @@ class TfOptimizerRule:
                             "(no apply_gradients(zip(grads, variables)) on it)")
             return updated
         self.ctx.consume(original.func)
+        if "caveat" in spec:
+            self.ctx.report(original, "TG306", spec["caveat"], level="warning")
         args = [cst.Arg(params)]
         grouped: dict[str, list] = {}
         for keras_name, torch_name, keras_default, _ in spec["params"]:
@@ -204,8 +216,25 @@ class TfOptimizerRule:
         param, grad = cst.Name(self.ctx.new_name("param")), cst.Name(self.ctx.new_name("grad"))
         set_grads = parse_template_statement("for {p}, {g} in zip({vs}, {gs}):\n    {p}.grad = {g}\n",
                                              p=param, g=grad, vs=variables, gs=grads)
-        step = parse_template_statement("{opt}.step()\n", opt=func.value)
-        return cst.FlattenSentinel([set_grads.with_changes(leading_lines=original.leading_lines), step])
+        statements = [set_grads.with_changes(leading_lines=original.leading_lines)]
+        spec = self.uses.specs[func.value.value]
+        if spec.get("epsilon_before_bias_correction"):
+            statements.append(self._keras_epsilon(func.value, spec))
+        statements.append(parse_template_statement("{opt}.step()\n", opt=func.value))
+        return cst.FlattenSentinel(statements)
+
+    def _keras_epsilon(self, optimizer: cst.BaseExpression, spec: dict) -> cst.BaseStatement:
+        """Keras adds epsilon before the bias correction: scale torch's eps by 1/sqrt(1 - beta_2**t) (D3)."""
+        construction = next(s for s, name in self.uses.constructions.items() if name == optimizer.value)
+        given = self.uses.given[construction]
+        defaults = {row[0]: row[2] for row in spec["params"]}
+        epsilon = given.get("epsilon") or _literal(defaults["epsilon"])
+        beta_2 = given.get("beta_2") or _literal(defaults["beta_2"])
+        group = cst.Name(self.ctx.new_name("group"))
+        return parse_template_statement(
+            "for {group} in {opt}.param_groups:  # Keras adds epsilon before the bias correction\n"
+            "    {group}[\"eps\"] = {eps} / (1 - {b2} ** (int({opt}.state[{group}[\"params\"][0]].get(\"step\", 0)) + 1)) ** 0.5\n",
+            group=group, opt=optimizer, eps=epsilon, b2=beta_2)
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
