@@ -150,6 +150,9 @@ class TwinKernel(Kernel):
         try:
             origin, translation, translation_error = self.session_cells.translate(code, path)
         except TranslationInputError as err:
+            lines = code.splitlines()
+            if 1 <= err.line <= len(lines) and lines[err.line - 1].lstrip().startswith(("%", "!")):
+                err = f"{err} (IPython magics and shell commands do not run here: both worlds run plain Python)"
             return self._error("SyntaxError", str(err), [f"SyntaxError: {err}"], silent)
         if origin:
             self.last_framework = origin

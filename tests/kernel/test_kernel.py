@@ -80,6 +80,8 @@ def test_syntax_error_names_the_place_and_the_kernel_lives_on(kernel):
     _, kc = kernel
     reply, messages = execute(kc, "x = 1\ny = (\n")
     assert reply["status"] == "error" and reply["ename"] == "SyntaxError" and "<cell" in reply["evalue"]
+    reply, _ = execute(kc, "y = 1\n%timeit y + 1")
+    assert reply["status"] == "error" and ":2:" in reply["evalue"] and "magics" in reply["evalue"]
     reply, messages = execute(kc, "x = 41 + 1")
     assert reply["status"] == "ok" and rows(comparison(messages))["x"]["tf"]["value"] == 42
 
