@@ -135,7 +135,8 @@ class TorchTapeRule:
                                     "backward() or zero_() changes that tensor in place (semantics A5), the TF value "
                                     f"stays as it is now, like `{value.value}.grad.clone()`", level="warning")
                 return cst.Name(grad)
-        if attr == "grad" and not self.ctx.is_source_framework(self.ctx.qualname(original)):
+        in_grad_loop = any(id(st) in self.plan.grad_loops for st in self.ctx.statements)
+        if attr == "grad" and not self.ctx.is_source_framework(self.ctx.qualname(original)) and not in_grad_loop:
             self.ctx.report(original, "TG501", f"`{code_of(original)}` is not the gradient of a leaf tensor "
                             "created in this module or function; left as is")
         elif attr == "data" and self._grad_leaf(value) is not None:
@@ -246,12 +247,17 @@ class TorchTapeRule:
             at += 1
         helper = cst.parse_statement(ACCUMULATE.format(name=self.plan.accumulate))
         body.insert(at, helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
+        if at + 1 < len(body):  # two blank lines after a top-level def
+            after = body[at + 1]
+            blank = sum(1 for ln in after.leading_lines if ln.comment is None)
+            body[at + 1] = after.with_changes(leading_lines=[*[cst.EmptyLine()] * max(0, 2 - blank),
+                                                             *after.leading_lines])
         return updated.with_changes(body=body)
 
     def _rebuild(self, original, updated):
         plan = self.plan
         orig, upd = list(original.body), list(updated.body)
-        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.sites)
+        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.sites)
         if not any(id(s) in table for s in orig for table in special) or len(orig) != len(upd):
             return updated
         return updated.with_changes(body=self._emit(orig, upd, 0, len(orig), plan.groups.get(id(original), [])))
@@ -290,7 +296,7 @@ class TorchTapeRule:
     def _gradient(self, site: Site, updated_stmt) -> list:
         outer = () if site.create_graph else site.outer
         if site.kind == "grad":
-            return self._stopped(outer, [updated_stmt])
+            return self._stopped(outer, [updated_stmt.with_changes(leading_lines=_moved(updated_stmt.leading_lines))])
         call = self.backward_calls[id(site)]
         scope = self.plan.scope()
         grads = [scope.grad_name(s) for s in site.sources]
@@ -309,7 +315,7 @@ class TorchTapeRule:
             stmts = [line(f"{new} = {{g}}\n", g=gradient)]
             stmts += [cst.parse_statement(f"{g} = {add}({g}, {new}{'' if len(grads) == 1 else f'[{i}]'})\n")
                       for i, g in enumerate(grads)]
-        stmts[0] = stmts[0].with_changes(leading_lines=updated_stmt.leading_lines)
+        stmts[0] = stmts[0].with_changes(leading_lines=_moved(updated_stmt.leading_lines))
         stmts[-1] = stmts[-1].with_changes(trailing_whitespace=updated_stmt.trailing_whitespace)
         return self._stopped(outer, stmts)
 
@@ -326,6 +332,11 @@ class TorchTapeRule:
             first = first.with_changes(leading_lines=updated.leading_lines,
                                        trailing_whitespace=updated.trailing_whitespace)
             return [first, cst.parse_statement(f"{scope.grad_name(name)} = None\n")]
+        if id(original) in plan.grad_loops:  # zip() pairs them up in order
+            names = [scope.grad_name(n) for n in plan.grad_loops[id(original)]]
+            stmt = line(f"{', '.join(names)}{',' if len(names) == 1 else ''} = {{g}}\n",
+                        g=updated.iter.args[1].value)
+            return [stmt.with_changes(leading_lines=updated.leading_lines)]
         if id(original) in plan.grad_zero:
             grad = scope.grad_name(plan.grad_zero[id(original)])
             stmt = line("{g} = {z}({g})\n", g=cst.Name(grad), z=self.ctx.ref("tensorflow.zeros_like"))
@@ -340,6 +351,11 @@ class TorchTapeRule:
             body[0] = body[0].with_changes(leading_lines=[*updated.leading_lines, *body[0].leading_lines])
             return body
         return [updated]
+
+
+def _moved(lines) -> list:
+    """Leading lines of a statement that moves into a deeper block: blank ones without its indentation."""
+    return [ln.with_changes(indent=False) if ln.comment is None else ln for ln in lines]
 
 
 def _commas(items: list) -> list:

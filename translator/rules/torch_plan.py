@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..rewrite import dotted
+
 
 CUTS = {"detach", "item", "tolist", "numpy"}  # methods whose result is off the graph
 PURE_ROOTS = ("torch", "math", "numpy", "random")  # library functions that depend on their arguments only
@@ -62,6 +64,7 @@ class Scope:
         self.bound: set[str] = set()  # every name assigned in the scope
         self.global_grads: set[str] = set()  # module leaves' gradients this function writes
         self.lists: set[str] = set()  # names only ever bound to list or tuple displays
+        self.binders: dict[str, list] = {}  # name -> the statements (not compound ones) that bind it
 
     def grad_name(self, name: str) -> str | None:
         if name in self.leaves:
@@ -245,6 +248,31 @@ class _Calls(cst.CSTVisitor):
             self.found.append(node)
 
 
+class _Deferred(cst.CSTVisitor):
+    """Finds torch.autograd.grad calls in comprehensions and lambdas: they run later than the rest of a statement."""
+
+    def __init__(self, ctx):
+        self.ctx, self.depth, self.found = ctx, 0, False
+
+    def _enter(self, node) -> None:
+        self.depth += 1
+
+    def _leave(self, node) -> None:
+        self.depth -= 1
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda = _enter
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = leave_Lambda = _leave
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found |= bool(self.depth) and self.ctx.qualname(node.func) == "torch.autograd.grad"
+
+
+def deferred_grad(ctx, stmt) -> bool:
+    visitor = _Deferred(ctx)
+    stmt.visit(visitor)
+    return visitor.found
+
+
 def calls_to(ctx, node: cst.CSTNode, qualified: str) -> list[cst.Call]:
     visitor = _Calls(ctx, qualified)
     node.visit(visitor)
@@ -266,6 +294,7 @@ class Plan:
         self.groups: dict[int, list[Site]] = {}  # id(block) -> its sites, in order
         self.leaf_stmts: dict[int, tuple[str, str]] = {}  # id(statement) -> ("create" | "mark", leaf)
         self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
+        self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
         self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
         self.refusals: dict[int, list[tuple[cst.CSTNode, str, str]]] = {}  # id(statement) -> findings
@@ -296,6 +325,11 @@ class Plan:
             scope.bound |= {p.name.value for p in node.params.params + node.params.kwonly_params}
         self._mark_no_grad(body, False)
         scope.lists = self._list_names(statements)
+        for stmt in statements:
+            bound = names_bound(stmt) if isinstance(stmt, cst.SimpleStatementLine) else \
+                names_bound(stmt.target) if isinstance(stmt, cst.For) else set()
+            for name in bound:
+                scope.binders.setdefault(name, []).append(stmt)
         self._find_leaves(scope, statements)
         self._find_carrying(scope, statements)
         self._find_optimizers(scope, statements)
@@ -595,12 +629,14 @@ class Plan:
         problem = None
         if len(grads) > 1:
             problem = "several torch.autograd.grad calls in one statement"
+        elif deferred_grad(self.ctx, stmt):
+            problem = "torch.autograd.grad inside a comprehension or lambda (its target is computed after the tape)"
         elif outputs is None or inputs is None:
             problem = "torch.autograd.grad without outputs and inputs"
         elif not is_false(keyword(call, "is_grads_batched", 7)):
             problem = "torch.autograd.grad(is_grads_batched=True)"
         elif not self._source_list(scope, inputs):
-            problem = "torch.autograd.grad inputs other than a list, a tuple, a leaf or a name bound to a list"
+            problem = "torch.autograd.grad inputs other than a list, a tuple, list(...), a leaf or a name bound to a list"
         if problem:
             self.refuse(stmt, call, "TG504", f"{problem} is not translated")
             return None
@@ -608,7 +644,9 @@ class Plan:
 
     @staticmethod
     def _source_list(scope: Scope, inputs) -> bool:
-        return isinstance(inputs, (cst.List, cst.Tuple)) or (
+        listed = isinstance(inputs, cst.Call) and isinstance(inputs.func, cst.Name) and \
+            inputs.func.value in ("list", "tuple") and inputs.func.value not in scope.bound
+        return listed or isinstance(inputs, (cst.List, cst.Tuple)) or (
             isinstance(inputs, cst.Name) and (scope.grad_name(inputs.value) or inputs.value in scope.lists))
 
     def _region(self, scope: Scope, site: Site, body: list, earlier: list[Site]) -> bool:
@@ -625,7 +663,9 @@ class Plan:
                 deps.append(stmt)
                 needed -= fully_rebinds(stmt)
                 needed |= (statement_reads(stmt) & scope.carrying) - leaves
-        if needed:
+        inside = {id(n) for n in self._walk(body[:site.index])}
+        needed = {n for n in needed if any(id(b) not in inside for b in scope.binders.get(n, ()))}
+        if needed:  # a value that may come from an enclosing block or an earlier iteration
             name = sorted(needed)[0]
             self.refuse(site.stmt, site.call, "TG502",
                         f"the gradient flows through `{name}`, computed outside this block (an enclosing block or "
@@ -660,7 +700,13 @@ class Plan:
         state = dict(state)
         leaf = self.leaf_stmts.get(id(stmt))
         site = self.sites.get(id(stmt))
-        if leaf is not None:
+        loop = self._grad_loop(scope, stmt)
+        if loop is not None:
+            self.grad_loops[id(stmt)] = loop
+            for name in loop:
+                state[name] = False
+            self._writes(scope, loop)
+        elif leaf is not None:
             state[leaf[1]] = True
         elif site is not None and site.kind == "backward":
             site.fresh = all(state.get(s, False) for s in site.sources)
@@ -725,6 +771,25 @@ class Plan:
             for p in params:
                 state[p] = True
             self._writes(scope, params)
+
+    def _grad_loop(self, scope: Scope, stmt) -> list[str] | None:
+        """The leaves of `for p, g in zip([w, b], grads): p.grad = g` (gradients set from a list)."""
+        if not (isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Tuple) and len(stmt.target.elements) == 2
+                and isinstance(stmt.iter, cst.Call) and dotted(stmt.iter.func) == "zip" and len(stmt.iter.args) == 2
+                and isinstance(stmt.body, cst.IndentedBlock) and len(stmt.body.body) == 1 and stmt.orelse is None):
+            return None
+        param, grad = (e.value for e in stmt.target.elements)
+        leaves = stmt.iter.args[0].value
+        body = stmt.body.body[0]
+        assign = body.body[0] if isinstance(body, cst.SimpleStatementLine) and len(body.body) == 1 else None
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(leaves, (cst.List, cst.Tuple))
+                and all(isinstance(e.value, cst.Name) and scope.grad_name(e.value.value) for e in leaves.elements)):
+            return None
+        target = assign.targets[0].target
+        if isinstance(target, cst.Attribute) and target.attr.value == "grad" and dotted(target.value) == dotted(param) \
+                and dotted(assign.value) == dotted(grad) and isinstance(param, cst.Name):
+            return [e.value.value for e in leaves.elements]
+        return None
 
     def _grad_of(self, scope: Scope, expr) -> str | None:
         """The leaf `x` of an `x.grad` expression."""
