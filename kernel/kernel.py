@@ -72,10 +72,17 @@ class TwinKernel(Kernel):
             labelled = "".join(LABELS[world] + line for line in pending.splitlines(keepends=True))
             self.send_response(self.iopub_socket, "stream", {"name": name, "text": labelled})
 
-    def _drain_stale(self) -> None:
-        """Output that arrived between cells (framework loading): log it, do not show it in a cell."""
+    def _drain_stale(self, silent: bool) -> None:
+        """Messages that arrived between cells: framework loading output is logged; a world that died is
+        restarted and the user told, at the start of the next cell."""
         while not self.inbox.empty():
-            self.log.info("twingrad worker output between cells: %r", self.inbox.get_nowait())
+            world, proc, message = self.inbox.get_nowait()
+            if message[0] == "dead" and world in self.workers and self.workers[world].proc is proc:
+                self.workers[world].restart()
+                self._publish_stream(world, "stderr", f"this world's process died between cells (exit code "
+                                     f"{message[1]}); it was restarted and its variables are lost\n", silent)
+            else:
+                self.log.info("twingrad %s worker output between cells: %r", world, message)
 
     def _await(self, pending: dict, silent: bool = False) -> dict:
         """Wait for one ("result", ...) per world in `pending` ({world: process}); stream output meanwhile.
@@ -139,12 +146,21 @@ class TwinKernel(Kernel):
     # --- Jupyter messages (blocking inside: one cell at a time, like IPython) -----------------------------------
 
     async def do_execute(self, code, silent, store_history=True, user_expressions=None, allow_stdin=False,
-                   *, cell_meta=None, cell_id=None):
-        from twingrad.translator import TranslationInputError
-
+                         *, cell_meta=None, cell_id=None):
         if not code.strip():
             return self._ok()
-        self._drain_stale()
+        try:
+            return self._execute(code, silent)
+        except Exception as err:  # a twingrad bug: say so in the cell rather than leave it without a reply
+            import traceback
+
+            return self._error(type(err).__name__, f"twingrad kernel error: {err}",
+                               traceback.format_exc().splitlines(), silent)
+
+    def _execute(self, code: str, silent: bool) -> dict:
+        from twingrad.translator import TranslationInputError
+
+        self._drain_stale(silent)
         started = time.perf_counter()
         path = f"<cell {self.execution_count}>"
         try:

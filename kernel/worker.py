@@ -9,6 +9,7 @@ so an interrupt stops the cell and nothing else.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import os
 import pickle
@@ -163,8 +164,11 @@ class Worker:
                 self.inbox.put((self.world, proc, ("stream", "stderr", text)))
 
     def send(self, request: dict) -> None:
-        pickle.dump(request, self.outbox, protocol=pickle.HIGHEST_PROTOCOL)
-        self.outbox.flush()
+        try:
+            pickle.dump(request, self.outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            self.outbox.flush()
+        except BrokenPipeError:
+            pass  # the process is gone: its reader thread reports it as ("dead", exit code)
 
     def interrupt(self) -> None:
         if self.proc.poll() is None:
@@ -178,7 +182,8 @@ class Worker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        self.outbox.close()
+        with contextlib.suppress(BrokenPipeError):  # unsent bytes of a request to a process that died
+            self.outbox.close()
 
 
 if __name__ == "__main__":

@@ -112,6 +112,16 @@ def test_a_dying_world_is_restarted_and_reported(kernel):
     assert reply["status"] == "ok" and rows(comparison(messages))["fresh"]["match"]
 
 
+def test_a_world_dying_between_cells_is_restarted_at_the_next_cell(kernel):
+    _, kc = kernel
+    reply, _ = execute(kc, "import os, threading\nthreading.Timer(0.3, os._exit, [4]).start()")
+    assert reply["status"] == "ok"
+    time.sleep(2)
+    reply, messages = execute(kc, "again = 2")
+    assert reply["status"] == "ok" and rows(comparison(messages))["again"]["match"]
+    assert "[TF] this world's process died between cells (exit code 4)" in streams(messages, "stderr")
+
+
 def test_completion_inspection_and_execution_count(kernel):
     _, kc = kernel
     first, _ = execute(kc, "alpha_value = 12")
