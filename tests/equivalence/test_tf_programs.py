@@ -1,4 +1,4 @@
-"""Run-both equivalence: each TF program runs with PyTorch unimportable, its translation with TensorFlow
+"""Run-both equivalence: each TF program (tests/programs/tf and the tf2torch fixture inputs) runs with PyTorch unimportable, its translation with TensorFlow
 unimportable, and every name the TF program leaves behind must exist in the PyTorch run with the same shape and
 numbers (gradients that TF gives as None must be None)."""
 from pathlib import Path
@@ -7,10 +7,11 @@ import pytest
 
 from twingrad.kernel.runner import compare_source
 
-PROGRAMS = sorted((Path(__file__).parent.parent / "programs" / "tf").glob("*.py"))
+TESTS = Path(__file__).parent.parent
+PROGRAMS = sorted([*(TESTS / "programs" / "tf").glob("*.py"), *(TESTS / "fixtures" / "tf2torch").glob("*.in.py")])
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p.name.removesuffix(".py") for p in PROGRAMS])
 @pytest.mark.parametrize("style", ["backward", "autograd"])
 def test_translation_computes_what_tf_computes(program, style):
     twin = compare_source(program.read_text(), str(program), style=style)
