@@ -247,6 +247,10 @@ class _NameUses(cst.CSTVisitor):
     def visit_ImportFrom(self, node) -> bool:
         return False
 
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `tape.jacobian` does not use an imported name `jacobian`
+        return False
+
     def visit_Name(self, node: cst.Name) -> None:
         self.used.add(node.value)
 
