@@ -83,6 +83,7 @@ class FactsCollector(cst.CSTVisitor):
         self.calls: dict[int, TapeCall] = {}  # id(Call) -> TapeCall
         self.unknown_tape_calls: list[cst.Call] = []
         self.bindings: dict[str, list[Binding]] = {}
+        self.variable_attributes: set[str] = set()  # `self.w = tf.Variable(...)` -> "w"
         self._scopes: list[cst.CSTNode] = []
         self._open_tapes: list[Tape] = []
         self._statements: list[cst.CSTNode] = []
@@ -159,6 +160,9 @@ class FactsCollector(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
             self._bind_target(t.target, node.value)
+            if (isinstance(t.target, cst.Attribute) and isinstance(node.value, cst.Call)
+                    and self.ctx.qualname(node.value.func) == "tensorflow.Variable"):
+                self.variable_attributes.add(t.target.attr.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
@@ -206,6 +210,7 @@ class Facts:
         self.calls = collector.calls
         self.unknown_tape_calls = collector.unknown_tape_calls
         self.bindings = collector.bindings
+        self.variable_attributes = collector.variable_attributes
 
     def binding_before(self, name: str, order: int, scope: cst.CSTNode | None = None) -> Binding | None:
         """The last binding of `name` before `order` (same scope first, then module level)."""
@@ -213,6 +218,12 @@ class Facts:
         same = [b for b in found if scope is None or b.scope is scope]
         pool = same or [b for b in found if isinstance(b.scope, cst.Module)]
         return pool[-1] if pool else None
+
+    def holds_variable(self, expr: cst.BaseExpression) -> bool:
+        """`w` bound to a tf.Variable, or `model.w` where some `self.w = tf.Variable(...)` exists."""
+        if isinstance(expr, cst.Name):
+            return self.kind(expr.value) in ("variable", "frozen")
+        return isinstance(expr, cst.Attribute) and expr.attr.value in self.variable_attributes
 
     def kind(self, name: str, _seen: frozenset = frozenset()) -> str:
         """variable | frozen | int | constant | numpy | numbers | list | dict | unknown, over all bindings."""

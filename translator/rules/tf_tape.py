@@ -398,6 +398,8 @@ def _is_nested_structure(sources: cst.BaseExpression) -> bool:
 
 
 def _is_sequence_name(expr: cst.BaseExpression, facts: Facts) -> bool:
+    if isinstance(expr, cst.ListComp):
+        return True  # e.g. a tf.Module's trainable_variables, already rewritten
     if isinstance(expr, cst.Name):
         return facts.kind(expr.value) == "list" or expr.value.endswith(LIST_HINTS)
     if isinstance(expr, cst.Attribute):

@@ -89,8 +89,7 @@ class TfVariableRule:
         """`t.numpy()` → `t.detach().numpy()`; a variable's snapshot is copied, as TF copies it (B28)."""
         receiver = updated.func.value
         expr = parse_template_expression("{t}.detach().numpy()", t=receiver)
-        value = original.func.value
-        if isinstance(value, cst.Name) and Facts.of(self.ctx).kind(value.value) in ("variable", "frozen"):
+        if Facts.of(self.ctx).holds_variable(original.func.value):
             expr = parse_template_expression("{t}.copy()", t=expr)
         return expr
 
