@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 import traceback
-import types
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +37,7 @@ WORLDS = ("tf", "torch")
 BLOCKED = {"tf": ("torch",), "torch": ("tensorflow", "keras", "tf_keras")}
 DEFAULT_TIMEOUT = 300.0
 MAX_ITEMS = 100  # elements of a list/tuple/dict that are flattened into named values
+MAX_DEPTH = 4    # levels of nested containers that are flattened
 
 
 def other(world: str) -> str:
@@ -151,6 +151,8 @@ def to_numpy(value):
     """(True, array or None) for a value worth comparing, (False, None) for anything else."""
     if value is None:
         return True, None
+    if isinstance(value, type):  # classes: torch.Tensor itself has a .detach
+        return False, None
     if isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
         return True, np.asarray(value)
     if isinstance(value, np.ndarray):
@@ -172,37 +174,36 @@ def to_numpy(value):
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (bool, int, float, np.number, np.bool_))
+    # A 0-d array is a number too: TF's .numpy() of a scalar gives np.float32, torch's a 0-d array.
+    return isinstance(value, (bool, int, float, np.number, np.bool_)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype != object)
 
 
-def flatten(name: str, value, out: dict) -> None:
+def flatten(name: str, value, out: dict, depth: int = 0) -> None:
     """Add name -> array/None to out; containers become grads[0], grad['w'], ...; lists of numbers one array."""
     if isinstance(value, (list, tuple)) and value and all(_is_number(v) for v in value):
         out[name] = np.asarray(value)
-        return
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value[:MAX_ITEMS]):
-            flatten(f"{name}[{i}]", item, out)
-        return
-    if isinstance(value, dict):
-        for key, item in list(value.items())[:MAX_ITEMS]:
-            flatten(f"{name}[{key!r}]", item, out)
-        return
-    ok, array = to_numpy(value)
-    if ok:
-        out[name] = array
+    elif isinstance(value, (list, tuple, dict)):
+        if depth < MAX_DEPTH:  # also ends self-containing lists
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in list(items)[:MAX_ITEMS]:
+                flatten(f"{name}[{key!r}]", item, out, depth + 1)
+    else:
+        try:
+            ok, array = to_numpy(value)
+        except Exception:  # an object that will not convert is simply not compared
+            return
+        if ok:
+            out[name] = array
 
 
 def collect(namespace: dict, names=None) -> dict:
-    """Named values worth comparing; `names` restricts and orders the search (default: all of them)."""
+    """Named values worth comparing (not modules, functions, classes, or _private names); `names` restricts
+    and orders the search (default: all of them)."""
     out: dict = {}
     for name in namespace if names is None else names:
-        if name.startswith("_") or name not in namespace:
-            continue
-        value = namespace[name]
-        if isinstance(value, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)):
-            continue
-        flatten(name, value, out)
+        if not name.startswith("_") and name in namespace:
+            flatten(name, namespace[name], out)
     return out
 
 
@@ -299,14 +300,6 @@ class TwinResult:
     tf: WorldResult
     torch: WorldResult
     comparison: object             # twingrad.kernel.compare.Comparison
-
-    @property
-    def original(self) -> WorldResult:
-        return self.torch if self.source_framework == "torch" else self.tf
-
-    @property
-    def translated(self) -> WorldResult:
-        return self.tf if self.source_framework == "torch" else self.torch
 
 
 def translate_for_twin(source: str, path: str, *, source_framework: str | None = None, style: str = "backward"):

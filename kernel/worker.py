@@ -40,9 +40,10 @@ class _Forward(io.TextIOBase):
         return len(text)
 
 
-def _complete(namespace: dict, code: str, cursor: int) -> dict:
+def _complete(namespace: dict, request: dict) -> dict:
     import jedi
 
+    code, cursor = request["code"], request["cursor"]
     before = code[:cursor]
     line = before.count("\n") + 1
     column = len(before) - (before.rfind("\n") + 1)
@@ -51,12 +52,13 @@ def _complete(namespace: dict, code: str, cursor: int) -> dict:
     return {"matches": [c.name for c in completions], "cursor_start": cursor - prefix, "cursor_end": cursor}
 
 
-def _inspect(namespace: dict, code: str, cursor: int, detail: int) -> dict:
+def _inspect(namespace: dict, request: dict) -> dict:
     """IPython's own object info for the dotted name under the cursor (attribute lookups only, no calls)."""
     import re
 
     from IPython.core.oinspect import Inspector
 
+    code, cursor = request["code"], request["cursor"]
     start = cursor
     while start > 0 and (code[start - 1].isalnum() or code[start - 1] in "._"):
         start -= 1
@@ -71,7 +73,7 @@ def _inspect(namespace: dict, code: str, cursor: int, detail: int) -> dict:
             obj = getattr(obj, attr)
     except Exception:
         return {"found": False, "data": {}}
-    bundle = Inspector(theme_name="nocolor")._get_info(obj, name, detail_level=detail)
+    bundle = Inspector(theme_name="nocolor")._get_info(obj, name, detail_level=request["detail"])
     return {"found": True, "data": bundle}
 
 
@@ -111,12 +113,24 @@ def main(world_name: str, seed: str, fd_in: str, fd_out: str) -> int:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             seconds = time.perf_counter() - started
-            send(("result", {"error_type": error_type, "error": error, "last": None if last is None else repr(last),
+            send(("result", {"error_type": error_type, "error": error, "last": _repr(last),
                              "seconds": seconds, "values": collect(world.namespace, request["names"])}))
-        elif op == "complete":
-            send(("result", _complete(world.namespace, request["code"], request["cursor"])))
-        elif op == "inspect":
-            send(("result", _inspect(world.namespace, request["code"], request["cursor"], request["detail"])))
+        else:
+            ask = _complete if op == "complete" else _inspect
+            try:
+                reply = ask(world.namespace, request)
+            except Exception:  # a completer or inspector failure must not take the world down
+                reply = None
+            send(("result", reply))
+
+
+def _repr(value) -> str | None:
+    if value is None:
+        return None
+    try:
+        return repr(value)
+    except Exception as err:
+        return f"<{type(value).__name__} object: repr() failed: {err}>"
 
 
 class Worker:

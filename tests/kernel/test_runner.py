@@ -175,3 +175,21 @@ def test_seed_example_through_the_translator():
     assert result.tf.ok and result.torch.ok, result.torch.error
     assert result.tf.values["dx"] == 6.0 and result.tf.values["dy"] == 8.0
     assert result.comparison["dx"].match and result.comparison["dy"].match
+
+
+def test_collect_skips_what_it_cannot_compare_and_survives_odd_objects():
+    from twingrad.kernel.runner import collect
+
+    class Unconvertible:  # claims to be a TF tensor, but has no value (like a symbolic tensor)
+        __module__ = "tensorflow.fake"
+
+        def numpy(self):
+            raise RuntimeError("no value")
+
+    looped = [1.0, "x"]
+    looped.append(looped)
+    values = collect({"np": np, "f": print, "cls": Unconvertible, "odd": Unconvertible(), "_hidden": 1.0,
+                      "text": "s", "looped": looped, "nested": {"w": [np.ones(2), None]}, "steps": (1, 2.5)})
+    assert list(values) == ["looped[0]", "looped[2][0]", "looped[2][2][0]", "looped[2][2][2][0]",
+                            "nested['w'][0]", "nested['w'][1]", "steps"]
+    assert values["nested['w'][1]"] is None and values["steps"].tolist() == [1.0, 2.5]
