@@ -62,7 +62,7 @@ def test_none_is_never_passed_where_it_means_something_else():
 
 def test_overloads_are_chosen_by_the_arguments():
     code = to_torch("a = tf.transpose(x)\nb = tf.transpose(x, [1, 0])\nc = tf.where(m)\nd = tf.where(m, x, y)\n").code
-    assert "a = x.permute(*range(x.ndim - 1, -1, -1))" in code
+    assert "a = x.permute(tuple(range(x.ndim - 1, -1, -1)))" in code
     assert "b = torch.permute(x, [1, 0])" in code
     assert "c = torch.nonzero(m)" in code and "d = torch.where(m, x, y)" in code
 
