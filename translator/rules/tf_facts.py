@@ -36,6 +36,12 @@ class Tape:
         return None
 
     @property
+    def shares_block(self) -> bool:
+        """Opened in one `with` together with other tapes: their gradient calls share one recorded graph."""
+        return isinstance(self.node, cst.With) and sum(
+            isinstance(i.item, cst.Call) and i.asname is not None for i in self.node.items) > 1
+
+    @property
     def persistent(self) -> bool:
         value = self.keyword("persistent") or (self.call.args[0].value if self.call.args and not self.call.args[0].keyword else None)
         return isinstance(value, cst.Name) and value.value == "True"
@@ -79,7 +85,7 @@ class FactsCollector(cst.CSTVisitor):
     def __init__(self, ctx):
         self.ctx = ctx
         self.order = 0
-        self.tapes: dict[int, Tape] = {}  # id(With) -> Tape
+        self.tapes: dict[int, list[Tape]] = {}  # id(With) -> the tapes it opens (`with T() as a, T() as b:`)
         self.calls: dict[int, TapeCall] = {}  # id(Call) -> TapeCall
         self.unknown_tape_calls: list[cst.Call] = []
         self.bindings: dict[str, list[Binding]] = {}
@@ -136,13 +142,13 @@ class FactsCollector(cst.CSTVisitor):
                     and item.asname is not None and isinstance(item.asname.name, cst.Name)):
                 tape = Tape(item.asname.name.value, node, call, self._scopes[-1], self.order, list(self._open_tapes),
                             self._loops > 0, len(self._scopes) > 1)
-                self.tapes[id(node)] = tape
+                self.tapes.setdefault(id(node), []).append(tape)
                 self._tapes_by_name.setdefault((id(self._scopes[-1]), tape.name), []).append(tape)
                 self._open_tapes.append(tape)
 
     def leave_With(self, node: cst.With) -> None:
-        if id(node) in self.tapes:
-            self._open_tapes.remove(self.tapes[id(node)])
+        for tape in self.tapes.get(id(node), []):
+            self._open_tapes.remove(tape)
 
     # -- bindings -----------------------------------------------------------------------------------------------------
     def _bind(self, name: str, value: cst.BaseExpression | None) -> None:

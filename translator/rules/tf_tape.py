@@ -50,17 +50,22 @@ class TfTapeRule:
 
     # -- the with block ---------------------------------------------------------------------------------------------
     def leave_With(self, original: cst.With, updated: cst.With):
-        tape = self.facts.tapes.get(id(original)) if self.facts else None
-        if tape is None:
+        tapes = self.facts.tapes.get(id(original), []) if self.facts else []
+        if not tapes:
             return self._stop_recording(original, updated)
-        self.ctx.consume(tape.call.func)
-        preamble = [parse_template_statement(f"{name} = {name}.detach()\n")
-                    for name in self._recorded_outside(tape)]
-        for name in self._recorded_outside(tape):
-            self.ctx.report(tape.node, "TG102", f"{name} was computed before the tape, which TF does not record: "
+        for tape in tapes:
+            self.ctx.consume(tape.call.func)
+        detached = sorted({name for tape in tapes for name in self._recorded_outside(tape)})
+        for name in detached:
+            self.ctx.report(original, "TG102", f"{name} was computed before the tape, which TF does not record: "
                             "detached inside it", level="info")
-        body = list(updated.body.body)
-        statements = preamble + body
+        preamble = [parse_template_statement(f"{name} = {name}.detach()\n") for name in detached]
+        others = [after for before, after in zip(original.items, updated.items)
+                  if not any(before.item is tape.call for tape in tapes)]
+        if others:  # other context managers in the same `with` stay
+            return updated.with_changes(items=[*others[:-1], others[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)],
+                                        body=updated.body.with_changes(body=[*preamble, *updated.body.body]))
+        statements = preamble + list(updated.body.body)
         first = statements[0]
         statements[0] = first.with_changes(leading_lines=[*updated.leading_lines, *first.leading_lines])
         return cst.FlattenSentinel(statements)
@@ -112,7 +117,7 @@ class TfTapeRule:
     def _whole_statement(self, small: cst.BaseSmallStatement):
         """`tape.watch(x)` and `del tape` are statements of their own."""
         if isinstance(small, cst.Del) and isinstance(small.target, cst.Name):
-            if any(t.name == small.target.value for t in self.facts.tapes.values()):
+            if any(t.name == small.target.value for tapes in self.facts.tapes.values() for t in tapes):
                 return cst.RemovalSentinel.REMOVE
         if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
             return None
@@ -173,7 +178,7 @@ class TfTapeRule:
             "output_gradients": _arg(updated, 2, "output_gradients"),
             "zero": unconnected is not None and _code(unconnected).endswith("ZERO"),
             "create_graph": bool(info.in_tape_bodies),
-            "retain_graph": info.tape.persistent and not info.in_tape_bodies,
+            "retain_graph": (info.tape.persistent or info.tape.shares_block) and not info.in_tape_bodies,
         }
 
     def _target_outside(self, info: TapeCall, target: cst.BaseExpression) -> bool:
@@ -208,7 +213,7 @@ class TfTapeRule:
     def _backward_ok(self, original: cst.Call, info: TapeCall, sources, options) -> bool:
         if self.ctx.style != "backward" or options["create_graph"]:
             return False
-        if info.tape.persistent and len(info.tape.calls) > 1:
+        if (info.tape.persistent and len(info.tape.calls) > 1) or info.tape.shares_block:
             return False
         if not any(isinstance(s, cst.SimpleStatementLine) and s is info.statement for s in [info.statement]):
             return False
