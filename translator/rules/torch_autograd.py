@@ -28,6 +28,9 @@ Codes:
 * TG504 (error) a backward/grad form not translated (`backward(create_graph=True)`, several grad calls in one
   statement, `is_grads_batched`, inputs that are neither a list nor a leaf, a gradient under no_grad).
 * TG507 (error) `.requires_grad`, `.grad_fn`, `.is_leaf`, `.retain_grad()` have no TF counterpart; left as is.
+* TG509 (error) `torch.autograd.functional.jacobian` other than `jacobian(func, tensor)` is left as is;
+  `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(..., unconnected_gradients=ZERO)`
+  (torch gives zeros where the output does not depend on the input, TF None: A16).
 * TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which later backward()/zero_() calls change in
   place (A5); the translation keeps the value of that moment (as `x.grad.clone()` would).
 TG505/TG506: optimizers, see `torch_optim.py`.
@@ -47,6 +50,7 @@ ACCUMULATE = '''def {name}(grad, new):
 ASSIGN_OPS = {cst.SubtractAssign: "assign_sub", cst.AddAssign: "assign_add"}
 ASSIGN_BINARY = {cst.MultiplyAssign: "*", cst.DivideAssign: "/"}
 NO_COUNTERPART = {"requires_grad", "grad_fn", "is_leaf"}
+VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 
 def torch_rules(ctx) -> list:
@@ -111,6 +115,9 @@ class TorchTapeRule:
             return self._site_call(site, original, updated)
         if method_call(original, "requires_grad_") is not None and self.plan.leaf_value(original):
             return updated.func.value
+        if self.ctx.qualname(original.func) in VARIABLE and len(original.args) >= 1 and not original.args[0].keyword:
+            self.ctx.consume(original.func)  # the pre-0.4 wrapper: a tensor is its own Variable now
+            return updated.args[0].value
         if method_call(original, "retain_grad") is not None:
             self.ctx.report(original, "TG507", "retain_grad() has no TF counterpart (take tape.gradient with "
                             "respect to the tensor instead); left as is")
@@ -152,9 +159,14 @@ class TorchTapeRule:
         return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign) \
             and statement.body[0].value is node
 
+    def _untaped(self, target) -> bool:
+        """In-place on a leaf is an untaped update under no_grad, or on `x.data` anywhere."""
+        data = isinstance(target, cst.Attribute) and target.attr.value == "data"
+        return data or id(self.ctx.statements[-1]) in self.plan.in_no_grad
+
     def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign):
         leaf = self._leaf(original.target)
-        if leaf is None or id(self.ctx.statements[-1]) not in self.plan.in_no_grad:
+        if leaf is None or not self._untaped(original.target):
             return updated
         op = type(original.operator)
         if op in ASSIGN_OPS:
@@ -169,7 +181,7 @@ class TorchTapeRule:
         return cst.Expr(call)
 
     def _inplace(self, original: cst.Call, updated: cst.Call, leaf: str):
-        if id(self.ctx.statements[-1]) not in self.plan.in_no_grad:
+        if not self._untaped(original.func.value):
             self.ctx.report(original, "TG503", f"in-place update of leaf `{leaf}` outside torch.no_grad() "
                             "(torch raises, semantics A17); left as is")
             return updated
@@ -257,7 +269,7 @@ class TorchTapeRule:
     def _rebuild(self, original, updated):
         plan = self.plan
         orig, upd = list(original.body), list(updated.body)
-        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.sites)
+        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.sites)
         if not any(id(s) in table for s in orig for table in special) or len(orig) != len(upd):
             return updated
         return updated.with_changes(body=self._emit(orig, upd, 0, len(orig), plan.groups.get(id(original), [])))
@@ -319,6 +331,28 @@ class TorchTapeRule:
         stmts[-1] = stmts[-1].with_changes(trailing_whitespace=updated_stmt.trailing_whitespace)
         return self._stopped(outer, stmts)
 
+    def _jacobian(self, jac, updated) -> list:
+        call = updated.body[0].value
+        func, inputs = keyword(call, "func", 0), keyword(call, "inputs", 1)
+        out = []
+        if jac.inputs:
+            out.append(line("{n} = {v}\n", n=cst.Name(jac.inputs), v=inputs))
+            inputs = cst.Name(jac.inputs)
+        if not isinstance(func, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not func.lpar:
+            func = func.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        tape, output = cst.Name(jac.tape), cst.Name(jac.output)
+        body = [line("{t}.watch({x})\n", t=tape, x=inputs), line("{y} = {f}({x})\n", y=output, f=func, x=inputs)]
+        item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape")), asname=cst.AsName(tape))
+        out.append(cst.With([item], cst.IndentedBlock(body)))
+        zero = parse_template_expression("{tf}.UnconnectedGradients.ZERO", tf=self.ctx.ref("tensorflow"))
+        # torch gives zeros for outputs that do not depend on the inputs (A16)
+        result = parse_template_expression("{t}.jacobian({y}, {x}, unconnected_gradients={z})",
+                                           t=tape, y=output, x=inputs, z=zero)
+        out += self._stopped(jac.outer, [updated.with_changes(body=[updated.body[0].with_changes(value=result)],
+                                                              leading_lines=())])
+        out[0] = out[0].with_changes(leading_lines=updated.leading_lines)
+        return out
+
     def _statement_out(self, original, updated) -> list:
         plan, scope = self.plan, self.plan.scope()
         leaf = plan.leaf_stmts.get(id(original))
@@ -332,6 +366,8 @@ class TorchTapeRule:
             first = first.with_changes(leading_lines=updated.leading_lines,
                                        trailing_whitespace=updated.trailing_whitespace)
             return [first, cst.parse_statement(f"{scope.grad_name(name)} = None\n")]
+        if id(original) in plan.jacobians:
+            return self._jacobian(plan.jacobians[id(original)], updated)
         if id(original) in plan.grad_loops:  # zip() pairs them up in order
             names = [scope.grad_name(n) for n in plan.grad_loops[id(original)]]
             stmt = line(f"{', '.join(names)}{',' if len(names) == 1 else ''} = {{g}}\n",

@@ -11,7 +11,8 @@ Every hyperparameter of the shared table is written out with torch's value, sinc
   `parameters()`), parameter groups, an optimizer the table does not pair with a Keras one (AdamW, NAdam: D8), or
   a setting Keras computes differently: `weight_decay` (torch adds it to the gradient, Keras decays the weights:
   D6), `dampening`, `maximize`, `lr_decay`, hyperparameters passed by position after `lr`,
-  `zero_grad(set_to_none=False)`, `step(closure)`.
+  `zero_grad(set_to_none=False)`, `step(closure)`; uses of `param_groups`, `state`, `state_dict()` (learning-rate
+  changes through them would also differ for SGD with momentum, D5).
 * TG506 (warning) translated, but Keras adds epsilon at another place (Adam: before the bias correction, D3;
   RMSprop/Adagrad: inside the square root, D4): equal while gradients are much larger than epsilon.
 """
@@ -25,6 +26,7 @@ from .torch_plan import EQUAL, keyword, method_call, single_call
 EPSILON_PLACEMENT = {"Adam": "D3", "RMSprop": "D4", "Adagrad": "D4"}
 NEUTRAL = {"params", "foreach", "fused", "differentiable", "capturable"}  # no effect on the numbers
 ZERO = {"0", "0.0", "0.", "False"}
+TORCH_ONLY = {"param_groups", "state", "state_dict", "load_state_dict", "add_param_group", "defaults"}
 _TABLE: dict = {}
 
 
@@ -78,6 +80,12 @@ class TorchOptimizerRule:
             return updated
         grads = ", ".join(self.plan.scope().grad_name(p) for p in params)
         return cst.parse_expression(f"{receiver.value}.apply_gradients(zip([{grads}], [{', '.join(params)}]))")
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if original.attr.value in TORCH_ONLY and self._params(original.value) is not None:
+            self.ctx.report(original, "TG505", f"optimizer.{original.attr.value} (torch's per-group settings and "
+                            "state) has no Keras counterpart; left as is")
+        return updated
 
     def leave_Expr(self, original: cst.Expr, updated: cst.Expr):
         call = single_call(cst.SimpleStatementLine([original]))

@@ -31,6 +31,7 @@ PURE_ROOTS = ("torch", "math", "numpy", "random")  # library functions that depe
 INPLACE_UPDATES = {"sub_", "add_", "mul_", "div_", "copy_", "zero_", "fill_"}
 NO_GRAD = {"torch.no_grad", "torch.autograd.no_grad", "torch.inference_mode", "torch.autograd.grad_mode.no_grad"}
 BUILTIN_NAMES = set(dir(builtins))
+JACOBIAN = "torch.autograd.functional.jacobian"
 EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
@@ -51,6 +52,17 @@ class Site:
     outer: tuple[str, ...] = ()  # tapes still recording where the gradient is taken
     create_graph: bool = False
     explicit: bool = False  # backward(inputs=...) named the sources
+
+
+@dataclass
+class Jacobian:
+    """`J = torch.autograd.functional.jacobian(f, x)`: a tape around f(x), then tape.jacobian."""
+
+    call: cst.Call
+    tape: str
+    output: str  # name of f(x) inside the tape
+    inputs: str | None  # name for the inputs when they are not a plain name
+    outer: tuple[str, ...] = ()
 
 
 class Scope:
@@ -294,6 +306,7 @@ class Plan:
         self.groups: dict[int, list[Site]] = {}  # id(block) -> its sites, in order
         self.leaf_stmts: dict[int, tuple[str, str]] = {}  # id(statement) -> ("create" | "mark", leaf)
         self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
+        self.jacobians: dict[int, Jacobian] = {}  # id(statement) -> its plan
         self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
         self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
@@ -575,11 +588,28 @@ class Plan:
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
             here = outer + self._enclosing(sites, i)
+            self._jacobian(stmt, here)
             if self._is_no_grad(stmt):
                 self.no_grad[id(stmt)] = here
                 self.ctx.consume(stmt.items[0].item.func)
             for inner in self._blocks(stmt):
                 self._block(scope, inner, inner.body, here, leaves_before)
+
+    def _jacobian(self, stmt, outer: tuple[str, ...]) -> None:
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        call = small.value if isinstance(small, cst.Assign) else None
+        if not (isinstance(call, cst.Call) and self.ctx.qualname(call.func) == JACOBIAN):
+            return
+        func, inputs = keyword(call, "func", 0), keyword(call, "inputs", 1)
+        if func is None or inputs is None or isinstance(inputs, (cst.Tuple, cst.List)) or any(
+                not is_false(keyword(call, name, pos)) for name, pos in (("create_graph", 2), ("strict", 3))):
+            self.refuse(stmt, call, "TG509", "only jacobian(func, tensor) is translated (not tuples of inputs, "
+                        "create_graph or strict); left as is")
+            return
+        self.jacobians[id(stmt)] = Jacobian(call, self.ctx.new_name("tape"), self.ctx.new_name("outputs"),
+                                            None if isinstance(inputs, cst.Name) else self.ctx.new_name("inputs"),
+                                            outer)
+        self.ctx.consume(call.func)
 
     def _is_no_grad(self, stmt) -> bool:
         if not isinstance(stmt, cst.With) or len(stmt.items) != 1 or stmt.items[0].asname is not None:
