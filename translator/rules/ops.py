@@ -227,10 +227,10 @@ class Call:
             node = bound.get(name)
             text = code_of(node) if node is not None else self.source.param(name).default
             if want.startswith("<"):
-                ok = node is not None and _kind_matches(want, node)
-            else:
-                ok = same_value(text, want)
-            if not ok:
+                if node is None or not _kind_matches(want, node):
+                    raise Unmatched("TG201", f"only a literal {want[1:-1]} {name} has an exact {self.to} "
+                                             f"translation (got {text})")
+            elif not same_value(text, want):
                 raise Unmatched("TG201", f"only {name}={want} has an exact {self.to} translation (got {text})")
 
     def source_values(self, bound: dict) -> dict:
@@ -287,8 +287,7 @@ class Call:
     # -- emitting ----------------------------------------------------------------------------------------------------
     def expr(self, text: str) -> cst.BaseExpression:
         """A table literal/default as a target expression (dtype names translated)."""
-        node = cst.parse_expression(text)
-        return node.visit(_Refs(self, {})) if any(r in text for r in _ROOTS) else node
+        return cst.parse_expression(text).visit(_Refs(self, {}))
 
     def target_args(self, values: dict) -> list[cst.Arg]:
         by_target = {self.entry.mapped(name, self.origin): (name, *v) for name, v in values.items()}
@@ -303,7 +302,7 @@ class Call:
                 elif p.name in by_target and _kind_matches(want, by_target[p.name][1]):
                     source, node, _ = by_target[p.name]
                 else:
-                    raise Unmatched("TG201", f"{self.target.name} needs {p.name} as {want} literal here")
+                    raise Unmatched("TG201", f"{self.target.name} needs a literal {want[1:-1]} {p.name} here")
             elif p.name in by_target:
                 source, node, _ = by_target[p.name]
             else:
@@ -311,6 +310,7 @@ class Call:
                     raise Unmatched("TG202", f"{self.target.name} needs {p.name!r}")
                 positional = False
                 continue
+            raw = node
             if isinstance(node, list):  # torch varargs (`x.view(2, 3)`)
                 node = _pack(node)
             text = code_of(node)
@@ -321,8 +321,7 @@ class Call:
                 # None means something else here (`axis=None` reduces axis 0 in tf.argmax): no exact form.
                 raise Unmatched("TG201", f"{p.name}=None has no exact {self.to} equivalent; pass it explicitly")
             if p.kind == "varargs":
-                values_ = values[source][0] if source else node
-                out += [cst.Arg(n) for n in (values_ if isinstance(values_, list) else [values_])]
+                out += [cst.Arg(n) for n in (raw if isinstance(raw, list) else [raw])]
                 continue
             # Positional only where the source had it at the same place: keeps the keywords a reader relies on
             # (labels=/logits=) and never reorders silently.
@@ -363,16 +362,8 @@ def _pack(nodes: list) -> cst.BaseExpression:
 
 
 def _fill_slots(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        j = text.find("{", i)
-        if j < 0:
-            out.append(text[i:])
-            break
-        k = text.index("}", j)
-        out += [text[i:j], _SLOT.format(text[j + 1:k])]
-        i = k + 1
-    return "".join(out)
+    """`{x}` slots as parseable names."""
+    return re.sub(r"{(\w+)}", lambda m: _SLOT.format(m.group(1)), text)
 
 
 def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -386,7 +377,7 @@ class _Refs(cst.CSTTransformer):
 
     def __init__(self, call: Call, slots: dict):
         super().__init__()
-        self.call, self.slots = call, slots
+        self.call = call
         self.names = {_SLOT.format(n): v for n, v in slots.items()}
 
     def _framework(self, node) -> str | None:
