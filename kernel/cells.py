@@ -10,20 +10,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from .runner import WORLDS, translate_for_twin
+from .runner import WORLDS, framework_imports, translate_for_twin
 
-FRAMEWORK_ROOTS = {"tensorflow": "tf", "keras": "tf", "tf_keras": "tf", "torch": "torch"}
 _CELL_START = "# twingrad: cell starts here"
-
-
-def _imports(tree: ast.Module):
-    """(statement, framework) for the cell's top-level imports of TF/Keras/PyTorch."""
-    for node in tree.body:
-        modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                   [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
-        frameworks = {FRAMEWORK_ROOTS.get(m.partition(".")[0]) for m in modules} - {None}
-        if len(frameworks) == 1:
-            yield node, frameworks.pop()
 
 
 def names_in(source: str) -> list[str]:
@@ -47,7 +36,7 @@ class Session:
             tree = ast.parse(source)
         except SyntaxError:
             return None
-        found = {framework for _, framework in _imports(tree)}
+        found = {framework for _, framework in framework_imports(tree)}
         if not found:
             used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             found = {self.aliases[name] for name in used & set(self.aliases)}
@@ -59,7 +48,7 @@ class Session:
             tree = ast.parse(source)
         except SyntaxError:
             return
-        for node, framework in _imports(tree):
+        for node, framework in framework_imports(tree):
             statement = ast.get_source_segment(source, node)
             if statement not in self.imports[framework]:
                 self.imports[framework].append(statement)

@@ -34,7 +34,9 @@ import numpy as np
 from .draws import PATCHES, Draws
 
 WORLDS = ("tf", "torch")
-BLOCKED = {"tf": ("torch",), "torch": ("tensorflow", "keras", "tf_keras")}
+FRAMEWORK_ROOTS = {"tensorflow": "tf", "keras": "tf", "tf_keras": "tf", "torch": "torch"}  # top-level module -> world
+# Each world blocks the other framework's top-level modules.
+BLOCKED = {world: tuple(root for root, owner in FRAMEWORK_ROOTS.items() if owner != world) for world in WORLDS}
 DEFAULT_TIMEOUT = 300.0
 MAX_ITEMS = 100  # elements of a list/tuple/dict that are flattened into named values
 MAX_DEPTH = 4    # levels of nested containers that are flattened
@@ -323,16 +325,20 @@ def translate_for_twin(source: str, path: str, *, source_framework: str | None =
     return origin, result, None
 
 
+def framework_imports(tree: ast.Module):
+    """(statement, framework) for each top-level import of TensorFlow/Keras or PyTorch."""
+    for node in tree.body:
+        modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                   [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+        frameworks = {FRAMEWORK_ROOTS.get(m.partition(".")[0]) for m in modules} - {None}
+        if len(frameworks) == 1:
+            yield node, frameworks.pop()
+
+
 def _detect(source: str) -> str | None:
     """Which framework the program imports (used only when the translator itself failed)."""
-    roots = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            roots.update(a.name.partition(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            roots.add(node.module.partition(".")[0])
-    found = [w for w in WORLDS if roots & ({"tensorflow", "keras"} if w == "tf" else {"torch"})]
-    return found[0] if len(found) == 1 else None
+    found = {framework for _, framework in framework_imports(ast.parse(source))}
+    return found.pop() if len(found) == 1 else None
 
 
 def plan(origin: str | None, source: str, path: str, translation) -> dict:
