@@ -79,6 +79,7 @@ class Entry:
     values: dict = field(default_factory=dict)  # tf parameter -> {tf literal: torch literal}
     int_literals: dict | None = None  # {"params": [tf params], "tf": dtype, "torch": dtype}
     methods: tuple = ()  # torch tensor methods (receiver = first parameter)
+    properties: tuple = ()  # torch tensor attributes (`x.T`), translated like a method call without arguments
     aliases: tuple = ()  # other qualified names of a signature side
     caveat: str | None = None
     random: bool = False
@@ -108,6 +109,7 @@ def _entry(raw: dict) -> Entry:
         sides={fw: parse_side(fw, raw[fw]) for fw in FRAMEWORKS},
         args=raw.get("args", {}), fixed=raw.get("fixed", {}), values=raw.get("values", {}),
         int_literals=raw.get("int_literals"), methods=tuple(raw.get("methods", ())),
+        properties=tuple(raw.get("properties", ())),
         aliases=tuple(expand(a) for a in raw.get("aliases", ())), caveat=raw.get("caveat"),
         random=raw.get("random", False), examples=tuple(raw.get("examples", ())))
 
@@ -120,6 +122,7 @@ class Table:
         self._constants = _pairs(raw["constants"])  # origin -> {qualified: target qualified or literal}
         self._functions = {"tf": {}, "torch": {}}  # origin -> {qualified: [entries, overloads in table order]}
         self._methods: dict[str, list[Entry]] = {}
+        self._properties: dict[str, Entry] = {}
         for entry in self.entries:
             for fw, side in entry.sides.items():
                 if side.is_template:
@@ -129,6 +132,7 @@ class Table:
                     self._functions[fw].setdefault(name, []).append(entry)
             for method in entry.methods:
                 self._methods.setdefault(method, []).append(entry)
+            self._properties.update(dict.fromkeys(entry.properties, entry))
 
     def overloads(self, qualified: str, origin: str) -> list[Entry]:
         """The entries translating calls of `qualified` from `origin`, to be tried in order."""
@@ -137,6 +141,10 @@ class Table:
     def methods(self, name: str) -> list[Entry]:
         """Entries for torch tensor method `name` (`x.sum(...)`)."""
         return self._methods.get(name, [])
+
+    def property(self, name: str) -> Entry | None:
+        """The entry for torch tensor attribute `name` (`x.T`)."""
+        return self._properties.get(name)
 
     def dtype(self, qualified: str, to: str) -> str | None:
         return self._dtypes["torch" if to == "tf" else "tf"].get(qualified)

@@ -115,6 +115,12 @@ def test_torch_tensor_methods():
     assert "e = tf.math.reduce_sum(x, axis=1)" in code
 
 
+def test_torch_tensor_properties_but_not_on_self():
+    code = to_tf("y = x @ w.T\nz = t.mT\nn = self.T\nm = x.t()\n").code
+    assert "y = x @ tf.transpose(w)" in code and "z = tf.linalg.matrix_transpose(t)" in code
+    assert "n = self.T" in code and "m = tf.transpose(x)" in code
+
+
 def test_a_method_that_does_not_fit_is_a_warning_and_left_alone():
     result = to_tf("s = x.std()\nt = pattern.sub(repl, text)\n")  # sample std has no exact TF form
     assert "s = x.std()" in result.code and "t = pattern.sub(repl, text)" in result.code
@@ -158,6 +164,6 @@ def test_table_entries_are_consistent():
             if side.is_template:
                 source = torch if side is tf else tf
                 problems += [f"{n}: slot {s}" for s in re.findall(r"{(\w+)}", side.text) if source.param(s) is None]
-        if e.methods and torch.is_template:
-            problems.append(f"{n}: methods need a torch signature")
+        if (e.methods or e.properties) and torch.is_template:
+            problems.append(f"{n}: methods and properties need a torch signature")
     assert not problems

@@ -103,21 +103,39 @@ class OpsRule:
         self.ctx = ctx
         self.table = api_table.load()
         self._imports: list[dict] = []
+        self._callees: set[int] = set()  # ids of original call.func nodes: `x.t()` is a method, not a property
 
-    # -- dtypes and other constants ----------------------------------------------------------------------------------
+    # -- dtypes and other constants, tensor attributes -----------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._imports.append(dict(self.ctx.imports))  # to undo the imports of a call left untranslated
+        self._callees.add(id(node.func))
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
         if self.ctx.is_consumed(original):
             return updated
-        target = self.table.constant(self.ctx.qualname(original) or "", self.ctx.to)
+        qualified = self.ctx.qualname(original)
+        if qualified is None:
+            return self._property(original, updated)
+        target = self.table.constant(qualified, self.ctx.to)
         if target is None:
             return updated
         self.ctx.consume(original)
         return self.ctx.ref(target) if target.split(".")[0] in ("tensorflow", "torch") else cst.parse_expression(target)
 
-    # -- calls -----------------------------------------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
-        self._imports.append(dict(self.ctx.imports))  # to undo the imports of a call left untranslated
+    def _property(self, original: cst.Attribute, updated: cst.Attribute):
+        """`x.T` in a torch file; `self.T` is more likely the user's own attribute."""
+        entry = self.table.property(original.attr.value) if self.ctx.origin == "torch" else None
+        if entry is None or id(original) in self._callees or (
+                isinstance(original.value, cst.Name) and original.value.value in ("self", "cls")):
+            return updated
+        try:
+            result = Call(self, entry, cst.Call(func=updated, args=[]), _bare(updated.value)).emit()
+        except Unmatched:
+            return updated
+        self.ctx.consume(original)
+        return result
 
+    # -- calls -----------------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         ctx = self.ctx
         imports_before = self._imports.pop()
