@@ -184,7 +184,8 @@ def file_size(path: str) -> int:
 
 def atomic_write(target: str, data: bytes, mode: int | None) -> None:
     """Write through a temp file in the target's directory and os.replace: the target is old or new, never half."""
-    directory = os.path.dirname(target) or "."
+    target = os.path.realpath(target)  # a symlink stays a link: what it points to is replaced
+    directory = os.path.dirname(target)
     os.makedirs(directory, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:

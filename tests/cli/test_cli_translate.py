@@ -265,6 +265,15 @@ def test_in_place_translates_atomically_and_keeps_the_mode(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["square.py"]
 
 
+def test_in_place_through_a_symlink_keeps_the_link(tmp_path):
+    real = write(tmp_path / "real" / "square.py", TF_SQUARE)
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    proc = run("translate", "--to", "torch", "--in-place", str(link))
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and b".backward()" in real.read_bytes()
+
+
 def test_diff_is_a_unified_diff_that_patch_applies(tmp_path):
     source = write(tmp_path / "square.py", TF_SQUARE)
     expected = run("translate", "--to", "torch", str(source)).stdout
