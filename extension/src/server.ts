@@ -68,7 +68,11 @@ export class Server implements vscode.Disposable {
       // For what the server translates on its own (code actions, hints); commands send their style.
       initializationOptions: { style: vscode.workspace.getConfiguration("twingrad").get("style") },
       errorHandler: {
-        error: () => ({ action: ErrorAction.Continue }),
+        // Writing to a server that just died fails too; closed() is the one place that tells the user.
+        error: (error) => {
+          this.output.warn(`connection to the language server: ${error.message}`);
+          return { action: ErrorAction.Continue, handled: true };
+        },
         closed: () => this.onCrash(),
       },
     });

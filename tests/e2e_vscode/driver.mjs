@@ -118,6 +118,26 @@ function descendsFrom(pid, ancestor) {
   return false;
 }
 
+/** Open the Refactor menu at `line` until it offers `title` (the server may still be starting); returns the item. */
+async function refactoring(line, title) {
+  await until("the language server process", languageServers, (pids) => pids.length === 1);
+  await goToLine(line);
+  const item = page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
+  await until(`"${title}" in the Refactor menu`, async () => {
+    await runCommand("Refactor...");
+    return item.waitFor({ state: "visible", timeout: 3000 }).then(() => true, async () => {
+      await page.keyboard.press("Escape");
+      return false;
+    });
+  }, Boolean);
+  return item;
+}
+
+/** Wait until the text `get` returns is PyTorch (has a backward call); returns it. */
+function pytorchIn(what, get = editorText) {
+  return until(what, get, (text) => text.includes(".backward("));
+}
+
 const TO_TORCH = "Twingrad: Translate Selection or File to PyTorch";
 const PREVIEW_TORCH = "Twingrad: Preview Translation to PyTorch";
 const COMPARE = "Twingrad: Compare Gradients of Current File";
@@ -127,7 +147,7 @@ const scenarios = {
     await openFile(config.file);
     seen.before = await editorText();
     await runCommand(TO_TORCH);
-    seen.after = await until("the PyTorch translation in the editor", editorText, (text) => text.includes(".backward()"));
+    seen.after = await pytorchIn("the PyTorch translation in the editor");
     await shot("translated");
     await activeEditor().click();
     await page.keyboard.press("Control+Z");
@@ -140,33 +160,24 @@ const scenarios = {
     await runCommand(PREVIEW_TORCH);
     const diff = page.locator(".editor-group-container.active .monaco-diff-editor").first();
     await diff.waitFor({ timeout: 30_000 });
-    seen.modified = await until("PyTorch on the right of the diff", () => lines(diff.locator(".editor.modified")), (text) => text.includes(".backward()"));
+    seen.modified = await pytorchIn("PyTorch on the right of the diff", () => lines(diff.locator(".editor.modified")));
     seen.original = await lines(diff.locator(".editor.original"));
     seen.tabTitle = (await page.locator(".tab.active").first().textContent()).trim();
     seen.message = await waitForNotification("previewing");
     await shot("diff");
     await notification("previewing").getByRole("button", { name: "Apply" }).click();
     await diff.waitFor({ state: "detached", timeout: 15_000 });
-    seen.after = await until("the applied translation in the editor", editorText, (text) => text.includes(".backward()"));
+    seen.after = await pytorchIn("the applied translation in the editor");
     await shot("applied");
   },
 
   async codeAction() {
     await openFile(config.file);
-    await until("the language server process", languageServers, (pids) => pids.length === 1);
-    await goToLine(config.line);
-    const item = page.locator(".action-widget .monaco-list-row", { hasText: "Convert to PyTorch backward()" }).first();
-    await until("the refactoring in the Refactor menu", async () => {
-      await runCommand("Refactor...");
-      return item.waitFor({ state: "visible", timeout: 3000 }).then(() => true, async () => {
-        await page.keyboard.press("Escape");  // the server may still be reading the file: ask again
-        return false;
-      });
-    }, Boolean);
+    const item = await refactoring(config.line, "Convert to PyTorch backward()");
     seen.actions = await page.locator(".action-widget .monaco-list-row").allTextContents();
     await shot("refactor-menu");
     await item.click();
-    seen.after = await until("the code action's edit in the editor", editorText, (text) => text.includes(".backward()"));
+    seen.after = await pytorchIn("the code action's edit in the editor");
     await shot("converted");
   },
 
@@ -174,7 +185,7 @@ const scenarios = {
     await openFile(config.file);
     seen.restrictedIndicator = await page.locator(".statusbar-item", { hasText: "Restricted Mode" }).count();
     await runCommand(TO_TORCH);
-    seen.after = await until("the PyTorch translation in Restricted Mode", editorText, (text) => text.includes(".backward()"));
+    seen.after = await pytorchIn("the PyTorch translation in Restricted Mode");
     await runCommand(COMPARE);
     seen.compareMessage = await waitForNotification("needs a trusted workspace");
     await shot("compare-refused");
@@ -193,14 +204,16 @@ const scenarios = {
 
   async crash() {
     await openFile(config.file);
-    const [first] = await until("the language server process", languageServers, (pids) => pids.length === 1);
+    await refactoring(config.line, "Convert to PyTorch backward()"); // the server is up and answering
+    await page.keyboard.press("Escape");
+    const [first] = languageServers();
     process.kill(first, "SIGKILL");
     seen.message = await waitForNotification("stopped unexpectedly");
     const [second] = await until("a new language server process", languageServers,
                                  (pids) => pids.length === 1 && pids[0] !== first);
     seen.restarted = second !== first;
     await runCommand(TO_TORCH);
-    seen.after = await until("a translation from the restarted server", editorText, (text) => text.includes(".backward()"));
+    seen.after = await pytorchIn("a translation from the restarted server");
     await shot("after-restart");
   },
 
@@ -211,7 +224,7 @@ const scenarios = {
     seen.before = await Promise.all([...Array(config.cells).keys()].map((i) => lines(cells.nth(i))));
     await cells.nth(config.cell).locator(".view-lines").click();
     await runCommand(TO_TORCH);
-    await until("the cell's PyTorch translation", () => lines(cells.nth(config.cell)), (text) => text.includes(".backward()"));
+    await pytorchIn("the cell's PyTorch translation", () => lines(cells.nth(config.cell)));
     seen.after = await Promise.all([...Array(config.cells).keys()].map((i) => lines(cells.nth(i))));
     await shot("cell-translated");
   },
@@ -240,7 +253,8 @@ try {
   await scenarios[config.scenario]();
 } catch (error) {
   seen.error = String(error?.stack ?? error);
-  seen.notifications = await page?.locator(".notifications-toasts .notification-toast").allTextContents().catch(() => []);
+  seen.notifications = await page?.locator(".notifications-toasts .notification-list-item-message")
+    .allTextContents().catch(() => []);
   await shot("failure").catch(() => {});
   console.log(JSON.stringify(seen, null, 1));
   process.exitCode = 1;
