@@ -28,32 +28,41 @@ def names_in(source: str) -> list[str]:
 @dataclasses.dataclass
 class Session:
     imports: dict = dataclasses.field(default_factory=lambda: {w: [] for w in WORLDS})
-    aliases: dict = dataclasses.field(default_factory=dict)  # bound name -> framework
+    aliases: dict = dataclasses.field(default_factory=dict)  # imported name -> framework
+    values: dict = dataclasses.field(default_factory=dict)   # name bound by a framework's cell -> framework
 
     def framework_of(self, source: str) -> str | None:
-        """The cell's framework: from its own imports, else from the imported names it uses; None if neither."""
+        """The cell's framework: from its own imports, else from the imported names it uses, else from the
+        names it uses that earlier cells of one framework bound (`w.numpy()` on a TF variable is TF code);
+        None if none of these."""
         try:
             tree = ast.parse(source)
         except SyntaxError:
             return None
         found = {framework for _, framework in framework_imports(tree)}
-        if not found:
-            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-            found = {self.aliases[name] for name in used & set(self.aliases)}
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        for known in (self.aliases, self.values):
+            found = found or {known[name] for name in used & set(known)}
         return found.pop() if len(found) == 1 else None
 
     def record(self, source: str) -> None:
-        """Remember the cell's framework imports (call after it ran)."""
+        """Remember the cell's framework imports and the names it bound (call after it ran)."""
         try:
             tree = ast.parse(source)
         except SyntaxError:
             return
-        for node, framework in framework_imports(tree):
+        framework = self.framework_of(source)
+        for name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}:
+            if framework:
+                self.values[name] = framework
+            else:
+                self.values.pop(name, None)
+        for node, imported in framework_imports(tree):
             statement = ast.get_source_segment(source, node)
-            if statement not in self.imports[framework]:
-                self.imports[framework].append(statement)
+            if statement not in self.imports[imported]:
+                self.imports[imported].append(statement)
             for alias in node.names:
-                self.aliases[(alias.asname or alias.name).partition(".")[0]] = framework
+                self.aliases[(alias.asname or alias.name).partition(".")[0]] = imported
 
     def prelude(self, framework: str | None) -> str:
         """The framework imports seen so far, one per line."""

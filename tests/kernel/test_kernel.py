@@ -164,6 +164,16 @@ def test_seed_example_gradients_side_by_side(kernel):
         assert found[name]["tf"]["value"] == expected == found[name]["torch"]["value"]
 
 
+def test_a_cell_using_only_earlier_tf_values_is_tf_code(kernel):
+    _, kc = kernel
+    execute(kc, "import tensorflow as tf\nwv = tf.Variable([1.0, 2.0])")
+    reply, messages = execute(kc, "as_numpy = wv.numpy() * 2")  # no `tf.` here, yet TF code: .numpy() on a Variable
+    payload = comparison(messages)
+    assert reply["status"] == "ok" and payload["source_framework"] == "tf"
+    assert payload["worlds"]["torch"]["ok"], payload["worlds"]["torch"]["error"]
+    assert rows(payload)["as_numpy"]["match"] and rows(payload)["as_numpy"]["tf"]["value"] == [2.0, 4.0]
+
+
 def test_pytorch_cells_are_compared_with_their_tf_translation(kernel):
     _, kc = kernel
     reply, messages = execute(kc, "import torch\nxt = torch.tensor(3.0, requires_grad=True)\nyt = xt**3\nyt.backward()\ngt = xt.grad")
