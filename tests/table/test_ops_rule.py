@@ -97,6 +97,9 @@ def test_template_arguments_are_evaluated_once_and_parenthesized():
 def test_int_literals_get_the_source_frameworks_dtype():
     assert "torch.tensor([1, 2], dtype=torch.int32)" in to_torch("y = tf.constant([1, 2])\n").code
     assert "torch.tensor([1.0, 2])" in to_torch("y = tf.constant([1.0, 2])\n").code
+    for same in ("[]", "True", "[[True], [False]]"):
+        result = to_torch(f"y = tf.constant({same})\n")
+        assert f"torch.tensor({same})" in result.code and not result.diagnostics
     assert "tf.range(3, dtype=tf.int64)" in to_tf("y = torch.arange(3)\n").code
     result = to_torch("y = tf.range(n)\n")  # a Python int in TF is int32, in torch int64: cannot know here
     assert [(d.code, d.level) for d in result.diagnostics] == [("TG203", "warning")]

@@ -62,7 +62,7 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
         return isinstance(node, (cst.List, cst.Tuple))
     if kind == "<number>":
         found = _number_literals(node)
-        return found is not None and len(found) == 1 and not isinstance(node, (cst.List, cst.Tuple))
+        return found is not None and not isinstance(node, (cst.List, cst.Tuple, cst.Name))
     if kind == "<dtype>":  # already translated by leave_Attribute, so a dtype of either framework
         return api_table.load().is_dtype(api_table.expand(dotted(node) or ""))
     raise ValueError(f"unknown kind {kind}")
@@ -75,7 +75,7 @@ def _is_int_literal(node) -> bool:
 
 
 def _number_literals(node) -> list | None:
-    """The numeric literals in a (nested) literal list, or None when something is not a literal."""
+    """The number/bool literals in a (nested) literal list, or None when something is not a literal."""
     if isinstance(node, (cst.List, cst.Tuple)):
         found = []
         for el in node.elements:
@@ -86,7 +86,9 @@ def _number_literals(node) -> list | None:
         return found
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         node = node.expression
-    return [node] if isinstance(node, (cst.Integer, cst.Float)) else None
+    if isinstance(node, (cst.Integer, cst.Float)) or (isinstance(node, cst.Name) and node.value in ("True", "False")):
+        return [node]
+    return None
 
 
 def _bare(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -296,8 +298,9 @@ class Call:
             self.notes.append("dtype inferred from a non-literal value: Python ints become int32 in TF, "
                               "int64 in torch; pass dtype= explicitly (B1)")
             return
-        if not all(isinstance(n, cst.Integer) for found in literals for n in found):
-            return
+        leaves = [n for found in literals for n in found]
+        if not leaves or not all(isinstance(n, cst.Integer) for n in leaves):
+            return  # floats, bools and empty lists get the same dtype in both
         if "{dtype}" not in self.target.text and (self.target.is_template or self.target.param("dtype") is None):
             raise Unmatched("TG201", f"{self.to} cannot take the {spec[self.origin]} dtype these int literals get")
         values["dtype"] = (self.ctx.ref(api_table.expand(f"{self.to}.{spec[self.origin]}")), False)
