@@ -142,7 +142,7 @@ class Table:
         """Entries for torch tensor method `name` (`x.sum(...)`)."""
         return self._methods.get(name, [])
 
-    def property(self, name: str) -> Entry | None:
+    def attribute(self, name: str) -> Entry | None:
         """The entry for torch tensor attribute `name` (`x.T`)."""
         return self._properties.get(name)
 

@@ -126,7 +126,7 @@ class OpsRule:
 
     def _property(self, original: cst.Attribute, updated: cst.Attribute):
         """`x.T` in a torch file; `self.T` is more likely the user's own attribute."""
-        entry = self.table.property(original.attr.value) if self.ctx.origin == "torch" else None
+        entry = self.table.attribute(original.attr.value) if self.ctx.origin == "torch" else None
         if entry is None or id(original) in self._callees or (
                 isinstance(original.value, cst.Name) and original.value.value in ("self", "cls")):
             return updated
