@@ -110,9 +110,11 @@ class Comparison:
                      MATCH: ""}.get(r.status, "color:#777")
             cells = [r.name, summarize(r.tf), summarize(r.torch), _shape_text(r), _num(r.max_abs_diff),
                      _num(r.max_rel_diff), _mark(r) + (f" ({r.note})" if r.note else "")]
-            # Only the two value columns may wrap; names, shapes, numbers and marks stay on one line.
-            tds = "".join(f"<td style='padding:2px 8px;text-align:left{'' if i in (1, 2) else ';white-space:nowrap'}'>"
-                          f"<code>{html.escape(c)}</code></td>" for i, c in enumerate(cells))
+            # Only the two value columns may wrap; names, shapes, numbers and marks stay on one line (set on
+            # <code>, whose own white-space rule in JupyterLab would win over the cell's).
+            tds = "".join(f"<td style='padding:2px 8px;text-align:left'><code style='white-space:"
+                          f"{'normal' if i in (1, 2) else 'nowrap'}'>{html.escape(c)}</code></td>"
+                          for i, c in enumerate(cells))
             rows.append(f"<tr class='twingrad-{r.status.replace(' ', '-')}' style='{style}'>{tds}</tr>")
         colour = "#070" if self.ok else "#900"
         return (f"<div class='twingrad-comparison'><p style='color:{colour};margin:2px 0'>"
