@@ -41,8 +41,8 @@ export class Comparer implements vscode.Disposable {
       location: vscode.ProgressLocation.Notification, cancellable: true,
       title: `Twingrad: comparing gradients of ${name} (running it with TensorFlow and with PyTorch)…`,
     }, (_progress, token) => this.compare(this.server.interpreter!.command, target, name, token));
-    this.output.appendLine(`${outcome.headline}\n${outcome.body}`);
-    this.show(outcome);
+    this.output.info([outcome.headline, ...outcome.notes].join("\n"));
+    this.show(outcome, name);
   }
 
   /** The editor's text (saved or not) goes through a temporary copy; it runs in the file's own folder. */
@@ -68,13 +68,13 @@ export class Comparer implements vscode.Disposable {
     }
   }
 
-  private show(outcome: CompareOutcome): void {
+  private show(outcome: CompareOutcome, name: string): void {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel("twingrad.compare", "Twingrad: gradients",
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false });
       this.panel.onDidDispose(() => { this.panel = undefined; });
     }
-    this.panel.title = `Gradients: ${outcome.headline.split(": ").pop()}`;
+    this.panel.title = `Gradients: ${name}`;
     this.panel.webview.html = compareHtml(outcome);
     this.panel.reveal(vscode.ViewColumn.Beside, true);
     const say = { match: vscode.window.showInformationMessage, mismatch: vscode.window.showWarningMessage,

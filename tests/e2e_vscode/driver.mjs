@@ -63,12 +63,11 @@ async function runCommand(title) {
   await row.click();
 }
 
+/** Open a file of the workspace from the Explorer (a double click keeps its tab). */
 async function openFile(name) {
-  const box = await quickInput("F1");
-  await box.fill(name);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first();
-  await row.waitFor({ state: "visible", timeout: 15_000 });
-  await row.click();
+  const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first();
+  await row.waitFor({ state: "visible", timeout: 30_000 });
+  await row.dblclick();
   await page.locator(".tab.active", { hasText: name }).waitFor({ timeout: 15_000 });
   if (!name.endsWith(".ipynb")) {
     await until(`${name} in the editor`, editorText, (text) => text.trim().length > 0);
@@ -236,7 +235,8 @@ const scenarios = {
     const heading = frame.locator("h2");
     await heading.waitFor({ timeout: 180_000 });
     seen.heading = (await heading.textContent()).trim();
-    seen.table = await frame.locator("pre").textContent();
+    seen.rows = await frame.locator("tbody tr").evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)));
     await shot("table");
   },
 };
