@@ -31,8 +31,8 @@ Codes:
 * TG509 (error) `torch.autograd.functional.jacobian` other than `jacobian(func, tensor)` is left as is;
   `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(..., unconnected_gradients=ZERO)`
   (torch gives zeros where the output does not depend on the input, TF None: A16).
-* TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which later backward()/zero_() calls change in
-  place (A5); the translation keeps the value of that moment (as `x.grad.clone()` would).
+* TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which the file changes in place somewhere
+  (`zero_()`, a backward() adding into it: A5); the translation keeps the value of that moment (as `.clone()`).
 TG505/TG506: optimizers, see `torch_optim.py`.
 """
 from __future__ import annotations
@@ -137,7 +137,7 @@ class TorchTapeRule:
         if attr == "grad" and isinstance(value, cst.Name):
             grad = self.plan.scope().grad_name(value.value)
             if grad is not None:
-                if self._kept(original):
+                if self._kept(original) and value.value in self.plan.scope().mutated:
                     self.ctx.report(original, "TG508", f"`{value.value}.grad` is kept in a name: torch's next "
                                     "backward() or zero_() changes that tensor in place (semantics A5), the TF value "
                                     f"stays as it is now, like `{value.value}.grad.clone()`", level="warning")
@@ -229,12 +229,17 @@ class TorchTapeRule:
         self.ctx.consume(original.func)
         target = keyword(updated, "outputs", 0)
         self.targets[id(site)] = target
+        if site.deferred:
+            return self._gradient_call(site.tape, target, updated)
+        return self._gradient_call(site.tape, cst.Name(site.temp) if site.temp else target, updated)
+
+    def _gradient_call(self, tape: str, target, updated: cst.Call) -> cst.Call:
         inputs = keyword(updated, "inputs", 1)
         if isinstance(inputs, cst.Tuple):
             inputs = cst.List(list(inputs.elements))
         elif isinstance(inputs, cst.Name) and self.plan.scope().grad_name(inputs.value):
             inputs = cst.List([cst.Element(inputs)])
-        args = [cst.Arg(cst.Name(site.temp) if site.temp else target), cst.Arg(inputs)]
+        args = [cst.Arg(target), cst.Arg(inputs)]
         seed = keyword(updated, "grad_outputs", 2)
         if seed is not None and code_of(seed) != "None":
             args.append(cst.Arg(seed, keyword=cst.Name("output_gradients"), equal=EQUAL))
@@ -242,7 +247,7 @@ class TorchTapeRule:
             zero = cst.Attribute(cst.Attribute(self.ctx.ref("tensorflow"), cst.Name("UnconnectedGradients")),
                                  cst.Name("ZERO"))
             args.append(cst.Arg(zero, keyword=cst.Name("unconnected_gradients"), equal=EQUAL))
-        return cst.Call(cst.Attribute(cst.Name(site.tape), cst.Name("gradient")), _commas(args))
+        return cst.Call(cst.Attribute(cst.Name(tape), cst.Name("gradient")), _commas(args))
 
     # -- statements and blocks -------------------------------------------------------------------------------------
     def leave_IndentedBlock(self, original, updated):
@@ -277,10 +282,14 @@ class TorchTapeRule:
     def _emit(self, orig: list, upd: list, lo: int, hi: int, sites: list[Site]) -> list:
         out, i = [], lo
         while i < hi:
-            opening = [s for s in sites if s.start == i and s.index < hi]
+            opening = [s for s in sites if s.start == i and s.index < hi and not s.shared]
             if opening:
                 site = max(opening, key=lambda s: s.index)
                 inner = self._emit(orig, upd, i, site.index, sites)
+                if site.deferred:
+                    out.append(self._tape(site, inner + [upd[site.index]]))
+                    i = site.index + 1
+                    continue
                 if site.temp:
                     inner.append(line("{t} = {v}\n", t=cst.Name(site.temp), v=self.targets[id(site)]))
                 out.append(self._tape(site, inner))
@@ -294,7 +303,9 @@ class TorchTapeRule:
     def _tape(self, site: Site, body: list) -> cst.With:
         leading = body[0].leading_lines if body else ()
         body = [body[0].with_changes(leading_lines=())] + body[1:] if body else [cst.SimpleStatementLine([cst.Pass()])]
-        item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape")), asname=cst.AsName(cst.Name(site.tape)))
+        persistent = [cst.Arg(cst.Name("True"), keyword=cst.Name("persistent"), equal=EQUAL)] if site.deferred else []
+        item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape"), persistent),
+                            asname=cst.AsName(cst.Name(site.tape)))
         return cst.With([item], cst.IndentedBlock(body), leading_lines=leading)
 
     def _stopped(self, tapes: tuple[str, ...], body: list) -> list:

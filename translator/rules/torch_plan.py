@@ -52,6 +52,9 @@ class Site:
     outer: tuple[str, ...] = ()  # tapes still recording where the gradient is taken
     create_graph: bool = False
     explicit: bool = False  # backward(inputs=...) named the sources
+    calls: list = field(default_factory=list)  # the torch.autograd.grad calls of the statement
+    deferred: bool = False  # the gradients are taken inside the tape (a persistent one), in the statement itself
+    shared: bool = False  # a deferred site inside another deferred site's tape: uses that tape, opens none
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Scope:
         self.global_grads: set[str] = set()  # module leaves' gradients this function writes
         self.lists: set[str] = set()  # names only ever bound to list or tuple displays
         self.binders: dict[str, list] = {}  # name -> the statements (not compound ones) that bind it
+        self.mutated: set[str] = set()  # leaves whose .grad tensor torch changes in place (zero_, accumulation)
 
     def grad_name(self, name: str) -> str | None:
         if name in self.leaves:
@@ -280,6 +284,7 @@ class _Deferred(cst.CSTVisitor):
 
 
 def deferred_grad(ctx, stmt) -> bool:
+    """A torch.autograd.grad call in a comprehension or lambda of the statement."""
     visitor = _Deferred(ctx)
     stmt.visit(visitor)
     return visitor.found
@@ -578,10 +583,20 @@ class Plan:
             site.tape = self.ctx.new_name("tape")
         for site in sites:
             site.outer = outer + self._enclosing(sites, site.index)
-            if not isinstance(site.target, cst.Name):
+        for site in list(sites):
+            enclosing = [s for s in sites if s.start <= site.index < s.index]
+            if site.deferred and enclosing and not outer and all(s.deferred for s in enclosing):
+                # inside another persistent tape that records the whole statement: take the gradients there
+                site.tape, site.shared = max(enclosing, key=lambda s: s.start).tape, True
+            elif site.deferred and site.outer:
+                self.refuse(site.stmt, site.call, "TG504", "torch.autograd.grad in a comprehension or with several "
+                            "calls in one statement, inside another gradient's tape, is not translated")
+                sites.remove(site)
+                continue
+            if not isinstance(site.target, cst.Name) and not site.deferred:
                 site.temp = self.ctx.new_name("target")
             self.sites[id(site.stmt)] = site
-            self.site_calls[id(site.call)] = site
+            self.site_calls.update({id(c): site for c in site.calls or [site.call]})
         if sites:
             self.groups[id(block)] = sites
         for i, stmt in enumerate(body):
@@ -655,22 +670,25 @@ class Plan:
         if not grads:
             return None
         call = grads[0]
-        outputs, inputs = keyword(call, "outputs", 0), keyword(call, "inputs", 1)
-        problem = None
-        if len(grads) > 1:
-            problem = "several torch.autograd.grad calls in one statement"
-        elif deferred_grad(self.ctx, stmt):
-            problem = "torch.autograd.grad inside a comprehension or lambda (its target is computed after the tape)"
-        elif outputs is None or inputs is None:
-            problem = "torch.autograd.grad without outputs and inputs"
-        elif not is_false(keyword(call, "is_grads_batched", 7)):
-            problem = "torch.autograd.grad(is_grads_batched=True)"
-        elif not self._source_list(scope, inputs):
-            problem = "torch.autograd.grad inputs other than a list, a tuple, list(...), a leaf or a name bound to a list"
-        if problem:
-            self.refuse(stmt, call, "TG504", f"{problem} is not translated")
-            return None
-        return Site(stmt, call, "grad", outputs, index, create_graph=is_true(keyword(call, "create_graph", 4)))
+        for each in grads:
+            outputs, inputs = keyword(each, "outputs", 0), keyword(each, "inputs", 1)
+            problem = None
+            if outputs is None or inputs is None:
+                problem = "torch.autograd.grad without outputs and inputs"
+            elif not is_false(keyword(each, "is_grads_batched", 7)):
+                problem = "torch.autograd.grad(is_grads_batched=True)"
+            elif not self._source_list(scope, inputs):
+                problem = "torch.autograd.grad inputs other than a list, a tuple, list(...), a leaf or a name bound " \
+                          "to a list"
+            if problem:
+                self.refuse(stmt, each, "TG504", f"{problem} is not translated")
+                return None
+        if len(grads) > 1 or deferred_grad(self.ctx, stmt):
+            # Targets computed within the statement itself (a comprehension over y's elements): the statement runs
+            # inside a persistent tape. Its first-order gradients get recorded there, but nothing uses that tape later.
+            return Site(stmt, call, "grad", stmt.body[0], index, calls=grads, deferred=True)
+        return Site(stmt, call, "grad", keyword(call, "outputs", 0), index,
+                    create_graph=is_true(keyword(call, "create_graph", 4)), calls=grads)
 
     @staticmethod
     def _source_list(scope: Scope, inputs) -> bool:
@@ -682,7 +700,8 @@ class Plan:
     def _region(self, scope: Scope, site: Site, body: list, earlier: list[Site]) -> bool:
         """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
         leaves = set(scope.leaves) | {n for n in scope.carrying if scope.grad_name(n)}
-        needed = (names_read(site.target) & scope.carrying) - leaves
+        reads = statement_reads(site.stmt) if site.deferred else names_read(site.target)
+        needed = (reads & scope.carrying) - leaves
         start, deps = site.index, [site.target]
         for i in range(site.index - 1, -1, -1):
             if not needed:
@@ -740,6 +759,7 @@ class Plan:
             state[leaf[1]] = True
         elif site is not None and site.kind == "backward":
             site.fresh = all(state.get(s, False) for s in site.sources)
+            scope.mutated |= {s for s in site.sources if not state.get(s, False)}
             if not site.fresh and self.accumulate is None:
                 self.accumulate = self.ctx.new_name("accumulate_grad")
                 self.grads = self.ctx.new_name("grads")
@@ -789,6 +809,7 @@ class Plan:
         leaf = self._grad_of(scope, receiver) if receiver is not None else None
         if leaf is not None and not call.args:
             self.grad_zero[id(stmt)] = leaf
+            scope.mutated.add(leaf)
             state[leaf] = False
             self._writes(scope, [leaf])
             return
