@@ -29,7 +29,7 @@ def _errors(twin: TwinResult):
     for world in WORLDS:
         result = getattr(twin, world)
         if result.error:
-            yield world, f"the {NAMES[world]} world raised {result.error_type}", result.error
+            yield f"the {NAMES[world]} world raised {result.error_type}", result.error
 
 
 def _diagnostics(twin: TwinResult) -> list[str]:
@@ -54,7 +54,7 @@ def to_json(twin: TwinResult) -> dict:
 
 def to_text(twin: TwinResult) -> str:
     parts = [f"twingrad: {_title(twin)}", twin.comparison.to_text()]
-    parts += [f"{title}:\n{error.rstrip()}" for _, title, error in _errors(twin)]
+    parts += [f"{title}:\n{error.rstrip()}" for title, error in _errors(twin)]
     diagnostics = _diagnostics(twin)
     if diagnostics:
         parts.append("translation diagnostics:\n" + "\n".join(f"  {d}" for d in diagnostics))
@@ -65,7 +65,7 @@ def to_text(twin: TwinResult) -> str:
 
 def to_html(twin: TwinResult) -> str:
     parts = [f"<p style='margin:2px 0'><b>twingrad</b>: {html.escape(_title(twin))}</p>"]
-    for _, title, error in _errors(twin):
+    for title, error in _errors(twin):
         parts.append(f"<details open class='twingrad-error'><summary style='color:#900'>{html.escape(title)}"
                      f"</summary><pre>{html.escape(error)}</pre></details>")
     diagnostics = _diagnostics(twin)
