@@ -92,12 +92,9 @@ class TfTapeRule:
                 continue
             if isinstance(binding.value, cst.Call) and self.ctx.is_source_framework(self.ctx.qualname(binding.value.func)):
                 continue  # a fresh variable or constant: not a recorded computation
-            if _names_read(binding.value) & self._differentiable_names(tape.order, tape.scope):
+            if any(self.facts.kind(read) == "variable" for read in _names_read(binding.value)):
                 found.append(name)
         return found
-
-    def _differentiable_names(self, order: int, scope) -> set[str]:
-        return {name for name in self.facts.bindings if self.facts.kind(name) == "variable"}
 
     # -- statements holding tape calls --------------------------------------------------------------------------------------
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
@@ -215,8 +212,8 @@ class TfTapeRule:
             return False
         if (info.tape.persistent and len(info.tape.calls) > 1) or info.tape.shares_block:
             return False
-        if not any(isinstance(s, cst.SimpleStatementLine) and s is info.statement for s in [info.statement]):
-            return False
+        if not isinstance(info.statement, cst.SimpleStatementLine):
+            return False  # backward() must go on a line of its own before the statement
         kinds = [self._source_kind(info.tape, e) for e in _elements(sources)]
         return "intermediate" not in kinds
 
@@ -240,14 +237,11 @@ class TfTapeRule:
         prefix.append(backward)
         self._prefix.setdefault(id(info.statement), []).extend(prefix)
         self.ctx.consume(original.func)
-        return self._structure(original, sources, self._grad_attr(tape))
+        return self._structure(original, sources, self._grad_attr)
 
-    def _grad_attr(self, tape: Tape):
-        def grad_of(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
-            if kind == "none":
-                return cst.Name("None")
-            return cst.Attribute(value=source, attr=cst.Name("grad"))
-        return grad_of
+    @staticmethod
+    def _grad_attr(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
+        return cst.Name("None") if kind == "none" else cst.Attribute(value=source, attr=cst.Name("grad"))
 
     def _resets(self, tape: Tape, sources) -> list[cst.BaseStatement]:
         resets = []
