@@ -11,6 +11,7 @@ import sys
 import time
 
 from ipykernel.kernelbase import Kernel
+from traitlets import Enum, Float, Int
 
 from . import report
 from .cells import Session, names_in
@@ -37,10 +38,15 @@ class TwinKernel(Kernel):
     banner = "twingrad: every cell runs in TensorFlow and in PyTorch (one translated), gradients side by side"
     help_links = []
 
+    # Settable in the kernel's config (e.g. `c.TwinKernel.style = "autograd"`) or as --TwinKernel.style=...
+    style = Enum(["backward", "autograd"], "backward", help="PyTorch gradient style of translations").tag(config=True)
+    seed = Int(0, help="seed of the random draws both worlds share").tag(config=True)
+    rtol = Float(1e-5, help="relative tolerance of the comparison").tag(config=True)
+    atol = Float(1e-6, help="absolute tolerance of the comparison").tag(config=True)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.session_cells = Session()
-        self.seed = 0
         self.inbox: queue.Queue = queue.Queue()
         self.workers: dict[str, Worker] = {}
         self.partial_lines = {}  # (world, stream name) -> text after the last newline, not shown yet
@@ -164,7 +170,7 @@ class TwinKernel(Kernel):
         started = time.perf_counter()
         path = f"<cell {self.execution_count}>"
         try:
-            origin, translation, translation_error = self.session_cells.translate(code, path)
+            origin, translation, translation_error = self.session_cells.translate(code, path, style=self.style)
         except TranslationInputError as err:
             lines = code.splitlines()
             if 1 <= err.line <= len(lines) and lines[err.line - 1].lstrip().startswith(("%", "!")):
@@ -183,7 +189,7 @@ class TwinKernel(Kernel):
                    WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
         self.session_cells.record(code)
         twin = TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
-                          compare(results["tf"].values, results["torch"].values))
+                          compare(results["tf"].values, results["torch"].values, rtol=self.rtol, atol=self.atol))
         # Framework-free cells that leave no values and fail alike in both worlds have nothing to compare.
         worth_showing = twin.comparison.rows or origin or results["tf"].error != results["torch"].error
         if worth_showing and not silent:

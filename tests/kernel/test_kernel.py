@@ -199,3 +199,18 @@ def test_an_untranslatable_cell_shows_diagnostics_and_still_runs_in_its_framewor
     assert not payload["worlds"]["torch"]["ok"]
     html = [m for m in messages if m["msg_type"] == "display_data"][0]["content"]["data"]["text/html"]
     assert "twingrad-diagnostics" in html and flagged[0]["code"] in html
+
+
+def test_the_comparison_tolerance_is_kernel_config(jupyter_path):
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="twingrad", extra_arguments=["--TwinKernel.rtol=0.5"])
+    try:
+        # 1.0 in the TF world, 1.2 in the PyTorch world: a 17 % difference, within rtol=0.5.
+        reply, messages = execute(kc, "import sys\nv = 1.0 if 'tensorflow' in sys.modules else 1.2")
+        payload = comparison(messages)
+        assert payload["rtol"] == 0.5 and rows(payload)["v"]["match"]
+        assert rows(payload)["v"]["tf"]["value"] == 1.0 and rows(payload)["v"]["torch"]["value"] == 1.2
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
