@@ -1,5 +1,17 @@
 """One twin run (original + translation + comparison) as a Jupyter MIME bundle: text/html, text/plain and
-application/vnd.twingrad.comparison+json. Used by the kernel and by the %%twin magic."""
+application/vnd.twingrad.comparison+json. Used by the kernel and by the %%twin magic.
+
+The JSON payload: {"version": 1, "rtol", "atol", "ok" (no mismatch),
+  "summary": {"match", "mismatch", "tf_only", "torch_only"},
+  "rows": [{"name", "status" ("match" | "mismatch" | "tf only" | "torch only"), "match",
+            "tf" / "torch": null (name absent) or {"is_none", "value" (nested lists; null above 1000 elements;
+                    "nan"/"inf" as strings), "shape", "dtype", "summary", "truncated"},
+            "max_abs_diff", "max_rel_diff", "note"}],
+  "source_framework" ("tf" | "torch" | null), "target_framework",
+  "translation": {"code", "diagnostics": [{"path", "line", "col", "code", "level", "message", "suggestion"}],
+                  "error" (the translator crashed)},
+  "worlds": {"tf" / "torch": {"ok", "error_type", "error" (traceback)}}}
+"""
 from __future__ import annotations
 
 import html
