@@ -153,6 +153,15 @@ def test_every_entry_has_an_example_from_each_translatable_side():
     assert not missing, f"entries without examples: {missing}"
 
 
+def test_every_torch_method_and_attribute_has_an_example():
+    missing = []
+    for n, entry in enumerate(TABLE.entries):
+        torch_examples = " ".join(e for e in entry.examples if e.startswith("torch: "))
+        missing += [f"{label(n, entry)}: .{m}()" for m in entry.methods if f".{m}(" not in torch_examples]
+        missing += [f"{label(n, entry)}: .{m}" for m in entry.properties if f".{m}" not in torch_examples]
+    assert not missing
+
+
 def test_the_table_covers_at_least_150_apis():
     apis = {(fw, name) for e in TABLE.entries for fw, s in e.sides.items() if not s.is_template
             for name in [s.name, *[a for a in e.aliases if a.split(".")[0] == s.name.split(".")[0]]]}
