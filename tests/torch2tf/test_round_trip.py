@@ -19,18 +19,36 @@ TF_PROGRAMS = sorted((TESTS / "programs" / "tf").glob("*.py"))
 OTHER = {"tf": "torch", "torch": "tf"}
 
 
+# PyTorch -> TF translations this suite owns refuses (flags) these TF programs' way back; strict: a fix shows up.
+KNOWN = {
+    "adam_function": "the PyTorch side sets Adam's eps per step through opt.param_groups/opt.state (Keras' epsilon "
+                     "placement, D3); Keras optimizers have neither (TG505)",
+    "module_training": "parameters as attributes of an nn.Module (model.w.grad) are not leaves to the PyTorch -> TF "
+                       "rules (TG501)",
+}
+
+
 def errors(translation) -> list[str]:
     return [d.format() for d in translation.diagnostics if d.level == "error"]
+
+
+def check_leg(translation, to: str, code_before: str) -> None:
+    """A flagged PyTorch -> TF leg fails; a flagged TF -> PyTorch leg (not this suite's rules; its own tests report
+    it) makes the round trip an expected failure."""
+    if not errors(translation):
+        return
+    if to == "torch":
+        pytest.xfail(f"TF -> PyTorch leg is flagged: {errors(translation)[0]}")
+    pytest.fail("\n".join(errors(translation)) + "\n--- translated from ---\n" + code_before)
 
 
 def round_trip(program: Path, world: str) -> None:
     source = program.read_text()
     there = translate(source, to=OTHER[world], path=str(program))
-    if errors(there):  # the way there is not what this test checks; its own tests report it
-        pytest.xfail(f"translation to {OTHER[world]} is flagged: {errors(there)[0]}")
+    check_leg(there, OTHER[world], source)
     back = translate(there.code, to=world, path=f"{program} (there and back)")
     assert back.source_framework == OTHER[world]
-    assert not errors(back), "\n".join(errors(back)) + "\n--- there ---\n" + there.code
+    check_leg(back, world, there.code)
     with ThreadPoolExecutor(2) as pool:
         original, returned = pool.map(lambda args: run_world(*args, world),
                                       [(source, str(program)), (back.code, f"{program} (there and back)")])
@@ -48,7 +66,9 @@ def test_torch_tf_torch(program):
     round_trip(program, "torch")
 
 
-@pytest.mark.parametrize("program", TF_PROGRAMS, ids=[p.stem for p in TF_PROGRAMS])
+@pytest.mark.parametrize("program", [
+    pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p.stem], strict=True)) if p.stem in KNOWN else p
+    for p in TF_PROGRAMS], ids=[p.stem for p in TF_PROGRAMS])
 def test_tf_torch_tf(program):
     round_trip(program, "tf")
 
