@@ -27,7 +27,9 @@ Codes:
   raises (A17); left as is.
 * TG504 (error) a backward/grad form not translated (`backward(create_graph=True)`, several grad calls in one
   statement, `is_grads_batched`, inputs that are neither a list nor a leaf, a gradient under no_grad).
-* TG507 (error) `.requires_grad`, `.grad_fn`, `.is_leaf`, `.retain_grad()` have no TF counterpart; left as is.
+* TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
+  torch's answer (values from calls it cannot see into, names bound several times) have no TF counterpart; left as
+  is. Where it is sure, they become the literal True/False.
 * TG509 (error) `torch.autograd.functional.jacobian` other than `jacobian(func, tensor)` is left as is;
   `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(..., unconnected_gradients=ZERO)`
   (torch gives zeros where the output does not depend on the input, TF None: A16).
@@ -151,8 +153,19 @@ class TorchTapeRule:
         elif attr == "data" and self._leaf(value) is not None:
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
         elif attr in NO_COUNTERPART and id(self.ctx.statements[-1]) not in self.plan.leaf_stmts:
+            known = self.plan.requires_grad(self.plan.scope(), value, self.ctx.statements[-1])
+            if attr == "is_leaf" and known is not None:  # torch: tensors that do not require grad are leaves too
+                known = not known or (isinstance(value, cst.Name) and value.value in self.plan.leaves_before.get(
+                    id(self.ctx.statements[-1]), ()))
+            if known is not None and attr != "grad_fn" and not self._assigned(original):
+                return cst.Name(str(known))
             self.ctx.report(original, "TG507", f".{attr} has no TF counterpart; left as is")
         return updated
+
+    def _assigned(self, node) -> bool:
+        statement = self.ctx.statements[-1]
+        return isinstance(statement, cst.SimpleStatementLine) and any(
+            isinstance(s, cst.Assign) and any(t.target is node for t in s.targets) for s in statement.body)
 
     def _kept(self, node) -> bool:
         statement = self.ctx.statements[-1]

@@ -81,6 +81,7 @@ class Scope:
         self.lists: set[str] = set()  # names only ever bound to list or tuple displays
         self.binders: dict[str, list] = {}  # name -> the statements (not compound ones) that bind it
         self.mutated: set[str] = set()  # leaves whose .grad tensor torch changes in place (zero_, accumulation)
+        self.opaque: set[str] = set()  # carrying names computed by calls the plan cannot see into
 
     def grad_name(self, name: str) -> str | None:
         if name in self.leaves:
@@ -312,6 +313,7 @@ class Plan:
         self.leaf_stmts: dict[int, tuple[str, str]] = {}  # id(statement) -> ("create" | "mark", leaf)
         self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
         self.jacobians: dict[int, Jacobian] = {}  # id(statement) -> its plan
+        self.leaves_before: dict[int, list[str]] = {}  # id(statement) -> the leaves created before it
         self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
         self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
@@ -352,6 +354,7 @@ class Plan:
         self._find_carrying(scope, statements)
         self._find_optimizers(scope, statements)
         leaves_before = self._ordered_leaves(scope, statements)
+        self.leaves_before.update(leaves_before)
         self._block(scope, node if isinstance(node, cst.Module) else node.body, body, (), leaves_before)
         self._flow(scope, body, {})
         for stmt in statements:
@@ -531,14 +534,35 @@ class Plan:
                 for item in stmt.items:
                     if item.asname is not None:
                         assignments.append((names_bound(item.asname), item.item))
+        scope.carrying = self._closure(carrying, assignments, lambda value, names: self.carries(value, names))
+        # carrying only through calls the plan cannot see into: whether they are on the graph is not known
+        opaque = {n for n in scope.parent.opaque if n not in scope.bound} if scope.parent else set()
+        scope.opaque = self._closure(opaque, assignments, lambda value, names: bool(
+            names_read(value) & names) or self.carries(value, set()))
+
+    @staticmethod
+    def _closure(names: set, assignments, reaches) -> set:
         changed = True
         while changed:
             changed = False
             for targets, value in assignments:
-                if not targets <= carrying and self.carries(value, carrying):
-                    carrying |= targets
+                if not targets <= names and reaches(value, names):
+                    names = names | targets
                     changed = True
-        scope.carrying = carrying
+        return names
+
+    def requires_grad(self, scope: Scope, expr: cst.BaseExpression, stmt) -> bool | None:
+        """torch's `expr.requires_grad` at this statement, where the plan knows it for sure (else None)."""
+        if isinstance(expr, cst.Name) and expr.value in self.leaves_before.get(id(stmt), ()):
+            return True
+        if id(stmt) in self.in_no_grad:
+            return False
+        reads = names_read(expr)
+        unsure = reads & (scope.opaque | set(scope.leaves)) - set(self.leaves_before.get(id(stmt), ()))
+        rebound = {n for n in reads & scope.carrying if len(scope.binders.get(n, ())) > 1}
+        if unsure or rebound or self.carries(expr, set()):
+            return None
+        return self.carries(expr, scope.carrying)
 
     # -- optimizers --------------------------------------------------------------------------------------------------
     def _find_optimizers(self, scope: Scope, statements) -> None:
