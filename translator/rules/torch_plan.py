@@ -314,6 +314,7 @@ class Plan:
         self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
         self.jacobians: dict[int, Jacobian] = {}  # id(statement) -> its plan
         self.leaves_before: dict[int, list[str]] = {}  # id(statement) -> the leaves created before it
+        self.places: dict[int, tuple[list, int]] = {}  # id(statement) -> (its block's statements, its index)
         self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
         self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
@@ -557,12 +558,34 @@ class Plan:
             return True
         if id(stmt) in self.in_no_grad:
             return False
+        if isinstance(expr, cst.Name) and len(scope.binders.get(expr.value, ())) > 1:
+            binding = self._latest_binding(stmt, expr.value)  # the assignment that reaches this statement
+            if binding is None:
+                return None
+            binder, value = binding
+            return False if id(binder) in self.in_no_grad else self.requires_grad(scope, value, binder)
         reads = names_read(expr)
         unsure = reads & (scope.opaque | set(scope.leaves)) - set(self.leaves_before.get(id(stmt), ()))
         rebound = {n for n in reads & scope.carrying if len(scope.binders.get(n, ())) > 1}
         if unsure or rebound or self.carries(expr, set()):
             return None
         return self.carries(expr, scope.carrying)
+
+    def _latest_binding(self, stmt, name: str):
+        """(statement, value) of the last `name = value` before stmt in straight-line code of its block, else None."""
+        body, index = self.places.get(id(stmt), ([], 0))
+        for earlier in reversed(body[:index]):
+            if name not in names_bound(earlier):
+                continue
+            while isinstance(earlier, cst.With):  # a with block runs its body once, in order
+                inner = [s for s in earlier.body.body if name in names_bound(s)]
+                earlier = inner[-1]
+            small = earlier.body[0] if isinstance(earlier, cst.SimpleStatementLine) and len(earlier.body) == 1 else None
+            if isinstance(small, cst.Assign) and fully_rebinds(earlier) == {name} | fully_rebinds(earlier) \
+                    and isinstance(small.targets[0].target, cst.Name):
+                return earlier, small.value
+            return None
+        return None
 
     # -- optimizers --------------------------------------------------------------------------------------------------
     def _find_optimizers(self, scope: Scope, statements) -> None:
@@ -593,6 +616,7 @@ class Plan:
     # -- blocks: backward sites, tape regions, no_grad -------------------------------------------------------------
     def _block(self, scope: Scope, block, body, outer: tuple[str, ...], leaves_before: dict) -> None:
         body = list(body)
+        self.places.update({id(stmt): (body, i) for i, stmt in enumerate(body)})
         sites: list[Site] = []
         for i, stmt in enumerate(body):
             site = self._site(scope, stmt, i, leaves_before)
