@@ -41,6 +41,15 @@ def test_constants():
     assert to_torch("y = x[:, tf.newaxis]\n").code == "y = x[:, None]\n"
 
 
+def test_a_dtype_inside_a_longer_name_is_left_for_the_engine_to_report():
+    result = to_torch("big = tf.float32.max\n")
+    assert "tf.float32.max" in result.code and [d.code for d in result.diagnostics] == ["TG900"]
+
+
+def test_torch_device_arguments_are_dropped():
+    assert "tf.zeros([2, 3], dtype=tf.float64)" in to_tf("z = torch.zeros(2, 3, dtype=torch.float64, device=dev)\n").code
+
+
 def test_names_resolve_through_from_imports():
     result = translate("from tensorflow.math import reduce_sum\ny = reduce_sum(x, axis=0)\n", to="torch")
     assert result.code == "import torch\ny = torch.sum(x, dim=0)\n"

@@ -16,6 +16,7 @@ from .. import table as api_table
 from ..rewrite import dotted
 
 IGNORED = {"name"}  # TF op names: no meaning in torch
+DROPPED = {"torch": {"device"}}  # placement only: TF places tensors itself; the numbers do not change
 _COMPOUND = (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison, cst.IfExp,
              cst.Lambda, cst.NamedExpr)
 _ROOTS = {"tf", "torch", "F"}
@@ -106,11 +107,15 @@ class OpsRule:
         self.table = api_table.load()
         self._imports: list[dict] = []
         self._callees: set[int] = set()  # ids of original call.func nodes: `x.t()` is a method, not a property
+        self._heads: set[int] = set()  # ids of original nodes that are the `.value` of an attribute
 
     # -- dtypes and other constants, tensor attributes -----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         self._imports.append(dict(self.ctx.imports))  # to undo the imports of a call left untranslated
         self._callees.add(id(node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._heads.add(id(node.value))  # `tf.float32` in `tf.float32.max` is not a dtype constant on its own
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
         if self.ctx.is_consumed(original):
@@ -119,7 +124,7 @@ class OpsRule:
         if qualified is None:
             return self._property(original, updated)
         target = self.table.constant(qualified, self.ctx.to)
-        if target is None:
+        if target is None or id(original) in self._heads:
             return updated
         self.ctx.consume(original)
         return self.ctx.ref(target) if target.split(".")[0] in ("tensorflow", "torch") else cst.parse_expression(target)
@@ -232,6 +237,8 @@ class Call:
                 continue
             name = arg.keyword.value
             param = self.source.param(name)
+            if param is None and name in DROPPED.get(self.origin, ()):
+                continue
             if param is None:
                 raise Unmatched("TG202", f"argument {name!r} not supported")
             if name in bound:
