@@ -299,7 +299,8 @@ class TorchTapeRule:
     def _rebuild(self, original, updated):
         plan = self.plan
         orig, upd = list(original.body), list(updated.body)
-        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.sites)
+        special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.adam_steps,
+                   plan.sites)
         if not any(id(s) in table for s in orig for table in special) or len(orig) != len(upd):
             return updated
         return updated.with_changes(body=self._emit(orig, upd, 0, len(orig), plan.groups.get(id(original), [])))
@@ -402,6 +403,13 @@ class TorchTapeRule:
             first = first.with_changes(leading_lines=updated.leading_lines,
                                        trailing_whitespace=updated.trailing_whitespace)
             return [first, cst.parse_statement(f"{scope.grad_name(name)} = None\n")]
+        if id(original) in plan.adam_steps:
+            # torch adds eps after Adam's bias correction, Keras before it (D3): Keras' epsilon this step
+            opt, eps, beta2 = plan.adam_steps[id(original)]
+            epsilon = cst.parse_statement(
+                f"{opt}.epsilon = {eps} * (1 - {beta2} ** (int({opt}.iterations) + 1)) ** 0.5"
+                "  # torch adds eps after the bias correction\n")
+            return [epsilon.with_changes(leading_lines=updated.leading_lines), updated.with_changes(leading_lines=())]
         if id(original) in plan.jacobians:
             return self._jacobian(plan.jacobians[id(original)], updated)
         if id(original) in plan.grad_loops:  # zip() pairs them up in order

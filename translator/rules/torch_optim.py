@@ -13,8 +13,9 @@ Every hyperparameter of the shared table is written out with torch's value, sinc
   D6), `dampening`, `maximize`, `lr_decay`, hyperparameters passed by position after `lr`,
   `zero_grad(set_to_none=False)`, `step(closure)`; uses of `param_groups`, `state`, `state_dict()` (learning-rate
   changes through them would also differ for SGD with momentum, D5).
-* TG506 (warning) translated, but Keras adds epsilon at another place (Adam: before the bias correction, D3;
-  RMSprop/Adagrad: inside the square root, D4): equal while gradients are much larger than epsilon.
+* TG506 (warning) translated, but Keras adds epsilon inside the square root (RMSprop, Adagrad: D4): equal while
+  gradients are much larger than epsilon. Adam's epsilon, which Keras adds before the bias correction (D3), is
+  set before every `apply_gradients` to `eps * sqrt(1 - beta_2 ** t)`, which puts it where torch has it.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import libcst as cst
 from .tf_optimizers import load_optimizer_table
 from .torch_plan import EQUAL, keyword, method_call, single_call
 
-EPSILON_PLACEMENT = {"Adam": "D3", "RMSprop": "D4", "Adagrad": "D4"}
+EPSILON_PLACEMENT = {"RMSprop": "D4", "Adagrad": "D4"}  # Adam's (D3) is set before every step instead
 NEUTRAL = {"params", "foreach", "fused", "differentiable", "capturable"}  # no effect on the numbers
 ZERO = {"0", "0.0", "0.", "False"}
 TORCH_ONLY = {"param_groups", "state", "state_dict", "load_state_dict", "add_param_group", "defaults"}

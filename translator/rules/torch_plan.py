@@ -76,6 +76,7 @@ class Scope:
         self.leaves: dict[str, str] = {}  # leaf -> name of its gradient
         self.carrying: set[str] = set()
         self.optimizers: dict[str, list[str]] = {}  # optimizer name -> its leaves
+        self.adams: dict[str, tuple[str, str]] = {}  # Adam optimizer name -> (eps, beta2) as code
         self.bound: set[str] = set()  # every name assigned in the scope
         self.global_grads: set[str] = set()  # module leaves' gradients this function writes
         self.lists: set[str] = set()  # names only ever bound to list or tuple displays
@@ -91,10 +92,16 @@ class Scope:
         return None
 
     def optimizer(self, name: str) -> list[str] | None:
-        if name in self.optimizers:
-            return self.optimizers[name]
+        return self._lookup("optimizers", name)
+
+    def adam(self, name: str) -> tuple[str, str] | None:
+        return self._lookup("adams", name)
+
+    def _lookup(self, table: str, name: str):
+        if name in getattr(self, table):
+            return getattr(self, table)[name]
         if self.parent is not None and name not in self.bound:
-            return self.parent.optimizers.get(name)
+            return getattr(self.parent, table).get(name)
         return None
 
     def is_global_leaf(self, name: str) -> bool:
@@ -224,6 +231,10 @@ def fully_rebinds(stmt: cst.CSTNode) -> set[str]:
     return out
 
 
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
 def keyword(call: cst.Call, name: str, position: int | None = None) -> cst.BaseExpression | None:
     for i, arg in enumerate(call.args):
         if arg.keyword is not None and arg.keyword.value == name:
@@ -313,6 +324,7 @@ class Plan:
         self.leaf_stmts: dict[int, tuple[str, str]] = {}  # id(statement) -> ("create" | "mark", leaf)
         self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
         self.jacobians: dict[int, Jacobian] = {}  # id(statement) -> its plan
+        self.adam_steps: dict[int, tuple[str, str, str]] = {}  # id(`opt.step()`) -> (optimizer, eps, beta2)
         self.leaves_before: dict[int, list[str]] = {}  # id(statement) -> the leaves created before it
         self.places: dict[int, tuple[list, int]] = {}  # id(statement) -> (its block's statements, its index)
         self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
@@ -608,10 +620,20 @@ class Plan:
             if not qualified.startswith("torch.optim."):
                 continue
             params = optimizer_params(small.value, qualified, lists, scope)
+            name = small.targets[0].target.value
             if isinstance(params, str):
                 self.refuse(stmt, small.value, "TG505", params)
-            else:
-                scope.optimizers[small.targets[0].target.value] = params
+                continue
+            scope.optimizers[name] = params
+            if qualified == "torch.optim.Adam":
+                eps, betas = keyword(small.value, "eps"), keyword(small.value, "betas")
+                beta2 = "0.999" if betas is None else _code(betas.elements[1].value) if isinstance(
+                    betas, (cst.Tuple, cst.List)) else f"{_code(betas)}[1]"
+                scope.adams[name] = ("1e-08" if eps is None else _code(eps), beta2)
+        for stmt in statements:
+            receiver = method_call(single_call(stmt), "step")
+            if isinstance(receiver, cst.Name) and scope.adam(receiver.value):
+                self.adam_steps[id(stmt)] = (receiver.value, *scope.adam(receiver.value))
 
     # -- blocks: backward sites, tape regions, no_grad -------------------------------------------------------------
     def _block(self, scope: Scope, block, body, outer: tuple[str, ...], leaves_before: dict) -> None:
