@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from twingrad.translator import translate
-from twingrad.translator.table import expand, load, short
+from twingrad.translator.table import TABLE_PATH, expand, load, short
 
 WORLD = Path(__file__).with_name("world.py")
 HEADERS = {"tf": "import numpy as np\nimport tensorflow as tf\nimport keras\n",
@@ -51,6 +51,9 @@ def signature_checks() -> list[tuple[str, str, list[str], list[str]]]:
                 params = list(side.params[1:] if name.startswith("torch.Tensor.") else side.params)
                 checks.append((f"{label(n, entry)}:{short(name)}", name, [p.name for p in params],
                                [p.name for p in params if p.kind == "positional"]))
+    raw = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    for pair in raw["dtypes"] + raw["constants"]:
+        checks += [(f"constant:{name}", expand(name), [], []) for name in pair if FRAMEWORK_NAME.fullmatch(name)]
     return checks
 
 
