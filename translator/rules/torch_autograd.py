@@ -35,6 +35,7 @@ Codes:
   (torch gives zeros where the output does not depend on the input, TF None: A16).
 * TG510 (error) a `requires_grad=True` tensor that is not assigned to a plain name on a line of its own
   (an attribute, a container element, an argument) is left as is.
+* TG511 (error) a block whose statements another rule split or removed cannot get its tapes; left as is.
 * TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which the file changes in place somewhere
   (`zero_()`, a backward() adding into it: A5); the translation keeps the value of that moment (as `.clone()`).
 TG505/TG506: optimizers, see `torch_optim.py`.
@@ -301,7 +302,11 @@ class TorchTapeRule:
         orig, upd = list(original.body), list(updated.body)
         special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.adam_steps,
                    plan.sites)
-        if not any(id(s) in table for s in orig for table in special) or len(orig) != len(upd):
+        if not any(id(s) in table for s in orig for table in special):
+            return updated
+        if len(orig) != len(upd):  # another rule split or removed statements: the plan no longer lines up
+            self.ctx.report(orig[0], "TG511", "this block's statements were rewritten by another rule, so no tape "
+                            "was placed in it; left as is")
             return updated
         return updated.with_changes(body=self._emit(orig, upd, 0, len(orig), plan.groups.get(id(original), [])))
 
