@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,8 +57,8 @@ class Side:
 
 
 def parse_side(framework: str, text: str) -> Side:
-    if "{" in text:
-        return Side(framework, text)
+    if "{" in text or not re.fullmatch(r"[A-Za-z_][\w.]*\(.*\)", text):
+        return Side(framework, text)  # a template: slots, or an expression such as a lambda
     head, paren, rest = text.partition("(")
     fn = ast.parse(f"def f({rest}: pass").body[0]
     a = fn.args
