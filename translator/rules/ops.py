@@ -108,6 +108,7 @@ class OpsRule:
         self._imports: list[dict] = []
         self._callees: set[int] = set()  # ids of original call.func nodes: `x.t()` is a method, not a property
         self._heads: set[int] = set()  # ids of original nodes that are the `.value` of an attribute
+        self._stores: set[int] = set()  # ids of original assignment targets
 
     # -- dtypes and other constants, tensor attributes -----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -116,6 +117,15 @@ class OpsRule:
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._heads.add(id(node.value))  # `tf.float32` in `tf.float32.max` is not a dtype constant on its own
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.add(id(node.target))  # `obj.T = ...` assigns an attribute: not a transpose
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stores.add(id(node.target))
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
         if self.ctx.is_consumed(original):
@@ -132,7 +142,7 @@ class OpsRule:
     def _property(self, original: cst.Attribute, updated: cst.Attribute):
         """`x.T` in a torch file; `self.T` is more likely the user's own attribute."""
         entry = self.table.attribute(original.attr.value) if self.ctx.origin == "torch" else None
-        if entry is None or id(original) in self._callees or (
+        if entry is None or id(original) in self._callees or id(original) in self._stores or (
                 isinstance(original.value, cst.Name) and original.value.value in ("self", "cls")):
             return updated
         try:
