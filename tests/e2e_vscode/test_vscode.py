@@ -78,6 +78,7 @@ def test_an_interpreter_without_twingrad_is_one_notification_with_an_install_but
     assert str(python_without_twingrad) in seen["message"]
     assert "Install twingrad[lsp]" in seen["buttons"]
     assert seen["after"] == seen["before"]  # the failed translate changed nothing
+    assert seen["count"] == 1  # and said so once, not once more per attempt
 
 
 def test_restricted_mode_translates_but_refuses_to_run_code(restricted_code_server):
