@@ -29,6 +29,7 @@ async function until(what, get, test, timeout = 30_000) {
 }
 
 async function shot(name) {
+  await page.waitForTimeout(600); // let notifications and menus finish sliding in
   const file = `${config.artifacts}/${config.scenario}-${name}.png`;
   await page.screenshot({ path: file });
   seen.screenshots.push(file);

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import subprocess
 import zipfile
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_node_unit_tests_pass(vsix):  # the vsix fixture has installed the node deps
