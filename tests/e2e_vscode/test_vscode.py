@@ -54,6 +54,26 @@ def test_preview_shows_a_diff_and_apply_puts_the_translation_in_the_file(code_se
     assert screen_lines(seen["after"]) == expected_torch()
 
 
+def test_a_selection_is_translated_alone_and_the_context_menu_offers_the_commands(code_server):
+    folder = code_server.workspace("selection", {FILE: REGRESSION_TF})
+    lines = REGRESSION_TF.splitlines(keepends=True)
+    first = lines.index("with tf.GradientTape() as tape:\n")
+    last = lines.index("dl_dw, dl_db = tape.gradient(loss, [w, b])\n")
+    seen = code_server.drive("selection", folder, file=FILE, first=first + 1, last=last + 1,
+                             inside="y = x @ w + b")
+    # The selection is translated below the file's imports; what it needs and the file lacks comes first.
+    alone = translate("import tensorflow as tf\n" + "".join(lines[first:last + 1]), to="torch").code
+    needed = [line for line in screen_lines(alone) if line.startswith("import ") and line not in lines[0]]
+    body = [line for line in screen_lines(alone) if not line.startswith("import ")]
+    kept_above = [line.rstrip() for line in lines[1:first] if line.strip()]
+    kept_below = [line.rstrip() for line in lines[last + 1:] if line.strip()]
+    assert screen_lines(seen["after"]) == ["import tensorflow as tf", *needed, *kept_above, *body, *kept_below]
+    for title in ("Translate Selection or File to PyTorch", "Translate Selection or File to TensorFlow",
+                  "Preview Translation to PyTorch", "Preview Translation to TensorFlow",
+                  "Compare Gradients of Current File"):
+        assert any(title in item for item in seen["menu"]), title
+
+
 def test_code_action_on_the_tape_block_converts_to_backward(code_server):
     folder = code_server.workspace("code-action", {FILE: REGRESSION_TF})
     tape_line = REGRESSION_TF.splitlines().index("    y = x @ w + b") + 1
