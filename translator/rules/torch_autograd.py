@@ -12,7 +12,8 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
   `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it.
 * `torch.autograd.grad(y, xs, grad_outputs=v)` -> `tape.gradient(y, xs, output_gradients=v)` (a list where torch
   gives a tuple); `materialize_grads=True` -> `unconnected_gradients=tf.UnconnectedGradients.ZERO`;
-  `create_graph=True` and a second backward over one graph (`retain_graph=True`) -> the later tape encloses the
+  a second backward over values an earlier tape recorded (`retain_graph=True`, nothing new recorded since) -> that
+  tape made persistent; `create_graph=True` and gradients that need newer values -> the later tape encloses the
   earlier one; a first-order gradient taken inside an enclosing tape is not recorded (`stop_recording`).
 * `with torch.no_grad():` -> its body outside every tape (or under `stop_recording()` inside one); in-place
   updates of leaves there -> `assign_sub`/`assign_add`/`assign`. (`x.detach()` -> `tf.stop_gradient(x)` is
@@ -313,7 +314,7 @@ class TorchTapeRule:
     def _emit(self, orig: list, upd: list, lo: int, hi: int, sites: list[Site]) -> list:
         out, i = [], lo
         while i < hi:
-            opening = [s for s in sites if s.start == i and s.index < hi and not s.shared]
+            opening = [s for s in sites if s.start == i and s.index < hi and not s.shared and not s.root]
             if opening:
                 site = max(opening, key=lambda s: s.index)
                 inner = self._emit(orig, upd, i, site.index, sites)
@@ -321,11 +322,15 @@ class TorchTapeRule:
                     out.append(self._tape(site, inner + [upd[site.index]]))
                     i = site.index + 1
                     continue
-                if site.temp:
-                    inner.append(line("{t} = {v}\n", t=cst.Name(site.temp), v=self.targets[id(site)]))
+                for each in [site, *(s for s in sites if s.root is site)]:  # targets are computed on the tape
+                    if each.temp:
+                        inner.append(line("{t} = {v}\n", t=cst.Name(each.temp), v=self.targets[id(each)]))
                 out.append(self._tape(site, inner))
                 out.extend(self._gradient(site, upd[site.index]))
                 i = site.index + 1
+            elif self.plan.sites.get(id(orig[i])) in sites and self.plan.sites[id(orig[i])].root:
+                out.extend(self._gradient(self.plan.sites[id(orig[i])], upd[i]))
+                i += 1
             else:
                 out.extend(self._statement_out(orig[i], upd[i]))
                 i += 1
@@ -334,7 +339,8 @@ class TorchTapeRule:
     def _tape(self, site: Site, body: list) -> cst.With:
         leading = body[0].leading_lines if body else ()
         body = [body[0].with_changes(leading_lines=())] + body[1:] if body else [cst.SimpleStatementLine([cst.Pass()])]
-        persistent = [cst.Arg(cst.Name("True"), keyword=cst.Name("persistent"), equal=EQUAL)] if site.deferred else []
+        persistent = [cst.Arg(cst.Name("True"), keyword=cst.Name("persistent"), equal=EQUAL)] \
+            if site.deferred or site.persistent else []
         item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape"), persistent),
                             asname=cst.AsName(cst.Name(site.tape)))
         return cst.With([item], cst.IndentedBlock(body), leading_lines=leading)

@@ -55,6 +55,8 @@ class Site:
     calls: list = field(default_factory=list)  # the torch.autograd.grad calls of the statement
     deferred: bool = False  # the gradients are taken inside the tape (a persistent one), in the statement itself
     shared: bool = False  # a deferred site inside another deferred site's tape: uses that tape, opens none
+    root: Site | None = None  # an earlier site whose (persistent) tape this one's gradient is taken from
+    persistent: bool = False  # later sites take gradients from this tape too
 
 
 @dataclass
@@ -650,7 +652,7 @@ class Plan:
             if self._region(scope, site, body, sites):
                 sites.append(site)
         for site in sites:
-            site.tape = self.ctx.new_name("tape")
+            site.tape = site.root.tape if site.root else self.ctx.new_name("tape")
         for site in sites:
             site.outer = outer + self._enclosing(sites, site.index)
         for site in list(sites):
@@ -709,7 +711,8 @@ class Plan:
 
     @staticmethod
     def _enclosing(sites: list[Site], index: int) -> tuple[str, ...]:
-        return tuple(s.tape for s in sorted(sites, key=lambda s: (s.start, -s.index)) if s.start <= index < s.index)
+        return tuple(s.tape for s in sorted(sites, key=lambda s: (s.start, -s.index))
+                     if s.start <= index < s.index and not s.root and not s.shared)
 
     def _site(self, scope: Scope, stmt, index: int, leaves_before: dict) -> Site | None:
         call = single_call(stmt)
@@ -772,7 +775,7 @@ class Plan:
         leaves = set(scope.leaves) | {n for n in scope.carrying if scope.grad_name(n)}
         reads = statement_reads(site.stmt) if site.deferred else names_read(site.target)
         needed = (reads & scope.carrying) - leaves
-        start, deps = site.index, [site.target]
+        start, deps, dep_index = site.index, [site.target], []
         for i in range(site.index - 1, -1, -1):
             if not needed:
                 break
@@ -780,6 +783,7 @@ class Plan:
             if names_bound(stmt) & needed:
                 start = i
                 deps.append(stmt)
+                dep_index.append(i)
                 needed -= fully_rebinds(stmt)
                 needed |= (statement_reads(stmt) & scope.carrying) - leaves
         inside = {id(n) for n in self._walk(body[:site.index])}
@@ -790,7 +794,16 @@ class Plan:
                         f"the gradient flows through `{name}`, computed outside this block (an enclosing block or "
                         "an earlier loop iteration): no tape can record it here; left as is")
             return False
-        for prev in reversed(earlier):  # reaching into an earlier tape's region: enclose that tape whole
+        for prev in reversed(earlier):  # reaching into an earlier tape's region: share that tape or enclose it
+            root = prev.root or prev
+            family = [g for g in earlier if (g.root or g) is root]
+            straddled = any(g.start < start <= g.index for g in earlier if g not in family)
+            if start <= prev.index and not straddled and self._can_share(site, root, body, dep_index):
+                start = min(start, root.start)  # recording more before never changes a gradient
+                for g in family:
+                    g.start = start
+                site.root, root.persistent = root, True
+                break
             if prev.start < start <= prev.index:
                 start = prev.start
         site.start = start
@@ -804,6 +817,15 @@ class Plan:
                             "(torch raises); left as is")
                 return False
         return True
+
+    @staticmethod
+    def _can_share(site: Site, root: Site, body: list, dep_index: list[int]) -> bool:
+        """A second gradient over values an earlier tape recorded, nothing recorded since (backward(retain_graph=True)
+        and again): the earlier tape, made persistent, serves both, its block ending where it did."""
+        if site.deferred or root.deferred or any(i >= root.index for i in dep_index):
+            return False
+        later = set().union(*(names_bound(s) for s in body[root.index + 1:site.index]))
+        return not names_read(site.target) & later
 
     # -- what .grad holds: certainly None, or maybe a gradient -------------------------------------------------------
     def _flow(self, scope: Scope, body, state: dict) -> dict:
