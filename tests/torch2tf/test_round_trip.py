@@ -23,6 +23,8 @@ OTHER = {"tf": "torch", "torch": "tf"}
 KNOWN = {
     "adam_function": "the PyTorch side sets Adam's eps per step through opt.param_groups/opt.state (Keras' epsilon "
                      "placement, D3); Keras optimizers have neither (TG505)",
+    "gradient_functions": "gradients of leaves passed in as a list argument (`for param in variables: param.grad = "
+                          "None`, `[p.grad for p in variables]`) are not translated (TG501)",
     "module_training": "parameters as attributes of an nn.Module (model.w.grad) are not leaves to the PyTorch -> TF "
                        "rules (TG501)",
 }

@@ -34,8 +34,6 @@ Codes:
 * TG509 (error) `torch.autograd.functional.jacobian` other than `jacobian(func, tensor)` is left as is;
   `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(..., unconnected_gradients=ZERO)`
   (torch gives zeros where the output does not depend on the input, TF None: A16).
-* TG510 (error) a `requires_grad=True` tensor that is not assigned to a plain name on a line of its own
-  (an attribute, a container element, an argument) is left as is.
 * TG511 (error) a block whose statements another rule split or removed cannot get its tapes; left as is.
 * TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which the file changes in place somewhere
   (`zero_()`, a backward() adding into it: A5); the translation keeps the value of that moment (as `.clone()`).
@@ -131,14 +129,9 @@ class TorchTapeRule:
         leaf = self._leaf(method_call(original, *INPLACE_UPDATES))
         if leaf is not None:
             return self._inplace(original, updated, leaf)
-        flag = keyword(original, "requires_grad")
-        if (self.ctx.qualname(original.func) or "").startswith("torch.") and flag is not None:
-            statement = self.ctx.statements[-1]
-            if is_true(flag) and self.plan.leaf_stmts.get(id(statement), ("",))[0] != "create":
-                self.ctx.report(original, "TG510", "a requires_grad=True tensor not assigned to a plain name on a "
-                                "line of its own does not become a tf.Variable; left as is")
-                return updated
-            # the plan wraps the leaf in tf.Variable; the creation call itself is an ordinary op
+        if (self.ctx.qualname(original.func) or "").startswith("torch.") and keyword(original, "requires_grad"):
+            # The plan wraps a named leaf in tf.Variable. The .grad of an unnamed one (`torch.ones(2,
+            # requires_grad=True) + 1`) can only be read through an attribute or a container: TG501 there.
             args = [a for a in updated.args if not (a.keyword and a.keyword.value == "requires_grad")]
             return updated.with_changes(args=[*args[:-1], *(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
                                                              for a in args[-1:])])

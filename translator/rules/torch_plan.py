@@ -497,6 +497,9 @@ class Plan:
                 if method_call(node, *CUTS) is not None:
                     return False
                 qualified = plan.ctx.qualname(node.func)
+                if (qualified or "").startswith("torch.") and is_true(keyword(node, "requires_grad")):
+                    self.found = True  # an unnamed leaf
+                    return False
                 if qualified == "torch.autograd.grad":  # on the graph only with create_graph=True
                     if is_true(keyword(node, "create_graph", 4)):
                         for arg in node.args:
@@ -553,7 +556,7 @@ class Plan:
         # carrying only through calls the plan cannot see into: whether they are on the graph is not known
         opaque = {n for n in scope.parent.opaque if n not in scope.bound} if scope.parent else set()
         scope.opaque = self._closure(opaque, assignments, lambda value, names: bool(
-            names_read(value) & names) or self.carries(value, set()))
+            names_read(value) & names) or (self.carries(value, set()) and not self.leaf_value(value)))
 
     @staticmethod
     def _closure(names: set, assignments, reaches) -> set:
