@@ -28,6 +28,8 @@ PRELOAD = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
 class _Forward(io.TextIOBase):
     """sys.stdout/sys.stderr of a worker: every write becomes a message to the kernel."""
 
+    encoding = "utf-8"  # some libraries look before they print
+
     def __init__(self, name, send):
         self.name, self.send = name, send
 
