@@ -4,7 +4,7 @@ import math
 import torch
 
 dtype = torch.float
-x = torch.linspace(-math.pi, math.pi, 2000)
+x = torch.linspace(-math.pi, math.pi, 2000, dtype=dtype)
 y = torch.sin(x)
 
 a = torch.randn((), dtype=dtype, requires_grad=True)
@@ -16,6 +16,8 @@ learning_rate = 1e-6
 for t in range(300):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum()
+    if t % 100 == 99:
+        print(t, loss.item())
 
     # Use autograd to compute the backward pass.
     loss.backward()
@@ -32,3 +34,4 @@ for t in range(300):
         c.grad = None
         d.grad = None
 last_loss = loss
+print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')
