@@ -35,7 +35,12 @@ def install(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         with open(os.path.join(folder, "kernel.json"), "w") as f:
             json.dump(kernel_json(), f, indent=1)
-        destination = KernelSpecManager().install_kernel_spec(folder, KERNEL_NAME, user=args.user, prefix=prefix)
+        try:
+            destination = KernelSpecManager().install_kernel_spec(folder, KERNEL_NAME, user=args.user, prefix=prefix)
+        except PermissionError as err:
+            print(f"python -m twingrad.kernel install: cannot write {err.filename}: permission denied "
+                  "(use --user, or --sys-prefix inside a virtualenv)", file=sys.stderr)
+            return 1
     print(f"Installed the {KERNEL_NAME} kernelspec in {destination}")
     return 0
 

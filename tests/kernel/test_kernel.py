@@ -17,6 +17,20 @@ def test_install_writes_an_absolute_interpreter_and_refuses_two_places(jupyter_p
     assert bad.returncode == 2 and "not allowed with argument" in bad.stderr
 
 
+def test_install_without_permission_says_what_to_do(monkeypatch, capsys):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from twingrad.kernel.__main__ import install
+
+    def refuse(self, source, name, user=False, prefix=None):
+        raise PermissionError(13, "Permission denied", "/usr/local/share/jupyter/kernels/twingrad")
+
+    monkeypatch.setattr(KernelSpecManager, "install_kernel_spec", refuse)
+    assert install([]) == 1
+    err = capsys.readouterr().err
+    assert "/usr/local/share/jupyter/kernels/twingrad" in err and "--user" in err
+
+
 def test_ready_for_input_within_two_seconds(jupyter_path):
     """Launch to kernel_info reply; the best of three starts, as other work shares this machine's two cores."""
     from jupyter_client.manager import KernelManager
