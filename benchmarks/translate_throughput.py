@@ -82,12 +82,32 @@ def timed(command: list[str], ok_codes: tuple[int, ...]) -> tuple[float, float]:
     return elapsed, children_cpu() - cpu
 
 
+def profile(files: list[Path], lines: int) -> None:
+    import cProfile
+    import pstats
+
+    from twingrad.translator import translate
+
+    sources = [(str(p), p.read_bytes()) for p in files]
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for path, data in sources:
+        translate(data, to="torch", path=path)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"translate() over {len(files)} files, {lines} lines: {stats.total_tt:.2f} s CPU under the profiler")
+    stats.sort_stats("cumulative").print_stats(r"translator|libcst/(metadata|_parser/entrypoints)", 30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default="keras-tf-backend",
                         help=f"one of {', '.join(CORPORA)} or a directory of Python files")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each tool (default 3)")
     parser.add_argument("--jobs", type=int, help="twingrad worker processes (default: twingrad's own)")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead: translate the corpus in this process under cProfile and print where the "
+                             "time goes (CPU seconds, cumulative)")
     args = parser.parse_args()
     corpus = CORPORA.get(args.corpus, Path(args.corpus))
 
@@ -107,6 +127,9 @@ def main() -> None:
             Path(path).unlink()
             files.remove(Path(path))
         lines = count_lines(files)
+        if args.profile:
+            profile(files, lines)
+            return
         print(f"corpus: {corpus} -> {len(files)} files, {lines} lines; {args.repeat} runs each, "
               f"{os.cpu_count()} cores")
 
