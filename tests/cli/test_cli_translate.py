@@ -250,6 +250,15 @@ def test_tf_to_torch_on_stdout(tmp_path):
     compile(code, "translated", "exec")
 
 
+def test_torch_to_tf_detects_the_source_framework(tmp_path):
+    torch_program = "import torch\n\nx = torch.tensor(3.0, requires_grad=True)\ny = x * x\ny.backward()\ng = x.grad\n"
+    proc = run("translate", "--to", "tf", "--json", str(write(tmp_path / "sq.py", torch_program)))
+    assert proc.returncode == 0, proc.stderr
+    [entry] = json.loads(proc.stdout)["files"]
+    assert entry["source_framework"] == "torch" and "tf.GradientTape()" in entry["code"]
+    assert "torch" not in entry["code"]
+
+
 def test_autograd_style(tmp_path):
     proc = run("translate", "--to", "torch", "--style", "autograd", str(write(tmp_path / "sq.py", TF_SQUARE)))
     assert proc.returncode == 0, proc.stderr
