@@ -34,11 +34,12 @@ def jupyterlab(jupyter_path, tmp_path_factory):
     port = free_port()
     state = {name: str(work / f".{name}") for name in ("runtime", "settings", "workspaces", "config")}
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": state["runtime"], "JUPYTER_CONFIG_DIR": state["config"]}
+    log = open(work / "server.log", "wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
          f"--LabApp.user_settings_dir={state['settings']}", f"--LabApp.workspaces_dir={state['workspaces']}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(work / "server.log", "wb"))
+        env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -52,6 +53,7 @@ def jupyterlab(jupyter_path, tmp_path_factory):
     yield base
     server.terminate()
     server.wait(timeout=30)
+    log.close()
 
 
 def test_demo_notebook_renders_the_comparison_in_jupyterlab(jupyterlab):
@@ -67,7 +69,7 @@ def test_demo_notebook_renders_the_comparison_in_jupyterlab(jupyterlab):
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["outputs"] == code_cells and screenshot.stat().st_size > 10_000
     rows = {(row["cells"][0], row["status"]) for row in report["rows"]}
-    assert ("noise", "twingrad-mismatch") in rows and ("noise", "twingrad-match") in rows
+    assert ("mask", "twingrad-mismatch") in rows and ("mask", "twingrad-match") in rows
     dx = next(row for row in report["rows"] if row["cells"][0] == "dx")
     assert dx["status"] == "twingrad-match" and dx["cells"][1] == dx["cells"][2] == "6"
     assert report["translations"] >= 2  # the TF cells carry their (collapsed) PyTorch translation
