@@ -8,12 +8,13 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_function import TfFunctionRule
         from .tf_literals import TfForeignOperandRule
         from .tf_module import TfModuleRule
+        from .tf_numpy_calls import TfNumpyCallRule
         from .tf_optimizers import TfOptimizerRule
         from .tf_tape import TfTapeRule
         from .tf_variables import TfVariableRule
 
         return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfModuleRule(ctx), TfOptimizerRule(ctx),
-                TfForeignOperandRule(ctx), OpsRule(ctx)]
+                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule
         from .torch_autograd import torch_rules

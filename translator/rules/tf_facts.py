@@ -90,6 +90,7 @@ class FactsCollector(cst.CSTVisitor):
         self.unknown_tape_calls: list[cst.Call] = []
         self.bindings: dict[str, list[Binding]] = {}
         self.variable_attributes: set[str] = set()  # `self.w = tf.Variable(...)` -> "w"
+        self.uses: dict[int, tuple[int, cst.CSTNode]] = {}  # id(Name) -> (order, scope) where it is read
         self._scopes: list[cst.CSTNode] = []
         self._open_tapes: list[Tape] = []
         self._statements: list[cst.CSTNode] = []
@@ -163,21 +164,25 @@ class FactsCollector(cst.CSTVisitor):
             for el in target.elements:
                 self._bind_target(el.value, None)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    # Bindings are recorded when the statement is left, so that `y = f(y)` reads the previous y.
+    def leave_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
             self._bind_target(t.target, node.value)
             if (isinstance(t.target, cst.Attribute) and isinstance(node.value, cst.Call)
                     and self.ctx.qualname(node.value.func) == "tensorflow.Variable"):
                 self.variable_attributes.add(t.target.attr.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind_target(node.target, node.value)
 
     def visit_For_target(self, node: cst.For) -> None:
         self._bind_target(node.target, None)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.uses[id(node)] = (self.order, self._scopes[-1])
 
     # -- tape calls -----------------------------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -217,6 +222,7 @@ class Facts:
         self.unknown_tape_calls = collector.unknown_tape_calls
         self.bindings = collector.bindings
         self.variable_attributes = collector.variable_attributes
+        self.uses = collector.uses
 
     def binding_before(self, name: str, order: int, scope: cst.CSTNode | None = None) -> Binding | None:
         """The last binding of `name` before `order` (same scope first, then module level)."""
@@ -228,8 +234,20 @@ class Facts:
     def holds_variable(self, expr: cst.BaseExpression) -> bool:
         """`w` bound to a tf.Variable, or `model.w` where some `self.w = tf.Variable(...)` exists."""
         if isinstance(expr, cst.Name):
-            return self.kind(expr.value) in ("variable", "frozen")
+            return self.kind_of(expr) in ("variable", "frozen")
         return isinstance(expr, cst.Attribute) and expr.attr.value in self.variable_attributes
+
+    def kind_at(self, name: str, order: int, scope) -> str:
+        """The kind of what `name` is bound to at a point of the file (notebooks rebind x, y, w... freely)."""
+        binding = self.binding_before(name, order, scope)
+        if binding is None or isinstance(binding.scope, cst.FunctionDef) and binding.scope is not scope:
+            return self.kind(name)
+        return self.value_kind(binding.value, frozenset({name}))
+
+    def kind_of(self, node: cst.Name) -> str:
+        """The kind of the binding a name read (an original node) sees."""
+        use = self.uses.get(id(node))
+        return self.kind_at(node.value, *use) if use else self.kind(node.value)
 
     def kind(self, name: str, _seen: frozenset = frozenset()) -> str:
         """variable | frozen | int | constant | numpy | numbers | list | dict | unknown, over all bindings."""
@@ -246,8 +264,9 @@ class Facts:
         if isinstance(value, (cst.BinaryOperation, cst.UnaryOperation)):
             # Arithmetic on NumPy arrays stays NumPy; on tensors it gives tensors that tapes watch only when asked.
             operands = _operands(value)
-            if all(isinstance(o, (cst.Integer, cst.Float)) or (isinstance(o, cst.Name) and self.kind(
-                    o.value, _seen) == "numpy") or self.value_kind(o, _seen) == "numpy" for o in operands):
+            if all(isinstance(o, (cst.Integer, cst.Float)) or (isinstance(o, cst.Name) and o.value not in _seen and (
+                    self.kind_of(o) if id(o) in self.uses else self.kind(o.value, _seen)) == "numpy")
+                    or self.value_kind(o, _seen) == "numpy" for o in operands):
                 return "numpy"
             return "constant"
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "astype":

@@ -25,7 +25,7 @@ class TfForeignOperandRule:
         if has_float(expr):
             return "list"
         if isinstance(expr, cst.Name):
-            kind = Facts.of(self.ctx).kind(expr.value)
+            kind = Facts.of(self.ctx).kind_of(expr)
             return {"numbers": "list", "numpy": "numpy"}.get(kind)
         return None
 

@@ -4,6 +4,7 @@ Codes:
   TG101 info     a gradient TF returns as None is emitted as None (source never watched, integer, non-trainable,
                  or target computed outside the tape)
   TG102 info     a tensor computed before the tape is detached inside it: TF's tape did not record it
+  TG103 info     tape.reset() inside the block: what the block computed so far is detached
   TG110 error    tape method with no PyTorch translation (reset, watched_variables, ...)
   TG111 error    gradient sources of a shape we cannot map (nested structures)
   TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
@@ -119,18 +120,30 @@ class TfTapeRule:
         if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
             return None
         info = self.facts.calls.get(id(small.value))
+        if info is not None and info.method == "reset" and info.tape in info.in_tape_bodies:
+            return self._reset(small, info)
         if info is None or info.method != "watch":
             return None
         watched = small.value.args[0].value
         elements = [e.value for e in watched.elements] if isinstance(watched, (cst.List, cst.Tuple)) else [watched]
         statements = []
         for element in elements:
-            if isinstance(element, cst.Name) and self.facts.kind(element.value) == "int":
+            if isinstance(element, cst.Name) and self.facts.kind_of(element) == "int":
                 self.ctx.report(small, "TG101", f"{element.value} is an integer tensor: TF gives it no gradient",
                                 level="info")
                 continue
             statements.append(parse_template_statement("{x}.requires_grad_()\n", x=element))
         return cst.FlattenSentinel(statements) if statements else cst.RemovalSentinel.REMOVE
+
+    def _reset(self, statement: cst.BaseSmallStatement, info: TapeCall):
+        """`tape.reset()` forgets what the tape recorded so far: detach every tensor the block computed before it."""
+        names = sorted({name for name, bindings in self.facts.bindings.items() for b in bindings
+                        if info.tape in b.in_tapes and b.order < info.order})
+        if not names:
+            return cst.RemovalSentinel.REMOVE
+        self.ctx.report(statement, "TG103", f"tape.reset(): {', '.join(names)} detached, as TF forgets them",
+                        level="info")
+        return cst.FlattenSentinel([parse_template_statement(f"{n} = {n}.detach()\n") for n in names])
 
     # -- the calls ----------------------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -140,7 +153,7 @@ class TfTapeRule:
                 self.ctx.report(original, "TG112", "a tape whose `with` block is not in this function cannot be "
                                 "translated", suggestion="compute the gradient where the tape is opened")
             return updated
-        if info.method in ("watch", "stop_recording"):
+        if info.method in ("watch", "stop_recording") or (info.method == "reset" and info.tape in info.in_tape_bodies):
             return updated
         if info.method not in GRADIENT_METHODS:
             self.ctx.report(original, "TG110", f"tape.{info.method}() has no PyTorch translation")
@@ -191,13 +204,13 @@ class TfTapeRule:
         return not inside and not isinstance(target, (cst.Attribute, cst.Subscript))
 
     def _source_kind(self, tape: Tape, expr: cst.BaseExpression) -> str:
-        """leaf | none | intermediate | unknown, for one source expression."""
+        """leaf | none | intermediate | unknown, for one source expression (as bound when the tape opened)."""
         if not isinstance(expr, cst.Name):
             return "unknown"
         name = expr.value
         if name in tape.assigned:
             return "intermediate"
-        kind = self.facts.kind(name)
+        kind = self.facts.kind_at(name, tape.order, tape.scope)
         watched = name in tape.watched_names()
         if kind == "int":
             return "none"
@@ -234,10 +247,29 @@ class TfTapeRule:
         else:
             backward = parse_template_statement("{t}.backward({ones}({t}))\n", t=target_expr,
                                                 ones=self.ctx.ref("torch.ones_like"))
+        if self._may_leave_graph(target, info):
+            # TF answers None when nothing differentiable reached the target; backward() would raise (A15).
+            backward = cst.If(test=parse_template_expression("{t}.requires_grad", t=target_expr),
+                              body=cst.IndentedBlock(body=[backward]))
         prefix.append(backward)
         self._prefix.setdefault(id(info.statement), []).extend(prefix)
         self.ctx.consume(original.func)
         return self._structure(original, sources, self._grad_attr)
+
+    def _may_leave_graph(self, target: cst.BaseExpression, info: TapeCall) -> bool:
+        """The target is computed through NumPy or stop_gradient: it may not be connected to any source."""
+        if not isinstance(target, cst.Name):
+            return False
+        binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
+        if binding is None or binding.value is None:
+            return False
+        for node in _names_and_calls(binding.value):
+            if isinstance(node, cst.Name) and self.facts.kind_of(node) == "numpy":
+                return True
+            qualified = self.ctx.qualname(node.func) if isinstance(node, cst.Call) else None
+            if qualified and (qualified.startswith("numpy.") or qualified.endswith("stop_gradient")):
+                return True
+        return False
 
     @staticmethod
     def _grad_attr(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
@@ -408,6 +440,23 @@ def _is_sequence_name(expr: cst.BaseExpression, facts: Facts) -> bool:
 
 def _is_dict_name(expr: cst.BaseExpression, facts: Facts) -> bool:
     return isinstance(expr, cst.Name) and facts.kind(expr.value) == "dict"
+
+
+class _Collect(cst.CSTVisitor):
+    def __init__(self):
+        self.nodes: list[cst.CSTNode] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.nodes.append(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.nodes.append(node)
+
+
+def _names_and_calls(expr: cst.CSTNode) -> list[cst.CSTNode]:
+    collect = _Collect()
+    expr.visit(collect)
+    return collect.nodes
 
 
 class _Reads(cst.CSTVisitor):
