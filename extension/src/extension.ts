@@ -18,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }));
 
   context.subscriptions.push(
-    output, server, translator, comparer,
+    output, server, comparer,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, translator),
     register("twingrad.translateToTorch", () => translator.run("torch", "replace")),
     register("twingrad.translateToTf", () => translator.run("tf", "replace")),

@@ -35,20 +35,14 @@ interface Preview extends Translated {
   text: string;
 }
 
-export class Translator implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class Translator implements vscode.TextDocumentContentProvider {
   private readonly previews = new Map<string, Preview>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
   private counter = 0;
 
   constructor(private readonly server: Server) {}
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.previews.get(uri.toString())?.text ?? "";
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 
   /** `to` undefined: the `twingrad.defaultDirection` setting; `mode` undefined: `twingrad.translateMode`. */
@@ -86,12 +80,14 @@ export class Translator implements vscode.TextDocumentContentProvider, vscode.Di
       path: document.uri.scheme === "file" ? document.uri.fsPath : document.uri.path,
       range: first === undefined ? undefined : { start: { line: first, character: 0 }, end: { line: last, character: 0 } },
     };
-    let direction = to ?? resolveDirection(config.get("defaultDirection"), undefined);
+    const setting = config.get<string>("defaultDirection");
+    let direction = to ?? resolveDirection(setting, undefined);
     let reply: Reply;
     try {
       reply = await this.server.request<Reply>("twingrad/translate", { ...params, to: direction });
-      if (!to && reply.sourceFramework && reply.sourceFramework === direction) {
-        direction = resolveDirection(config.get("defaultDirection"), reply.sourceFramework);
+      // "auto" guessed PyTorch before knowing the file's framework: a PyTorch file goes the other way.
+      if (!to && setting === "auto" && reply.sourceFramework === direction) {
+        direction = resolveDirection(setting, reply.sourceFramework);
         reply = await this.server.request<Reply>("twingrad/translate", { ...params, to: direction });
       }
     } catch (error) {
