@@ -257,19 +257,18 @@ class TfTapeRule:
         return self._structure(original, sources, self._grad_attr)
 
     def _may_leave_graph(self, target: cst.BaseExpression, info: TapeCall) -> bool:
-        """The target is computed through NumPy or stop_gradient: it may not be connected to any source."""
+        """The target is computed from NumPy values only, or through NumPy or stop_gradient: it may not be
+        connected to any source."""
         if not isinstance(target, cst.Name):
             return False
         binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
         if binding is None or binding.value is None:
             return False
-        for node in _names_and_calls(binding.value):
-            if isinstance(node, cst.Name) and self.facts.kind_of(node) == "numpy":
-                return True
-            qualified = self.ctx.qualname(node.func) if isinstance(node, cst.Call) else None
-            if qualified and (qualified.startswith("numpy.") or qualified.endswith("stop_gradient")):
-                return True
-        return False
+        calls = [self.ctx.qualname(n.func) or "" for n in _calls(binding.value)]
+        if any(q.startswith("numpy.") or q.endswith("stop_gradient") for q in calls):
+            return True
+        names = [n for n in _name_nodes(binding.value) if n.value not in self.ctx.aliases]
+        return bool(names) and all(self.facts.kind_of(n) == "numpy" for n in names)
 
     @staticmethod
     def _grad_attr(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
@@ -443,35 +442,40 @@ def _is_dict_name(expr: cst.BaseExpression, facts: Facts) -> bool:
 
 
 class _Collect(cst.CSTVisitor):
-    def __init__(self):
-        self.nodes: list[cst.CSTNode] = []
+    """Calls, and names read (not attribute names), in an expression."""
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self.nodes.append(node)
+    def __init__(self):
+        self.calls: list[cst.Call] = []
+        self.names: list[cst.Name] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.nodes.append(node)
-
-
-def _names_and_calls(expr: cst.CSTNode) -> list[cst.CSTNode]:
-    collect = _Collect()
-    expr.visit(collect)
-    return collect.nodes
-
-
-class _Reads(cst.CSTVisitor):
-    def __init__(self):
-        self.names: set[str] = set()
+        self.calls.append(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
+        self.names.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         node.value.visit(self)
         return False
 
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # not the keyword's name
+        return False
+
+
+def _collect(expr: cst.CSTNode) -> _Collect:
+    collect = _Collect()
+    expr.visit(collect)
+    return collect
+
+
+def _calls(expr: cst.CSTNode) -> list[cst.Call]:
+    return _collect(expr).calls
+
+
+def _name_nodes(expr: cst.CSTNode) -> list[cst.Name]:
+    return _collect(expr).names
+
 
 def _names_read(node: cst.CSTNode) -> set[str]:
-    reads = _Reads()
-    node.visit(reads)
-    return reads.names
+    return {n.value for n in _name_nodes(node)}
