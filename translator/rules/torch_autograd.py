@@ -311,6 +311,7 @@ class TorchTapeRule:
             if opening:
                 site = max(opening, key=lambda s: s.index)
                 inner = self._emit(orig, upd, i, site.index, sites)
+                inner[:0] = [line("{t}.watch({x})\n", t=cst.Name(site.tape), x=cst.Name(n)) for n in site.watch]
                 if site.deferred:
                     out.append(self._tape(site, inner + [upd[site.index]]))
                     i = site.index + 1

@@ -55,6 +55,7 @@ class Site:
     calls: list = field(default_factory=list)  # the torch.autograd.grad calls of the statement
     deferred: bool = False  # the gradients are taken inside the tape (a persistent one), in the statement itself
     shared: bool = False  # a deferred site inside another deferred site's tape: uses that tape, opens none
+    watch: list[str] = field(default_factory=list)  # inputs of autograd.grad the tape must watch (parameters)
     root: Site | None = None  # an earlier site whose (persistent) tape this one's gradient is taken from
     persistent: bool = False  # later sites take gradients from this tape too
 
@@ -70,11 +71,35 @@ class Jacobian:
     outer: tuple[str, ...] = ()
 
 
+class _Uses(cst.CSTVisitor):
+    """The calls of a function name, and whether the name is also used otherwise (passed on, stored)."""
+
+    def __init__(self, name: str):
+        self.name, self.calls, self.other, self._callees = name, [], False, set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == self.name:
+            self.calls.append(node)
+            self._callees.add(id(node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.other |= node.value == self.name and id(node) not in self._callees
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._callees.add(id(node.name))
+
+
 class Scope:
     """The module or one function: its leaves, carrying names and optimizers."""
 
     def __init__(self, node, parent: Scope | None):
         self.node, self.parent = node, parent
+        self.params: list[str] = []
+        self.carrying_params: set[str] = set()  # parameters a caller may pass a value on the graph
         self.leaves: dict[str, str] = {}  # leaf -> name of its gradient
         self.carrying: set[str] = set()
         self.optimizers: dict[str, list[str]] = {}  # optimizer name -> its leaves
@@ -329,6 +354,7 @@ class Plan:
         self.adam_steps: dict[int, tuple[str, str, str]] = {}  # id(`opt.step()`) -> (optimizer, eps, beta2)
         self.leaves_before: dict[int, list[str]] = {}  # id(statement) -> the leaves created before it
         self.places: dict[int, tuple[list, int]] = {}  # id(statement) -> (its block's statements, its index)
+        self.methods: set[int] = set()  # ids of functions defined in a class body
         self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
         self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
@@ -357,7 +383,9 @@ class Plan:
         scope.bound = set().union(*(names_bound(s) for s in statements if isinstance(s, cst.SimpleStatementLine)),
                                   *(names_bound(s.target) for s in statements if isinstance(s, cst.For)), set())
         if isinstance(node, cst.FunctionDef):
-            scope.bound |= {p.name.value for p in node.params.params + node.params.kwonly_params}
+            scope.params = [p.name.value for p in node.params.params + node.params.kwonly_params]
+            scope.bound |= set(scope.params)
+            scope.carrying_params = self._carrying_params(node, scope.params, parent)
         self._mark_no_grad(body, False)
         scope.lists = self._list_names(statements)
         for stmt in statements:
@@ -423,7 +451,26 @@ class Plan:
             yield stmt
         elif isinstance(stmt, cst.ClassDef):
             for inner in stmt.body.body:
+                self.methods.add(id(inner))
                 yield from self._defs(inner)
+
+    def _carrying_params(self, func: cst.FunctionDef, params: list[str], module: Scope) -> set[str]:
+        """Parameters some caller may pass a value on the graph: every call of the function in the file is looked
+        at; a method, or a function also used other than by calling it, may get anything."""
+        name = func.name.value
+        uses = _Uses(name)
+        self.module.visit(uses)
+        if id(func) in self.methods or uses.other:
+            return set(params)
+        carrying = set()
+        for call in uses.calls:
+            for i, arg in enumerate(call.args):
+                if arg.star:
+                    return set(params)
+                target = arg.keyword.value if arg.keyword else params[i] if i < len(params) else None
+                if target is not None and self.carries(arg.value, module.carrying):
+                    carrying.add(target)
+        return carrying
 
     # -- leaves ----------------------------------------------------------------------------------------------------
     def leaf_value(self, value: cst.BaseExpression) -> bool:
@@ -535,7 +582,7 @@ class Plan:
         return visitor.found
 
     def _find_carrying(self, scope: Scope, statements) -> None:
-        carrying = set(scope.leaves)
+        carrying = set(scope.leaves) | scope.carrying_params
         if scope.parent is not None:
             carrying |= {n for n in scope.parent.carrying if n not in scope.bound}
         assignments = []
@@ -790,6 +837,12 @@ class Plan:
                 needed -= fully_rebinds(stmt)
                 needed |= (statement_reads(stmt) & scope.carrying) - leaves
         inside = {id(n) for n in self._walk(body[:site.index])}
+        site.watch = [n for n in self._input_names(site) if n in needed and not scope.binders.get(n)]
+        callers = needed & scope.carrying_params - set(site.watch)
+        if callers:  # the caller's part of the graph ran before any tape here
+            self.refuse(site.stmt, site.call, "TG502", f"the gradient flows through parameter `{sorted(callers)[0]}`, "
+                        "which a caller computes from leaf tensors: no tape here can record that; left as is")
+            return False
         needed = {n for n in needed if any(id(b) not in inside for b in scope.binders.get(n, ()))}
         if needed:  # a value that may come from an enclosing block or an earlier iteration
             name = sorted(needed)[0]
@@ -820,6 +873,15 @@ class Plan:
                             "(torch raises); left as is")
                 return False
         return True
+
+    @staticmethod
+    def _input_names(site: Site) -> list[str]:
+        """Plain names among torch.autograd.grad's inputs (the tape watches those it did not compute itself)."""
+        if site.kind != "grad" or site.deferred:
+            return []
+        inputs = keyword(site.call, "inputs", 1)
+        items = [e.value for e in inputs.elements] if isinstance(inputs, (cst.List, cst.Tuple)) else [inputs]
+        return [e.value for e in items if isinstance(e, cst.Name)]
 
     @staticmethod
     def _can_share(site: Site, root: Site, body: list, dep_index: list[int]) -> bool:
