@@ -953,6 +953,10 @@ class Plan:
     def _flow_small(self, scope: Scope, stmt, state: dict) -> None:
         small = stmt.body[0]
         call = single_call(stmt)
+        if isinstance(small, cst.AugAssign) and self._grad_of(scope, small.target) is not None:
+            state[self._grad_of(scope, small.target)] = False
+            self._writes(scope, [self._grad_of(scope, small.target)])
+            return
         if isinstance(small, cst.Assign) and len(small.targets) == 1:
             target = small.targets[0].target
             leaf = self._grad_of(scope, target)
