@@ -169,3 +169,28 @@ async def test_what_the_translator_flags_is_published_as_hints_with_its_rule_cod
 
     session.replace(URI, SEED_TF)  # fixed: the hints go away
     assert not (await session.next_diagnostics(URI)).diagnostics
+
+
+@lsp_test
+async def test_findings_in_a_selection_point_at_the_files_lines(session):
+    text = """\
+import tensorflow as tf
+
+x = tf.Variable([3.0, 4.0])
+with tf.GradientTape() as tape:
+    y = tf.reduce_sum(x * x)
+g = tape.gradient(y, x)
+g = tf.clip_by_norm(g, 1.0)
+print(g)
+"""
+    lines = text.splitlines()
+    first, last = lines.index("with tf.GradientTape() as tape:"), lines.index("g = tf.clip_by_norm(g, 1.0)")
+    alone = translate("import tensorflow as tf\n" + "\n".join(lines[first:last + 1]) + "\n", to="torch")
+    assert alone.diagnostics, "the translator should flag tf.clip_by_norm"
+    reply = await session.request("twingrad/translate", {
+        "text": text, "to": "torch", "range": {"start": {"line": first, "character": 0},
+                                               "end": {"line": last, "character": 0}}})
+    # translated alone, the selection starts on line 2 (after the import); in the file, on line first + 1
+    assert [(d.line, d.code) for d in reply.diagnostics] == [(d.line - 2 + first + 1, d.code) for d in alone.diagnostics]
+    assert all("clip_by_norm" in lines[d.line - 1] for d in reply.diagnostics if d.code == "TG900")
+    assert reply.flagged == alone.flagged
