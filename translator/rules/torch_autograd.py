@@ -9,7 +9,8 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
   leaves the loss can reach, or, where `.grad` may already hold a gradient, `x_grad = accumulate_grad(x_grad,
   grads[0])`: torch adds every backward into `.grad` (semantics A4; the emitted helper keeps the gradient of a leaf
   the target does not reach). `backward(gradient=v)` ->
-  `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it.
+  `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it;
+  `x.grad.mul_(v)`, `.add_`, `.sub_`, `.div_`, `.neg_`, `.clamp_(lo, hi)` -> `x_grad = x_grad * (v)` and so on.
 * `torch.autograd.grad(y, xs, grad_outputs=v)` -> `tape.gradient(y, xs, output_gradients=v)` (a list where torch
   gives a tuple); `materialize_grads=True` -> `unconnected_gradients=tf.UnconnectedGradients.ZERO`;
   a second backward over values an earlier tape recorded (`retain_graph=True`, nothing new recorded since) -> that
@@ -45,7 +46,7 @@ import libcst as cst
 from libcst.helpers import parse_template_expression, parse_template_statement
 
 from .torch_optim import TorchOptimizerRule
-from .torch_plan import EQUAL, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call
+from .torch_plan import EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren
 
 ACCUMULATE = '''def {name}(grad, new):
     """torch's backward() adds into .grad; a leaf the target does not reach keeps its .grad."""
@@ -126,6 +127,8 @@ class TorchTapeRule:
             self.ctx.report(original, "TG507", "retain_grad() has no TF counterpart (take tape.gradient with "
                             "respect to the tensor instead); left as is")
             return updated
+        if id(self.ctx.statements[-1]) in self.plan.grad_inplace and original is self.ctx.statements[-1].body[0].value:
+            return self._grad_inplace(original, updated)
         leaf = self._leaf(method_call(original, *INPLACE_UPDATES))
         if leaf is not None:
             return self._inplace(original, updated, leaf)
@@ -174,6 +177,31 @@ class TorchTapeRule:
         return isinstance(statement, cst.SimpleStatementLine) and any(
             isinstance(s, cst.Assign) and any(t.target is node for t in s.targets) for s in statement.body)
 
+    def _grad_inplace(self, original: cst.Call, updated: cst.Call):
+        """`x.grad.mul_(v)` -> `x_grad * (v)` (made `x_grad = ...` by leave_Expr); a form it does not know is refused."""
+        method, grad = original.func.attr.value, updated.func.value
+        args = [a.value for a in updated.args if a.keyword is None]
+        alpha = keyword(updated, "alpha")
+        if method == "neg_" and not updated.args:
+            return parse_template_expression("-{g}", g=paren(grad))
+        if method in ("clamp_", "clip_") and len(args) == 2 and len(updated.args) == 2:
+            return parse_template_expression("{c}({g}, {lo}, {hi})", c=self.ctx.ref("tensorflow.clip_by_value"),
+                                             g=grad, lo=args[0], hi=args[1])
+        op = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/"}.get(method)
+        if op and len(args) == 1 and (alpha is None or method in ("add_", "sub_")):
+            value = args[0] if alpha is None else parse_template_expression("{v} * {a}", v=paren(args[0]), a=paren(alpha))
+            return parse_template_expression(f"{{g}} {op} {{v}}", g=grad, v=paren(value))
+        self.ctx.report(original, "TG507", f"in-place .grad.{method}(...) in this form is not translated; left as is")
+        return updated
+
+    def leave_Expr(self, original: cst.Expr, updated: cst.Expr):
+        leaf = self.plan.grad_inplace.get(id(self.ctx.statements[-1]))
+        if leaf is None or original is not self.ctx.statements[-1].body[0] or isinstance(updated.value, cst.Call) \
+                and method_call(updated.value, *GRAD_INPLACE) is not None:
+            return updated
+        grad = self.plan.scope().grad_name(leaf)
+        return cst.Assign([cst.AssignTarget(cst.Name(grad))], updated.value)
+
     def _kept(self, node) -> bool:
         statement = self.ctx.statements[-1]
         return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign) \
@@ -192,8 +220,8 @@ class TorchTapeRule:
         if op in ASSIGN_OPS:
             call = parse_template_expression(f"{{x}}.{ASSIGN_OPS[op]}({{v}})", x=cst.Name(leaf), v=updated.value)
         elif op in ASSIGN_BINARY:
-            call = parse_template_expression(f"{{x}}.assign({{x}} {ASSIGN_BINARY[op]} ({{v}}))",
-                                             x=cst.Name(leaf), v=updated.value)
+            call = parse_template_expression(f"{{x}}.assign({{x}} {ASSIGN_BINARY[op]} {{v}})",
+                                             x=cst.Name(leaf), v=paren(updated.value))
         else:
             self.ctx.report(original, "TG503", f"in-place `{code_of(original.operator).strip()}` on leaf `{leaf}` "
                             "is not translated; left as is")
@@ -209,17 +237,17 @@ class TorchTapeRule:
         args = [a.value for a in updated.args if a.keyword is None]
         alpha = keyword(updated, "alpha")
         if method in ("sub_", "add_") and len(args) == 1:
-            value = args[0] if alpha is None else parse_template_expression("({v}) * ({a})", v=args[0], a=alpha)
+            value = args[0] if alpha is None else parse_template_expression("{v} * {a}", v=paren(args[0]), a=paren(alpha))
             return parse_template_expression(f"{{x}}.assign_{method[:3]}({{v}})", x=x, v=value)
         if method in ("mul_", "div_") and len(args) == 1:
             op = "*" if method == "mul_" else "/"
-            return parse_template_expression(f"{{x}}.assign({{x}} {op} ({{v}}))", x=x, v=args[0])
+            return parse_template_expression(f"{{x}}.assign({{x}} {op} {{v}})", x=x, v=paren(args[0]))
         if method == "copy_" and len(args) == 1:
             return parse_template_expression("{x}.assign({v})", x=x, v=args[0])
         if method == "zero_" and not args:
             return parse_template_expression("{x}.assign({z}({x}))", x=x, z=self.ctx.ref("tensorflow.zeros_like"))
         if method == "fill_" and len(args) == 1:
-            return parse_template_expression("{x}.assign({o}({x}) * ({v}))", x=x, v=args[0],
+            return parse_template_expression("{x}.assign({o}({x}) * {v})", x=x, v=paren(args[0]),
                                              o=self.ctx.ref("tensorflow.ones_like"))
         self.ctx.report(original, "TG503", f"this in-place update of leaf `{leaf}` is not translated; left as is")
         return updated

@@ -22,7 +22,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .tf_optimizers import load_optimizer_table
-from .torch_plan import EQUAL, keyword, method_call, single_call
+from .torch_plan import EQUAL, keyword, method_call, paren, single_call
 
 EPSILON_PLACEMENT = {"RMSprop": "D4", "Adagrad": "D4"}  # Adam's (D3) is set before every step instead
 NEUTRAL = {"params", "foreach", "fused", "differentiable", "capturable"}  # no effect on the numbers
@@ -130,4 +130,4 @@ class TorchOptimizerRule:
     def _element(value: cst.BaseExpression, index: int) -> cst.BaseExpression:
         if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) > index:
             return value.elements[index].value
-        return cst.Subscript(value, [cst.SubscriptElement(cst.Index(cst.Integer(str(index))))])
+        return cst.Subscript(paren(value), [cst.SubscriptElement(cst.Index(cst.Integer(str(index))))])

@@ -28,10 +28,13 @@ from ..rewrite import dotted
 
 CUTS = {"detach", "item", "tolist", "numpy"}  # methods whose result is off the graph
 PURE_ROOTS = ("torch", "math", "numpy", "random")  # library functions that depend on their arguments only
+GRAD_INPLACE = {"add_", "sub_", "mul_", "div_", "neg_", "clamp_", "clip_"}  # in-place methods on a .grad
 INPLACE_UPDATES = {"sub_", "add_", "mul_", "div_", "copy_", "zero_", "fill_"}
 NO_GRAD = {"torch.no_grad", "torch.autograd.no_grad", "torch.inference_mode", "torch.autograd.grad_mode.no_grad"}
 BUILTIN_NAMES = set(dir(builtins))
 JACOBIAN = "torch.autograd.functional.jacobian"
+OPERATORS = (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison, cst.IfExp, cst.Lambda,
+             cst.NamedExpr)
 EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
@@ -258,6 +261,13 @@ def fully_rebinds(stmt: cst.CSTNode) -> set[str]:
     return out
 
 
+def paren(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """The expression in parentheses where an operator around it could bind into it (templates drop them)."""
+    if isinstance(expr, OPERATORS) and not expr.lpar:
+        return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return expr
+
+
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
@@ -350,6 +360,7 @@ class Plan:
         self.groups: dict[int, list[Site]] = {}  # id(block) -> its sites, in order
         self.leaf_stmts: dict[int, tuple[str, str]] = {}  # id(statement) -> ("create" | "mark", leaf)
         self.grad_zero: dict[int, str] = {}  # id(statement `x.grad.zero_()`) -> leaf
+        self.grad_inplace: dict[int, str] = {}  # id(statement `x.grad.clamp_(-1, 1)` and the like) -> leaf
         self.jacobians: dict[int, Jacobian] = {}  # id(statement) -> its plan
         self.adam_steps: dict[int, tuple[str, str, str]] = {}  # id(`opt.step()`) -> (optimizer, eps, beta2)
         self.leaves_before: dict[int, list[str]] = {}  # id(statement) -> the leaves created before it
@@ -964,12 +975,12 @@ class Plan:
                 state[leaf] = isinstance(small.value, cst.Name) and small.value.value == "None"
                 self._writes(scope, [leaf])
             return
-        receiver = method_call(call, "zero_")
+        receiver = method_call(call, "zero_", *GRAD_INPLACE)
         if isinstance(receiver, cst.Attribute) and receiver.attr.value == "data":
             receiver = receiver.value
         leaf = self._grad_of(scope, receiver) if receiver is not None else None
-        if leaf is not None and not call.args:
-            self.grad_zero[id(stmt)] = leaf
+        if leaf is not None:
+            (self.grad_zero if call.func.attr.value == "zero_" else self.grad_inplace)[id(stmt)] = leaf
             scope.mutated.add(leaf)
             state[leaf] = False
             self._writes(scope, [leaf])
