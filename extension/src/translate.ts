@@ -91,7 +91,7 @@ export class Translator implements vscode.TextDocumentContentProvider {
         reply = await this.server.request<Reply>("twingrad/translate", { ...params, to: direction });
       }
     } catch (error) {
-      reportFailure(error);
+      reportFailure(error, document);
       return undefined;
     }
     const edits = cellEdits(reply.edits, cell?.offset ?? 0).map(({ range: { start, end }, newText }) => new vscode.TextEdit(
@@ -176,12 +176,16 @@ function flaggedNote(reply: Reply): string {
     `(${[...new Set(flagged.map((d) => d.code))].join(", ")}).`;
 }
 
-function reportFailure(error: unknown): void {
+function reportFailure(error: unknown, document: vscode.TextDocument): void {
   if (error instanceof ServerUnavailable) {
     return; // already explained in its own notification
   }
-  const message = error instanceof Error ? error.message : String(error);
-  void vscode.window.showErrorMessage(`Twingrad: could not translate: ${message}. Nothing was changed.`);
+  // The server's error data says where the input went wrong; the message alone leads with a long path.
+  const where = (error as { data?: { line?: number; col?: number; reason?: string } })?.data;
+  const name = path.posix.basename(document.uri.path);
+  const message = where?.reason ? `${name}:${where.line}:${where.col}: ${where.reason}`
+    : error instanceof Error ? error.message : String(error);
+  void vscode.window.showErrorMessage(`Twingrad: could not translate ${message}. Nothing was changed.`);
 }
 
 function activePreviewUri(): vscode.Uri | undefined {

@@ -9,7 +9,7 @@ const seen = { scenario: config.scenario, screenshots: [] };
 let page;
 
 /** Poll `get()` until `test` accepts its value; returns the value (the last one is reported on timeout). */
-async function until(what, get, test, timeout = 30_000) {
+async function until(what, get, test, timeout = 45_000) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
@@ -57,10 +57,15 @@ async function quickInput(key) {
 
 /** Run a command from the palette by its full title, e.g. "Twingrad: Preview Translation to PyTorch". */
 async function runCommand(title) {
-  const box = await quickInput("F1");
-  await box.fill(`>${title}`);
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ state: "visible", timeout: 15_000 });
+  await until(`"${title}" in the command palette`, async () => {
+    const box = await quickInput("F1");
+    await box.fill(`>${title}`);
+    return row.waitFor({ state: "visible", timeout: 5000 }).then(() => true, async () => {
+      await page.keyboard.press("Escape"); // its extension's commands are not loaded yet: ask again
+      return false;
+    });
+  }, Boolean, 90_000);
   await row.click();
 }
 
@@ -224,6 +229,15 @@ const scenarios = {
     await runCommand(COMPARE);
     seen.compareMessage = await waitForNotification("needs a trusted workspace");
     await shot("compare-refused");
+  },
+
+  async brokenFile() {
+    await openFile(config.file);
+    seen.before = await editorText();
+    await runCommand(TO_TORCH);
+    seen.message = await waitForNotification("could not translate");
+    await shot("error");
+    seen.after = await editorText();
   },
 
   async missingTwingrad() {

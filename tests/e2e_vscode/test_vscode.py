@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 
-from twingrad.translator import translate
+from twingrad.translator import TranslationInputError, translate
 
 # A TensorFlow file in the style of TF's own autodiff guide (not the seed example): a tiny regression step.
 REGRESSION_TF = """\
@@ -88,6 +89,19 @@ def test_a_crashed_server_restarts_with_a_notice(code_server):
     assert "restarted" in seen["message"]
     assert seen["restarted"]
     assert screen_lines(seen["after"]) == expected_torch()
+
+
+def test_a_file_that_does_not_parse_gets_a_clear_error_and_no_edit(code_server):
+    broken = REGRESSION_TF.replace("loss = tf.reduce_mean((y - y_true) ** 2)", "loss = tf.reduce_mean((y - y_true) ** 2")
+    folder = code_server.workspace("broken", {FILE: broken})
+    seen = code_server.drive("brokenFile", folder, file=FILE)
+    with pytest.raises(TranslationInputError) as error:
+        translate(broken, to="torch")
+    # where the translator found the problem, as file:line:col, and that nothing happened
+    assert f"could not translate {FILE}:{error.value.line}:{error.value.col}: " in seen["message"]
+    assert seen["message"].endswith("Nothing was changed.")
+    assert seen["after"] == seen["before"]
+    assert screen_lines(seen["after"]) == screen_lines(broken)
 
 
 def test_an_interpreter_without_twingrad_is_one_notification_with_an_install_button(code_server,
