@@ -46,7 +46,8 @@ class TfModuleRule:
         return updated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
-        if original.attr.value != "trainable_variables" or self.ctx.qualname(original.value) is not None:
+        # `variables` also lists non-trainable ones; those are plain tensor attributes on the torch side.
+        if original.attr.value not in ("trainable_variables", "variables") or self.ctx.qualname(original.value):
             return updated
         return parse_template_expression("[param for _, param in sorted({m}.named_parameters())]",
                                          m=updated.value)
