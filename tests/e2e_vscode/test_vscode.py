@@ -55,7 +55,7 @@ def test_preview_shows_a_diff_and_apply_puts_the_translation_in_the_file(code_se
     assert screen_lines(seen["after"]) == expected_torch()
 
 
-def test_a_selection_is_translated_alone_and_the_context_menu_offers_the_commands(code_server):
+def test_the_context_menu_translates_just_the_selected_lines(code_server):
     folder = code_server.workspace("selection", {FILE: REGRESSION_TF})
     lines = REGRESSION_TF.splitlines(keepends=True)
     first = lines.index("with tf.GradientTape() as tape:\n")
