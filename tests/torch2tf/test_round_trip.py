@@ -30,6 +30,14 @@ KNOWN = {
 }
 
 
+# The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step
+# `opt.epsilon = eps * sqrt(1 - beta_2 ** t)` that puts Keras Adam's epsilon where torch has it (D3).
+BACK_KNOWN = {
+    "adam_tiny_gradients": "the TF -> PyTorch leg leaves `opt.epsilon = ...` / `opt.iterations` (Adam, D3)",
+    "polynomial_optim": "the TF -> PyTorch leg leaves `opt.epsilon = ...` / `opt.iterations` (Adam, D3)",
+}
+
+
 def errors(translation) -> list[str]:
     return [d.format() for d in translation.diagnostics if d.level == "error"]
 
@@ -63,7 +71,9 @@ def round_trip(program: Path, world: str) -> None:
     assert comparison.ok, comparison.to_text() + "\n--- there and back ---\n" + back.code
 
 
-@pytest.mark.parametrize("program", TORCH_PROGRAMS, ids=[p.stem for p in TORCH_PROGRAMS])
+@pytest.mark.parametrize("program", [
+    pytest.param(p, marks=pytest.mark.xfail(reason=BACK_KNOWN[p.stem], strict=True)) if p.stem in BACK_KNOWN else p
+    for p in TORCH_PROGRAMS], ids=[p.stem for p in TORCH_PROGRAMS])
 def test_torch_tf_torch(program):
     round_trip(program, "torch")
 

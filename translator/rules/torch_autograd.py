@@ -25,8 +25,8 @@ Codes:
   attributes, enclosing functions' leaves) is left as is.
 * TG502 (error) the gradient flows through a value computed outside the block of the backward call (an enclosing
   loop, the previous iteration): no tape can record it there; left as is.
-* TG503 (error) a leaf rebound or updated in place outside `torch.no_grad()`: torch makes it a non-leaf (A7) or
-  raises (A17); left as is.
+* TG503 (error) a leaf updated in place outside `torch.no_grad()` (torch raises, A17); left as is. (A name
+  rebound to something else is no leaf from there on, as in torch, A7: its `.grad` reads are None.)
 * TG504 (error) a backward/grad form not translated (`backward(create_graph=True)`, several grad calls in one
   statement, `is_grads_batched`, inputs that are neither a list nor a leaf, a gradient under no_grad).
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
@@ -148,6 +148,11 @@ class TorchTapeRule:
         attr, value = original.attr.value, original.value
         if attr == "grad" and isinstance(value, cst.Name):
             grad = self.plan.scope().grad_name(value.value)
+            leaf = self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], value.value)
+            if grad is not None and leaf is False and not self._assigned(original):
+                return cst.Name("None")  # the name holds a non-leaf tensor here: torch's .grad is None
+            if grad is not None and leaf is None:
+                grad = None  # reported below
             if grad is not None:
                 if self._kept(original) and value.value in self.plan.scope().mutated:
                     self.ctx.report(original, "TG508", f"`{value.value}.grad` is kept in a name: torch's next "
@@ -214,6 +219,9 @@ class TorchTapeRule:
 
     def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign):
         leaf = self._leaf(original.target)
+        if leaf is not None and not self._untaped(original.target):
+            self.ctx.report(original, "TG503", f"in-place update of leaf `{leaf}` outside torch.no_grad() (torch "
+                            "raises, semantics A17); left as is")
         if leaf is None or not self._untaped(original.target):
             return updated
         op = type(original.operator)
@@ -256,13 +264,9 @@ class TorchTapeRule:
         """The leaf named by `x` or `x.data`."""
         if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
             expr = expr.value
-        if isinstance(expr, cst.Name) and expr.value in self._own_and_global_leaves():
+        if isinstance(expr, cst.Name) and self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], expr.value):
             return expr.value
         return None
-
-    def _own_and_global_leaves(self) -> set[str]:
-        scope = self.plan.scope()
-        return {n for n in set(scope.leaves) | set(scope.parent.leaves if scope.parent else ()) if scope.grad_name(n)}
 
     def _grad_leaf(self, expr) -> str | None:
         if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and isinstance(expr.value, cst.Name):

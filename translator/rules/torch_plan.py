@@ -102,6 +102,7 @@ class Scope:
     def __init__(self, node, parent: Scope | None):
         self.node, self.parent = node, parent
         self.params: list[str] = []
+        self.statement_ids: set[int] = set()
         self.carrying_params: set[str] = set()  # parameters a caller may pass a value on the graph
         self.leaves: dict[str, str] = {}  # leaf -> name of its gradient
         self.carrying: set[str] = set()
@@ -366,6 +367,7 @@ class Plan:
         self.leaves_before: dict[int, list[str]] = {}  # id(statement) -> the leaves created before it
         self.places: dict[int, tuple[list, int]] = {}  # id(statement) -> (its block's statements, its index)
         self.methods: set[int] = set()  # ids of functions defined in a class body
+        self.container: dict[int, cst.CSTNode] = {}  # id(statement) -> the compound statement whose block holds it
         self.grad_loops: dict[int, list[str]] = {}  # id(`for p, g in zip([w, b], gs): p.grad = g`) -> leaves
         self.no_grad: dict[int, tuple[str, ...]] = {}  # id(with torch.no_grad()) -> tapes recording around it
         self.in_no_grad: set[int] = set()  # ids of statements under torch.no_grad()
@@ -391,6 +393,7 @@ class Plan:
         self.scopes[id(node)] = scope
         body = node.body if isinstance(node, cst.Module) else node.body.body
         statements = list(self._walk(body))
+        scope.statement_ids = {id(st) for st in statements}
         scope.bound = set().union(*(names_bound(s) for s in statements if isinstance(s, cst.SimpleStatementLine)),
                                   *(names_bound(s.target) for s in statements if isinstance(s, cst.For)), set())
         if isinstance(node, cst.FunctionDef):
@@ -502,20 +505,6 @@ class Plan:
                 self.leaf_stmts[id(stmt)] = leaf
                 if leaf[1] not in scope.leaves:
                     scope.leaves[leaf[1]] = self.ctx.new_name(f"{leaf[1]}_grad")
-        seen = set()
-        for stmt in statements:  # torch makes a rebound leaf a non-leaf (A7): its .grad would stay None
-            if id(stmt) in self.leaf_stmts:
-                seen.add(self.leaf_stmts[id(stmt)][1])
-            if id(stmt) in self.leaf_stmts or not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            small = stmt.body[0]
-            if isinstance(small, (cst.Assign, cst.AugAssign)):
-                rebound = names_bound(stmt) & seen
-                if rebound and (isinstance(small, cst.Assign) or id(stmt) not in self.in_no_grad):
-                    name = sorted(rebound)[0]
-                    self.refuse(stmt, small, "TG503",
-                                f"rebinding or updating leaf `{name}` outside torch.no_grad() makes it a non-leaf "
-                                "in torch; left as is")
 
     def _leaf_statement(self, stmt):
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
@@ -629,8 +618,9 @@ class Plan:
 
     def requires_grad(self, scope: Scope, expr: cst.BaseExpression, stmt) -> bool | None:
         """torch's `expr.requires_grad` at this statement, where the plan knows it for sure (else None)."""
-        if isinstance(expr, cst.Name) and expr.value in self.leaves_before.get(id(stmt), ()):
-            return True
+        leaf = self.leaf_at(scope, stmt, expr.value) if isinstance(expr, cst.Name) else False
+        if leaf is not False:
+            return leaf  # True, or None: unknown
         if id(stmt) in self.in_no_grad:
             return False
         if isinstance(expr, cst.Name) and len(scope.binders.get(expr.value, ())) > 1:
@@ -640,11 +630,56 @@ class Plan:
             binder, value = binding
             return False if id(binder) in self.in_no_grad else self.requires_grad(scope, value, binder)
         reads = names_read(expr)
-        unsure = reads & (scope.opaque | set(scope.leaves)) - set(self.leaves_before.get(id(stmt), ()))
+        unsure = reads & scope.opaque | {n for n in reads & set(scope.leaves) if not self.leaf_at(scope, stmt, n)}
         rebound = {n for n in reads & scope.carrying if len(scope.binders.get(n, ())) > 1}
         if unsure or rebound or self.carries(expr, set()):
             return None
         return self.carries(expr, scope.carrying)
+
+    def leaf_at(self, scope: Scope, stmt, name: str) -> bool | None:
+        """Whether `name` is a leaf tensor at this statement (a name can be a leaf in one cell of a notebook and
+        something else in the next); None where that depends on the path taken."""
+        if scope.grad_name(name) is None:
+            return False
+        owner = scope if name in scope.leaves else scope.parent
+        if all(not self._binds(b, name) or id(b) in self.leaf_stmts for b in owner.binders.get(name, ())) and not any(
+                kind == "mark" for kind, leaf in self._marks(owner) if leaf == name):
+            return True
+        if owner is not scope:
+            return None
+        found = self._reaching(stmt, name)
+        if found is None:
+            return None
+        return found is not False and self.leaf_stmts.get(id(found), ("", ""))[1] == name
+
+    def _marks(self, scope: Scope):
+        return [leaf for node_id, leaf in self.leaf_stmts.items() if node_id in scope.statement_ids]
+
+    def _binds(self, stmt, name: str) -> bool:
+        """stmt makes `name` another tensor (`x -= v` does not: torch updates a tensor in place)."""
+        if self.leaf_stmts.get(id(stmt), ("", ""))[1] == name:
+            return True
+        augmented = isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, cst.AugAssign) for s in stmt.body)
+        return not augmented and name in names_bound(stmt)
+
+    def _reaching(self, stmt, name: str):
+        """The simple statement whose binding of `name` reaches stmt, False if none does, None if that depends on
+        which way control flow went."""
+        while True:
+            body, index = self.places.get(id(stmt), ([], 0))
+            for earlier in reversed(body[:index]):
+                if not self._binds(earlier, name):
+                    continue
+                while isinstance(earlier, cst.With):  # a with block runs its body once, in order
+                    earlier = [s for s in earlier.body.body if self._binds(s, name)][-1]
+                return earlier if isinstance(earlier, cst.SimpleStatementLine) else None
+            container = self.container.get(id(stmt))
+            if container is None:
+                return False
+            if isinstance(container, (cst.For, cst.While)) and any(
+                    self._binds(s, name) for s in self._walk(container.body.body)):
+                return None  # an earlier iteration may have bound it
+            stmt = container
 
     def _latest_binding(self, stmt, name: str):
         """(statement, value) of the last `name = value` before stmt in straight-line code of its block, else None."""
@@ -741,6 +776,7 @@ class Plan:
                 self.no_grad[id(stmt)] = here
                 self.ctx.consume(stmt.items[0].item.func)
             for inner in self._blocks(stmt):
+                self.container.update({id(s): stmt for s in inner.body})
                 self._block(scope, inner, inner.body, here, leaves_before)
 
     def _jacobian(self, stmt, outer: tuple[str, ...]) -> None:
@@ -833,7 +869,7 @@ class Plan:
 
     def _region(self, scope: Scope, site: Site, body: list, earlier: list[Site]) -> bool:
         """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
-        leaves = set(scope.leaves) | {n for n in scope.carrying if scope.grad_name(n)}
+        leaves = {n for n in set(scope.leaves) | scope.carrying if self.leaf_at(scope, site.stmt, n)}
         reads = statement_reads(site.stmt) if site.deferred else names_read(site.target)
         needed = (reads & scope.carrying) - leaves
         start, deps, dep_index = site.index, [site.target], []
@@ -875,6 +911,13 @@ class Plan:
                 start = prev.start
         site.start = start
         if site.kind == "backward" and not site.explicit:
+            status = {leaf: self.leaf_at(scope, site.stmt, leaf) for leaf in site.sources}
+            if None in status.values():
+                name = min(n for n, known in status.items() if known is None)
+                self.refuse(site.stmt, site.call, "TG504", f"whether `{name}` is still a leaf tensor at this "
+                            "backward() depends on the path taken; left as is")
+                return False
+            site.sources = [leaf for leaf in site.sources if status[leaf]]
             # torch fills .grad of the leaves the target reaches; naming only those keeps the output short.
             if not any(self.carries(node, set()) for node in deps):  # no call that could reach other leaves
                 reach = names_read(site.target).union(*(statement_reads(n) for n in deps[1:]))
