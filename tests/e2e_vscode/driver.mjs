@@ -181,7 +181,9 @@ const scenarios = {
     seen.tabTitle = (await page.locator(".tab.active").first().textContent()).trim();
     seen.message = await waitForNotification("previewing");
     await shot("diff");
-    await notification("previewing").getByRole("button", { name: "Apply" }).click();
+    seen.buttons = await notification("previewing").locator(".monaco-button").allTextContents();
+    // Apply from the diff editor's title bar (the notification's Apply button runs the same command).
+    await page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Apply Previewed Translation"]').click();
     await diff.waitFor({ state: "detached", timeout: 15_000 });
     seen.after = await pytorchIn("the applied translation in the editor");
     await shot("applied");

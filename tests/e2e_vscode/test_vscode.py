@@ -52,6 +52,7 @@ def test_preview_shows_a_diff_and_apply_puts_the_translation_in_the_file(code_se
     assert screen_lines(seen["original"]) == screen_lines(REGRESSION_TF)
     assert screen_lines(seen["modified"]) == expected_torch()
     assert "PyTorch" in seen["tabTitle"] and FILE in seen["tabTitle"]
+    assert seen["buttons"] == ["Apply", "Discard"]
     assert screen_lines(seen["after"]) == expected_torch()
 
 
