@@ -93,7 +93,7 @@ export function compareHtml(outcome: CompareOutcome): string {
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
   h2 { color: ${colour}; font-size: 1.1em; }
   table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); }
-  th, td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); }
+  th, td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); white-space: nowrap; }
   tr.differs td { color: var(--vscode-testing-iconFailed); }
   pre { font-family: var(--vscode-editor-font-family); white-space: pre-wrap; }
 </style></head>
