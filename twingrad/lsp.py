@@ -55,7 +55,7 @@ def _translate(text: str, to: str, style: str, path: str, source_framework: str 
     return translate(text, to=to, style=style, path=path, source_framework=source_framework)
 
 
-def _run(text: str, to: str, style: str = "backward", path: str = "<string>", source_framework: str | None = None):
+def _run(text: str, to: str, style: str, path: str, source_framework: str | None = None):
     try:
         return _translate(text, to, style, path, source_framework)
     except TranslationInputError as e:

@@ -4,10 +4,6 @@ export type Framework = "torch" | "tf";
 
 export const FRAMEWORK_NAMES: Record<Framework, string> = { torch: "PyTorch", tf: "TensorFlow" };
 
-export function other(framework: Framework): Framework {
-  return framework === "torch" ? "tf" : "torch";
-}
-
 /**
  * The `twingrad.defaultDirection` setting: an explicit framework, or "auto" (away from the framework the
  * file uses, which only the server can tell; `detected` is its answer to a first request towards PyTorch).
