@@ -2,6 +2,7 @@
 headless Chromium (driver.mjs). The first run installs everything with scripts/setup-vscode-e2e."""
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -100,7 +101,7 @@ def _start(vsix: Path, root: Path, trusted: bool):
             "--disable-update-check"]
     if trusted:
         args.append("--disable-workspace-trust")
-    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_own_group_dying_with_us)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -111,6 +112,13 @@ def _start(vsix: Path, root: Path, trusted: bool):
             assert process.poll() is None and time.monotonic() < deadline, (root / "code-server.log").read_text()
             time.sleep(0.5)
     return process, CodeServer(url, process.pid, trusted, root)
+
+
+def _own_group_dying_with_us() -> None:
+    """In the child: a process group of its own (to stop it whole), and SIGTERM if pytest dies before its
+    teardown runs (a CI timeout), so that no code-server outlives the run."""
+    os.setsid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def _stop(process: subprocess.Popen) -> None:
