@@ -25,6 +25,8 @@ KNOWN = {
                      "placement, D3); Keras optimizers have neither (TG505)",
     "gradient_functions": "gradients of leaves passed in as a list argument (`for param in variables: param.grad = "
                           "None`, `[p.grad for p in variables]`) are not translated (TG501)",
+    "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
+                      "placed for that dead backward, whose target comes from outside its block (TG502)",
     "module_training": "parameters as attributes of an nn.Module (model.w.grad) are not leaves to the PyTorch -> TF "
                        "rules (TG501)",
 }

@@ -616,25 +616,36 @@ class Plan:
                     changed = True
         return names
 
-    def requires_grad(self, scope: Scope, expr: cst.BaseExpression, stmt) -> bool | None:
-        """torch's `expr.requires_grad` at this statement, where the plan knows it for sure (else None)."""
-        leaf = self.leaf_at(scope, stmt, expr.value) if isinstance(expr, cst.Name) else False
-        if leaf is not False:
-            return leaf  # True, or None: unknown
-        if id(stmt) in self.in_no_grad:
-            return False
-        if isinstance(expr, cst.Name) and len(scope.binders.get(expr.value, ())) > 1:
-            binding = self._latest_binding(stmt, expr.value)  # the assignment that reaches this statement
+    def requires_grad(self, scope: Scope, expr: cst.BaseExpression, stmt, depth: int = 0) -> bool | None:
+        """torch's `expr.requires_grad` at this statement, where the plan knows it for sure (else None): a name from
+        the assignment that reaches it (recursively), an expression from the names it reads."""
+        if depth > 25:
+            return None
+        if isinstance(expr, cst.Name):
+            leaf = self.leaf_at(scope, stmt, expr.value)
+            if leaf is not False:
+                return leaf  # True, or None: unknown
+            binders = scope.binders.get(expr.value, ())
+            if not binders:  # a parameter, a global, a builtin
+                return None if expr.value in scope.carrying else False
+            binding = self._latest_binding(stmt if len(binders) > 1 else binders[0], expr.value, include=len(
+                binders) == 1)
             if binding is None:
                 return None
             binder, value = binding
-            return False if id(binder) in self.in_no_grad else self.requires_grad(scope, value, binder)
-        reads = names_read(expr)
-        unsure = reads & scope.opaque | {n for n in reads & set(scope.leaves) if not self.leaf_at(scope, stmt, n)}
-        rebound = {n for n in reads & scope.carrying if len(scope.binders.get(n, ())) > 1}
-        if unsure or rebound or self.carries(expr, set()):
+            return False if id(binder) in self.in_no_grad else self.requires_grad(scope, value, binder, depth + 1)
+        if id(stmt) in self.in_no_grad:
+            return False
+        if self.carries(expr, set()):  # a call the plan cannot see into
             return None
-        return self.carries(expr, scope.carrying)
+        on = set()
+        for name in names_read(expr) & (scope.carrying | set(scope.leaves)):
+            status = self.requires_grad(scope, cst.Name(name), stmt, depth + 1)
+            if status is None:
+                return None
+            if status:
+                on.add(name)
+        return self.carries(expr, on)
 
     def leaf_at(self, scope: Scope, stmt, name: str) -> bool | None:
         """Whether `name` is a leaf tensor at this statement (a name can be a leaf in one cell of a notebook and
@@ -681,10 +692,11 @@ class Plan:
                 return None  # an earlier iteration may have bound it
             stmt = container
 
-    def _latest_binding(self, stmt, name: str):
-        """(statement, value) of the last `name = value` before stmt in straight-line code of its block, else None."""
+    def _latest_binding(self, stmt, name: str, include: bool = False):
+        """(statement, value) of the last `name = value` before stmt (or at it, with include) in straight-line code
+        of its block, else None."""
         body, index = self.places.get(id(stmt), ([], 0))
-        for earlier in reversed(body[:index]):
+        for earlier in reversed(body[:index + include]):
             if name not in names_bound(earlier):
                 continue
             while isinstance(earlier, cst.With):  # a with block runs its body once, in order
