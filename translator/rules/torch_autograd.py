@@ -8,8 +8,7 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
   `with tf.GradientTape() as tape:`; `loss.backward()` -> `x_grad, y_grad = tape.gradient(loss, [x, y])` over the
   leaves the loss can reach, or, where `.grad` may already hold a gradient, `x_grad = accumulate_grad(x_grad,
   grads[0])`: torch adds every backward into `.grad` (semantics A4; the emitted helper keeps the gradient of a leaf
-  the target does not reach). `backward(gradient=v)` ->
-  `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it;
+  the target does not reach). `backward(gradient=v)` -> `output_gradients=v`. `x.grad` -> `x_grad`; `x.grad = None`, `x.grad.zero_()`, `optimizer.zero_grad()` reset it;
   `x.grad.mul_(v)`, `.add_`, `.sub_`, `.div_`, `.neg_`, `.clamp_(lo, hi)` -> `x_grad = x_grad * (v)` and so on.
 * `torch.autograd.grad(y, xs, grad_outputs=v)` -> `tape.gradient(y, xs, output_gradients=v)` (a list where torch
   gives a tuple); `materialize_grads=True` -> `unconnected_gradients=tf.UnconnectedGradients.ZERO`;
@@ -24,11 +23,14 @@ Codes:
 * TG501 (error) `.grad` of something that is not a leaf tensor of this module or function (non-leaf tensors,
   attributes, enclosing functions' leaves) is left as is.
 * TG502 (error) the gradient flows through a value computed outside the block of the backward call (an enclosing
-  loop, the previous iteration): no tape can record it there; left as is.
+  loop, the previous iteration) or by a caller (a function parameter some call passes on the graph): no tape can
+  record it there; left as is.
 * TG503 (error) a leaf updated in place outside `torch.no_grad()` (torch raises, A17); left as is. (A name
   rebound to something else is no leaf from there on, as in torch, A7: its `.grad` reads are None.)
-* TG504 (error) a backward/grad form not translated (`backward(create_graph=True)`, several grad calls in one
-  statement, `is_grads_batched`, inputs that are neither a list nor a leaf, a gradient under no_grad).
+* TG504 (error) a backward/grad form not translated: `backward(create_graph=True)`, backward() inside an
+  expression, a lambda or a one-line `if`, `is_grads_batched`, inputs that are neither a list nor a leaf, a
+  gradient under no_grad, grad calls in a comprehension inside another gradient's tape, a backward no leaf reaches.
+  (grad calls in a comprehension, or several in one statement, run inside one persistent tape.)
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
   torch's answer (values from calls it cannot see into, names bound several times) have no TF counterpart; left as
   is. Where it is sure, they become the literal True/False.
