@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -33,13 +34,19 @@ grad = tape.gradient(loss, w)
 NO_FRAMEWORK = "# caf\u00e9 \u2014 no framework here\r\ndef f(a):\r\n\treturn a  *  2  # spacing kept\r\n\r\nprint(f(3))".encode()
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
-        module: bool = False) -> subprocess.CompletedProcess:
-    """Run `twingrad ARGS` (or `python -m twingrad ARGS`) and return the process, stdout and stderr as bytes."""
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None, module: bool = False,
+        file_size_limit: int | None = None) -> subprocess.CompletedProcess:
+    """Run `twingrad ARGS` (or `python -m twingrad ARGS`) and return the process, stdout and stderr as bytes.
+
+    file_size_limit (RLIMIT_FSIZE, bytes) makes any write to a file fail past that size, midway through.
+    """
     assert module or SCRIPT.exists(), f"{SCRIPT} is missing: run scripts/setup"
     command = [sys.executable, "-m", "twingrad"] if module else [str(SCRIPT)]
+    limit = None if file_size_limit is None else (
+        lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit)))
     return subprocess.run(command + list(args), input=stdin if stdin is not None else b"", capture_output=True,
-                          cwd=cwd, timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                          cwd=cwd, timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                          preexec_fn=limit)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

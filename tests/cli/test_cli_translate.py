@@ -276,6 +276,18 @@ def test_in_place_translates_atomically_and_keeps_the_mode(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["square.py"]
 
 
+def test_in_place_write_failing_midway_leaves_the_original_intact(tmp_path):
+    source = write(tmp_path / "square.py", TF_SQUARE)
+    translated = run("translate", "--to", "torch", str(source)).stdout
+    assert len(translated) > 64
+    # Python ignores SIGXFSZ, so the write past 64 bytes fails with EFBIG after a partial write.
+    proc = run("translate", "--to", "torch", "--in-place", str(source), file_size_limit=64)
+    assert proc.returncode == 2
+    assert f"{source}: not written:" in proc.stderr.decode() and "too large" in proc.stderr.decode()
+    assert source.read_bytes() == TF_SQUARE.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["square.py"]
+
+
 def test_in_place_through_a_symlink_keeps_the_link(tmp_path):
     real = write(tmp_path / "real" / "square.py", TF_SQUARE)
     link = tmp_path / "link.py"
