@@ -159,6 +159,20 @@ class Engine(cst.CSTTransformer):
         self.rules = rules
         self._parents: list[cst.CSTNode] = []
         self._leftovers: dict[int, list[tuple[cst.CSTNode, str]]] = defaultdict(list)
+        self._hooks: dict[str, list] = {}  # "visit_Call" -> the rules' bound hooks, looked up once per node type
+
+    def _hooks_for(self, name: str) -> list:
+        hooks = self._hooks.get(name)
+        if hooks is None:
+            hooks = self._hooks[name] = [h for rule in self.rules if (h := getattr(rule, name, None)) is not None]
+        return hooks
+
+    # The rules use no per-field hooks: skipping libcst's dispatch for them saves a good part of the walk.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
@@ -167,21 +181,19 @@ class Engine(cst.CSTTransformer):
             self.ctx.statements.append(node)
         self._parents.append(node)
         descend = True
-        for rule in self.rules:
-            hook = getattr(rule, "visit_" + type(node).__name__, None)
-            if hook is not None and hook(node) is False:
+        for hook in self._hooks_for("visit_" + type(node).__name__):
+            if hook(node) is False:
                 descend = False
         return descend and not isinstance(node, (cst.Import, cst.ImportFrom))
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
         self._parents.pop()
         result = updated
-        for rule in self.rules:
-            hook = getattr(rule, "leave_" + type(original).__name__, None)
-            if hook is not None:
-                result = hook(original, result)
-                if not isinstance(result, type(original)):
-                    break
+        kind = type(original)
+        for hook in self._hooks_for("leave_" + kind.__name__):
+            result = hook(original, result)
+            if not isinstance(result, kind):
+                break
         if isinstance(original, (cst.Name, cst.Attribute)) and result is not None:
             self._note_leftover(original, result)
         if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
@@ -235,30 +247,11 @@ def _attach_marks(result, marks: list[str]):
     return result
 
 
-class _NameUses(cst.CSTVisitor):
-    """The first components of dotted names used outside import statements."""
-
-    def __init__(self):
-        self.used: set[str] = set()
-
-    def visit_Import(self, node) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node) -> bool:
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `tape.jacobian` does not use an imported name `jacobian`
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.used.add(node.value)
-
-
 def _fix_imports(module: cst.Module, ctx: Context) -> cst.Module:
     """Drop source-framework imports nothing uses any more; add the imports the output needs."""
-    uses = _NameUses()
-    module.visit(uses)
+    code_without_imports = "\n".join(line for line in module.code.splitlines()
+                                     if not line.lstrip().startswith(("import ", "from ")))
+    used = set(re.findall(r"\b[A-Za-z_]\w*\b", code_without_imports))
     roots = FRAMEWORK_ROOTS[ctx.origin]
 
     def origin_import_unused(stmt) -> bool:
@@ -274,7 +267,7 @@ def _fix_imports(module: cst.Module, ctx: Context) -> cst.Module:
             locals_ = [n.asname.name.value if n.asname else n.name.value for n in node.names]
         else:
             return False
-        return all(m.split(".")[0] in roots for m in modules) and not any(n in uses.used for n in locals_)
+        return all(m.split(".")[0] in roots for m in modules) and not any(n in used for n in locals_)
 
     body = list(module.body)
     kept = [s for s in body if not origin_import_unused(s)]

@@ -97,7 +97,7 @@ class TfOptimizerRule:
         self._moved: dict[int, list[cst.BaseStatement]] = {}  # id(binding statement) -> statements to put after it
 
     def visit_Module(self, node: cst.Module) -> None:
-        if "optimizers" in self.ctx.text:
+        if "optimizers" in self.ctx.text and "apply_gradients" in self.ctx.text:
             self.uses = _OptimizerUses(self.ctx, self.by_keras)
             node.visit(self.uses)
 
