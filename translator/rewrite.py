@@ -7,7 +7,9 @@ or consumed is left in place, marked inline and reported.
 """
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections import defaultdict
 
 import libcst as cst
@@ -247,11 +249,27 @@ def _attach_marks(result, marks: list[str]):
     return result
 
 
+def _names_outside_imports(code: str) -> set[str]:
+    """Every name the code mentions outside import statements (comments and strings do not count)."""
+    used: set[str] = set()
+    in_import = at_line_start = True
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.NEWLINE:  # the end of a logical line (NL also ends lines inside brackets)
+            at_line_start = True
+            continue
+        if token.type in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
+            continue
+        if at_line_start:
+            in_import = token.type == tokenize.NAME and token.string in ("import", "from")
+            at_line_start = False
+        if token.type == tokenize.NAME and not in_import:
+            used.add(token.string)
+    return used
+
+
 def _fix_imports(module: cst.Module, ctx: Context) -> cst.Module:
     """Drop source-framework imports nothing uses any more; add the imports the output needs."""
-    code_without_imports = "\n".join(line for line in module.code.splitlines()
-                                     if not line.lstrip().startswith(("import ", "from ")))
-    used = set(re.findall(r"\b[A-Za-z_]\w*\b", code_without_imports))
+    used = _names_outside_imports(module.code)
     roots = FRAMEWORK_ROOTS[ctx.origin]
 
     def origin_import_unused(stmt) -> bool:

@@ -58,3 +58,15 @@ def test_bad_options_are_refused():
         translate("x = 1\n", to="jax")
     with pytest.raises(TranslationInputError):
         translate("x = 1\n", style="fancy")
+
+
+def test_a_comment_or_string_mentioning_tf_does_not_keep_its_import():
+    source = "# see the tf docs\nimport tensorflow as tf\n\nx = tf.Variable(2.0)  # tf.Variable\nname = 'tf'\n"
+    result = translate(source)
+    assert "import tensorflow" not in result.code and "import torch" in result.code
+
+
+def test_names_inside_a_multiline_import_are_not_uses():
+    source = "from tensorflow import (\n    Variable,\n    constant,\n)\n\nx = Variable(2.0)\n"
+    result = translate(source)
+    assert "tensorflow" not in result.code
