@@ -25,9 +25,10 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   across cells: Keras creates a layer's weights at its first call, often a cell after torch did.
 
 Limits: draws line up only when both programs make the same draws in the same order with the same shapes;
-other generators (dropout masks, ``tf.random.stateless_*``, ``torch.randperm``, ``tf.random.categorical``,
-NumPy's own ``np.random``) are not patched; inside ``tf.function`` a patched draw is a constant fixed at trace
-time; layer kinds other than Dense/Linear keep their framework's distribution and layout (Conv kernels are
+other generators (dropout masks, ``tf.random.stateless_*``, ``torch.randperm``, ``tf.random.categorical``) are not
+patched; Python's ``random`` and NumPy's ``np.random`` are seeded alike in both worlds, at start and again right
+after the framework is imported, so they agree while both programs draw from them in the same order; inside
+``tf.function`` a patched draw is a constant fixed at trace time; layer kinds other than Dense/Linear keep their framework's distribution and layout (Conv kernels are
 ``(kh, kw, in, out)`` in Keras and ``(out, in, kh, kw)`` in torch), so their weights differ.
 """
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Draws:
     """The two seeded streams of one world."""
 
     def __init__(self, seed: int = 0):
+        self.seed = seed  # also the seed of Python's and NumPy's generators in the world (see runner.World)
         self.reseed(seed)
 
     def reseed(self, *seed: int) -> None:

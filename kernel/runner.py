@@ -21,6 +21,7 @@ import importlib.machinery
 import linecache
 import os
 import pickle
+import random
 import re
 import subprocess
 import sys
@@ -100,6 +101,11 @@ class _WorldImports(importlib.abc.MetaPathFinder):
             def exec_and_patch(module):
                 exec_module(module)
                 patch(module, self.draws)
+                if name in FRAMEWORK_ROOTS:
+                    # Importing TensorFlow draws from Python's `random`: restart both shared generators after
+                    # the framework loads, so the program's own draws line up between the worlds.
+                    random.seed(self.draws.seed)
+                    np.random.seed(self.draws.seed)
 
             spec.loader.exec_module = exec_and_patch
         return spec
@@ -121,6 +127,9 @@ class World:
         if loaded:
             raise RuntimeError(f"cannot make a {self.world} world: {loaded[0]} is already imported")
         sys.meta_path.insert(0, _WorldImports(self.world, self.draws))
+        # Python's and NumPy's own generators are shared code in both worlds: the same seed keeps them in step.
+        random.seed(self.draws.seed)
+        np.random.seed(self.draws.seed)
 
     def run(self, source: str, path: str, *, keep_last: bool = False):
         """Execute source in the namespace; return (error_type, formatted traceback, last value).
