@@ -167,7 +167,7 @@ class TorchTapeRule:
                             "created in this module or function; left as is")
         elif attr == "data" and self._grad_leaf(value) is not None:
             return updated.value
-        elif attr == "data" and self._leaf(value) is not None:
+        elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value)):
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
         elif attr in NO_COUNTERPART and id(self.ctx.statements[-1]) not in self.plan.leaf_stmts:
             known = self.plan.requires_grad(self.plan.scope(), value, self.ctx.statements[-1])
@@ -269,6 +269,12 @@ class TorchTapeRule:
         if isinstance(expr, cst.Name) and self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], expr.value):
             return expr.value
         return None
+
+    def _graph_tensor(self, expr) -> bool:
+        """A name that holds a tensor computed from leaves (so `.data` is its detached value)."""
+        scope = self.plan.scope()
+        return isinstance(expr, cst.Name) and expr.value in scope.carrying and expr.value not in scope.opaque \
+            and not self._assigned(expr)
 
     def _grad_leaf(self, expr) -> str | None:
         if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and isinstance(expr.value, cst.Name):
