@@ -253,6 +253,7 @@ def _names_outside_imports(code: str) -> set[str]:
     """Every name the code mentions outside import statements (comments and strings do not count)."""
     used: set[str] = set()
     in_import = at_line_start = True
+    previous = None
     for token in tokenize.generate_tokens(io.StringIO(code).readline):
         if token.type == tokenize.NEWLINE:  # the end of a logical line (NL also ends lines inside brackets)
             at_line_start = True
@@ -262,8 +263,10 @@ def _names_outside_imports(code: str) -> set[str]:
         if at_line_start:
             in_import = token.type == tokenize.NAME and token.string in ("import", "from")
             at_line_start = False
-        if token.type == tokenize.NAME and not in_import:
+        # an attribute (`tf.Variable`, `tape.jacobian`) does not use an imported `Variable` or `jacobian`
+        if token.type == tokenize.NAME and not in_import and previous != ".":
             used.add(token.string)
+        previous = token.string
     return used
 
 
