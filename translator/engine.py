@@ -32,15 +32,18 @@ def parse(text: str, path: str) -> cst.Module:
         raise TranslationInputError(f"syntax error: {err.message}", path, err.raw_line, err.raw_column + 1) from None
 
 
-def detect_framework(text: str) -> str | None:
+def detect_framework(text: str, to: str | None = None) -> str | None:
+    """The framework a file imports; in a file importing both, the one that is not the target."""
     found = [name for name, pattern in _IMPORT_RE.items() if pattern.search(text)]
-    return found[0] if len(found) == 1 else (None if not found else "mixed")
+    if len(found) > 1 and to in found:
+        found.remove(to)
+    return found[0] if found else None
 
 
 def run_translation(source: str | bytes, *, to: str, style: str, path: str, source_framework: str | None) -> Translation:
     text = decode_source(source, path)
     module = parse(text, path)
-    origin = source_framework or detect_framework(text)
+    origin = source_framework or detect_framework(text, to)
     if origin in (None, to):
         # Nothing to translate (no framework, or already in the target one): byte-identical.
         return Translation(code=text, source_framework=origin, target_framework=to)

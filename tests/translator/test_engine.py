@@ -70,3 +70,10 @@ def test_names_inside_a_multiline_import_are_not_uses():
     source = "from tensorflow import (\n    Variable,\n    constant,\n)\n\nx = Variable(2.0)\n"
     result = translate(source)
     assert "tensorflow" not in result.code
+
+
+def test_a_file_importing_both_frameworks_translates_the_other_one():
+    source = "import tensorflow as tf\nimport torch\n\nx = tf.Variable(1.0)\nt = torch.ones(2)\n"
+    result = translate(source, to="torch")
+    assert result.source_framework == "tf" and not result.flagged
+    assert "tensorflow" not in result.code and "t = torch.ones(2)" in result.code
