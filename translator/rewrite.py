@@ -13,7 +13,7 @@ import tokenize
 from collections import defaultdict
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from .api import Diagnostic, Translation
 
@@ -43,8 +43,7 @@ def dotted(expr: cst.BaseExpression) -> str | None:
 class Context:
     """What every rule may use: name resolution, emitting code and imports, reporting."""
 
-    def __init__(self, wrapper: MetadataWrapper, text: str, *, origin: str, to: str, style: str, path: str):
-        self._wrapper = wrapper
+    def __init__(self, module: cst.Module, text: str, *, origin: str, to: str, style: str, path: str):
         self.text = text  # the source, for cheap "does the file mention X" checks
         self._positions = None
         self.origin, self.to, self.style, self.path = origin, to, style, path
@@ -56,7 +55,7 @@ class Context:
         self._marks: dict[int, list[str]] = defaultdict(list)
         self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
         self.cache: dict = {}  # analyses rules share (built once per file)
-        self.module = wrapper.module
+        self.module = module
 
     # -- names ---------------------------------------------------------------------------------------------------
     def qualname(self, expr: cst.BaseExpression) -> str | None:
@@ -136,7 +135,7 @@ class Context:
 
     def position(self, original: cst.CSTNode) -> tuple[int, int]:
         if self._positions is None:
-            self._positions = self._wrapper.resolve(PositionProvider)
+            self._positions = _syntactic_positions(self.module)
         start = self._positions[original].start
         return start.line, start.column + 1
 
@@ -150,6 +149,22 @@ class Context:
 
     def take_marks(self, statement: cst.CSTNode) -> list[str]:
         return self._marks.pop(id(statement), [])
+
+
+class _PositionSink:
+    """What PositionProvidingCodegenState writes to: the ranges, without a metadata provider around them."""
+
+    def __init__(self):
+        self._computed: dict = {}
+
+
+def _syntactic_positions(module: cst.Module) -> dict:
+    """PositionProvider's ranges from one code generation. Going through libcst's MetadataWrapper costs about as
+    much again (it was a quarter of a translation), so the codegen state that provider uses is driven directly."""
+    sink = _PositionSink()
+    module._codegen(PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink))
+    return sink._computed
 
 
 class Engine(cst.CSTTransformer):
@@ -323,11 +338,10 @@ def _import_insertion_index(kept: list) -> int:
 def rewrite_module(module: cst.Module, text: str, *, origin: str, to: str, style: str, path: str) -> Translation:
     from .rules import rules_for
 
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ctx = Context(wrapper, text, origin=origin, to=to, style=style, path=path)
+    ctx = Context(module, text, origin=origin, to=to, style=style, path=path)
     ctx.register_top_level_imports()
     engine = Engine(ctx, rules_for(origin, to, ctx))
-    new_module = wrapper.module.visit(engine)
+    new_module = module.visit(engine)
     new_module = _fix_imports(new_module, ctx)
     ctx.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
     return Translation(code=new_module.code, diagnostics=ctx.diagnostics, source_framework=origin, target_framework=to)
