@@ -1,6 +1,7 @@
 """The generic rewrite engine: parse, detect the source framework, run the rules in one traversal, render."""
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
@@ -29,6 +30,12 @@ def parse(text: str, path: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as err:
+        # Python's own parser places errors better (libcst reports a missing colon on the next line).
+        try:
+            compile(text, path, "exec", ast.PyCF_ONLY_AST)
+        except SyntaxError as py_err:
+            raise TranslationInputError(f"syntax error: {py_err.msg}", path, py_err.lineno or 1,
+                                        py_err.offset or 1) from None
         raise TranslationInputError(f"syntax error: {err.message}", path, err.raw_line, err.raw_column + 1) from None
 
 

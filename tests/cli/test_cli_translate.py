@@ -58,8 +58,6 @@ def test_syntax_error_names_file_line_and_column(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="translator/engine.py parse() takes libcst's location, which is the line "
-                                       "after a missing colon (3 here); Python's own parser says 2:5")
 def test_syntax_error_on_stdin_is_located_in_stdin():
     proc = run("translate", "--to", "torch", "-", stdin=b"import tensorflow as tf\nif x\n    pass\n")
     assert proc.returncode == 2
