@@ -177,7 +177,12 @@ class TfTapeRule:
         if kinds and all(k == "none" for k in kinds) and not options["zero"]:
             return self._structure(original, sources, lambda s, kind: cst.Name("None"))
         if options["zero"] or not self._backward_ok(original, info, sources, options):
-            return self._autograd(original, info, target, sources, options)
+            grads = self._autograd(original, info, target, sources, options)
+            if not self._may_leave_graph(target, info):
+                return grads
+            # TF answers None when nothing differentiable reached the target; autograd.grad would raise (A15).
+            nones = self._structure(original, sources, lambda s, kind: cst.Name("None"))
+            return cst.IfExp(test=parse_template_expression("{t}.requires_grad", t=target), body=grads, orelse=nones)
         return self._backward(original, info, target, sources, options)
 
     def _options(self, original: cst.Call, info: TapeCall, updated: cst.Call) -> dict:
