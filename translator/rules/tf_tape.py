@@ -404,6 +404,8 @@ class TfTapeRule:
                             suggestion="one jacobian call per source")
             return original
         self.ctx.consume(original.func)
+        for arg in original.args[2:]:  # unconnected_gradients, parallel_iterations, experimental_use_pfor
+            self.ctx.consume(arg.value)  # unconnected parts are zeros below: what ZERO asks, TF's None otherwise
         if self._source_kind(info.tape, sources) == "none":
             self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
             return cst.Name("None")
