@@ -223,7 +223,10 @@ const scenarios = {
 
   async restricted() {
     await openFile(config.file);
-    seen.restrictedIndicator = await page.locator(".statusbar-item", { hasText: "Restricted Mode" }).count();
+    // The status bar fills in after the editor opens: wait for the indicator rather than count it at once.
+    const indicator = page.locator(".statusbar-item", { hasText: "Restricted Mode" });
+    await indicator.first().waitFor({ timeout: 20000 }).catch(() => {});
+    seen.restrictedIndicator = await indicator.count();
     await runCommand(TO_TORCH);
     seen.after = await pytorchIn("the PyTorch translation in Restricted Mode");
     await runCommand(COMPARE);
