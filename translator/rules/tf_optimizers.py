@@ -17,7 +17,6 @@ from importlib import resources
 import libcst as cst
 from libcst.helpers import parse_template_statement
 
-from .tf_facts import Facts
 
 
 def load_optimizer_table() -> dict:

@@ -22,7 +22,6 @@ from libcst.helpers import parse_template_expression, parse_template_statement
 from .tf_facts import Facts, Tape, TapeCall
 
 GRADIENT_METHODS = ("gradient", "jacobian", "batch_jacobian")
-NONE_KINDS = ("int", "frozen", "constant")
 LIST_HINTS = ("variables", "weights", "params", "parameters", "vars")
 
 

@@ -28,14 +28,6 @@ def _bound(call: cst.Call) -> dict[str, cst.BaseExpression]:
     return bound
 
 
-def _is_literal(expr: cst.BaseExpression) -> bool:
-    if isinstance(expr, cst.UnaryOperation):
-        return _is_literal(expr.expression)
-    if isinstance(expr, (cst.Integer, cst.Float)):
-        return True
-    return isinstance(expr, (cst.List, cst.Tuple)) and all(_is_literal(e.value) for e in expr.elements)
-
-
 class TfVariableRule:
     def __init__(self, ctx):
         self.ctx = ctx
