@@ -285,9 +285,10 @@ def _names_outside_imports(code: str) -> set[str]:
     return used
 
 
-def _fix_imports(module: cst.Module, ctx: Context) -> cst.Module:
-    """Drop source-framework imports nothing uses any more; add the imports the output needs."""
-    used = _names_outside_imports(module.code)
+def _fix_imports(module: cst.Module, ctx: Context) -> str:
+    """The module's code, without source-framework imports nothing uses any more and with the imports it needs."""
+    code = module.code
+    used = _names_outside_imports(code)
     roots = FRAMEWORK_ROOTS[ctx.origin]
 
     def origin_import_unused(stmt) -> bool:
@@ -313,10 +314,10 @@ def _fix_imports(module: cst.Module, ctx: Context) -> cst.Module:
     present = {cst.Module(body=[s]).code.strip() for s in kept if isinstance(s, cst.SimpleStatementLine)}
     new = [cst.parse_statement(line + "\n") for line in wanted if line not in present]
     if not new and len(kept) == len(body):
-        return module
+        return code  # the usual case for a file that imported the target already: no second code generation
     at = _import_insertion_index(kept)
     kept[at:at] = new
-    return module.with_changes(body=kept)
+    return module.with_changes(body=kept).code
 
 
 def _import_insertion_index(kept: list) -> int:
@@ -341,7 +342,6 @@ def rewrite_module(module: cst.Module, text: str, *, origin: str, to: str, style
     ctx = Context(module, text, origin=origin, to=to, style=style, path=path)
     ctx.register_top_level_imports()
     engine = Engine(ctx, rules_for(origin, to, ctx))
-    new_module = module.visit(engine)
-    new_module = _fix_imports(new_module, ctx)
+    code = _fix_imports(module.visit(engine), ctx)
     ctx.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
-    return Translation(code=new_module.code, diagnostics=ctx.diagnostics, source_framework=origin, target_framework=to)
+    return Translation(code=code, diagnostics=ctx.diagnostics, source_framework=origin, target_framework=to)
