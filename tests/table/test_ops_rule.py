@@ -129,7 +129,7 @@ def test_torch_tensor_methods():
 
 def test_torch_tensor_properties_but_not_on_self():
     code = to_tf("y = x @ w.T\nz = t.mT\nn = self.T\nm = x.t()\nopts.T = 5\nopts.T += 1\n").code
-    assert "y = x @ tf.transpose(w)" in code and "z = tf.linalg.matrix_transpose(t)" in code
+    assert "y = tf.experimental.numpy.matmul(x, tf.transpose(w))" in code and "z = tf.linalg.matrix_transpose(t)" in code
     assert "n = self.T" in code and "m = tf.transpose(x)" in code
     assert "opts.T = 5" in code and "opts.T += 1" in code
 
