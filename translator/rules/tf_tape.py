@@ -5,7 +5,8 @@ Codes:
                  or target computed outside the tape)
   TG102 info     a tensor computed before the tape is detached inside it: TF's tape did not record it
   TG103 info     tape.reset() inside the block: what the block computed so far is detached
-  TG110 error    tape method with no PyTorch translation (reset, watched_variables, ...)
+  TG110 error    tape method with no PyTorch translation; watched_variables() the block does not answer statically
+                 (watched_variables() becomes the tuple of the variables TF watched: tf_watched.py)
   TG111 error    gradient sources of a shape we cannot map (nested structures)
   TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
 
@@ -20,6 +21,7 @@ import libcst as cst
 from libcst.helpers import parse_template_expression, parse_template_statement
 
 from .tf_facts import Facts, Tape, TapeCall
+from .tf_watched import Unknowable, watched_variables
 
 GRADIENT_METHODS = ("gradient", "jacobian", "batch_jacobian")
 LIST_HINTS = ("variables", "weights", "params", "parameters", "vars")
@@ -154,6 +156,8 @@ class TfTapeRule:
             return updated
         if info.method in ("watch", "stop_recording") or (info.method == "reset" and info.tape in info.in_tape_bodies):
             return updated
+        if info.method == "watched_variables":
+            return self._watched_variables(original, info, updated)
         if info.method not in GRADIENT_METHODS:
             self.ctx.report(original, "TG110", f"tape.{info.method}() has no PyTorch translation")
             return updated
@@ -183,6 +187,20 @@ class TfTapeRule:
             nones = self._structure(original, sources, lambda s, kind: cst.Name("None"))
             return cst.IfExp(test=parse_template_expression("{t}.requires_grad", t=target), body=grads, orelse=nones)
         return self._backward(original, info, target, sources, options)
+
+    def _watched_variables(self, original: cst.Call, info: TapeCall, updated: cst.Call) -> cst.BaseExpression:
+        """The tuple of the variables TF's tape watched, known from reading its block (tf_watched.py)."""
+        if info.tape in info.in_tape_bodies:
+            self.ctx.report(original, "TG110", "tape.watched_variables() inside its own block is not translated",
+                            suggestion="call it after the `with` block")
+            return updated
+        try:
+            names = watched_variables(self.ctx, self.facts, info.tape, info.order)
+        except Unknowable as why:
+            self.ctx.report(original, "TG110", f"tape.watched_variables(): {why}")
+            return updated
+        self.ctx.consume(original.func)
+        return cst.Tuple([cst.Element(cst.Name(n)) for n in names])
 
     def _options(self, original: cst.Call, info: TapeCall, updated: cst.Call) -> dict:
         unconnected = _arg(updated, 3, "unconnected_gradients")
@@ -436,11 +454,21 @@ def _is_nested_structure(sources: cst.BaseExpression) -> bool:
 def _is_sequence_name(expr: cst.BaseExpression, facts: Facts) -> bool:
     if isinstance(expr, cst.ListComp):
         return True  # e.g. a tf.Module's trainable_variables, already rewritten
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("list", "tuple"):
+        return True
     if isinstance(expr, cst.Name):
+        bindings = facts.bindings.get(expr.value, [])
+        if bindings and all(_is_watched_variables(b.value, facts) for b in bindings):
+            return True  # `watched = tape.watched_variables()`: a tuple of variables
         return facts.kind(expr.value) == "list" or expr.value.endswith(LIST_HINTS)
     if isinstance(expr, cst.Attribute):
         return expr.attr.value.endswith(LIST_HINTS)
     return False
+
+
+def _is_watched_variables(value: cst.BaseExpression | None, facts: Facts) -> bool:
+    info = facts.calls.get(id(value)) if isinstance(value, cst.Call) else None
+    return info is not None and info.method == "watched_variables"
 
 
 def _is_dict_name(expr: cst.BaseExpression, facts: Facts) -> bool:

@@ -1,0 +1,47 @@
+"""TF -> PyTorch autodiff and optimizer code the rules cannot translate exactly is flagged, never guessed."""
+import pytest
+
+from twingrad.translator import translate
+
+HEADER = "import tensorflow as tf\nw = tf.Variable(1.0)\nb = tf.Variable(2.0)\n"
+
+FLAGGED = {
+    "watched_variables inside its block": ("TG110", """
+with tf.GradientTape() as tape:
+    y = w * b
+    names = tape.watched_variables()
+"""),
+    "watched_variables after a call to user code": ("TG110", """
+def f(x):
+    return x * b
+with tf.GradientTape() as tape:
+    y = f(w)
+vs = tape.watched_variables()
+"""),
+    "watched_variables of a block reading a parameter": ("TG110", """
+def step(v):
+    with tf.GradientTape() as tape:
+        y = v * 2.0
+    return tape.watched_variables()
+"""),
+    "watched_variables after the variable was rebound": ("TG110", """
+with tf.GradientTape() as tape:
+    y = w * 2.0
+w = tf.Variable(5.0)
+vs = tape.watched_variables()
+"""),
+    "watched_variables of a block aliasing a variable": ("TG110", """
+with tf.GradientTape() as tape:
+    u = w
+    y = u * 2.0
+vs = tape.watched_variables()
+"""),
+}
+
+
+@pytest.mark.parametrize("case", FLAGGED, ids=list(FLAGGED))
+def test_flagged(case):
+    code, body = FLAGGED[case]
+    result = translate(HEADER + body, to="torch")
+    assert code in [d.code for d in result.diagnostics if d.level == "error"], result.code
+    assert f"# twingrad: {code}" in result.code
