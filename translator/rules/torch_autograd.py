@@ -34,9 +34,11 @@ Codes:
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
   torch's answer (values from calls it cannot see into, names bound several times) have no TF counterpart; left as
   is. Where it is sure, they become the literal True/False.
-* TG509 (error) `torch.autograd.functional.jacobian` other than `jacobian(func, tensor)` is left as is;
-  `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(..., unconnected_gradients=ZERO)`
-  (torch gives zeros where the output does not depend on the input, TF None: A16).
+* TG509 (error) `torch.autograd.functional.jacobian`/`vjp` with `create_graph`, `strict` or a list of inputs is left
+  as is; `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(...,
+  unconnected_gradients=ZERO)` (torch gives zeros where the output does not depend on the input, TF None: A16);
+  for a tuple of inputs (a tuple display, or a name last bound to one) `f(*inputs)` and one block per input;
+  `out, g = vjp(f, x, v)` -> `(outputs, tape.gradient(outputs, x, output_gradients=v, ...ZERO))`.
 * TG511 (error) a block whose statements another rule split or removed cannot get its tapes; left as is.
 * TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which the file changes in place somewhere
   (`zero_()`, a backward() adding into it: A5); the translation keeps the value of that moment (as `.clone()`).
@@ -424,13 +426,21 @@ class TorchTapeRule:
         if not isinstance(func, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not func.lpar:
             func = func.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         tape, output = cst.Name(jac.tape), cst.Name(jac.output)
-        body = [line("{t}.watch({x})\n", t=tape, x=inputs), line("{y} = {f}({x})\n", y=output, f=func, x=inputs)]
+        # torch calls f(*inputs) for a tuple; TF's tape gives results in the structure of the sources (a tuple)
+        body = [line("{t}.watch({x})\n", t=tape, x=inputs),
+                line("{y} = {f}(*{x})\n" if jac.unpack else "{y} = {f}({x})\n", y=output, f=func, x=inputs)]
         item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape")), asname=cst.AsName(tape))
         out.append(cst.With([item], cst.IndentedBlock(body)))
         zero = parse_template_expression("{tf}.UnconnectedGradients.ZERO", tf=self.ctx.ref("tensorflow"))
         # torch gives zeros for outputs that do not depend on the inputs (A16)
-        result = parse_template_expression("{t}.jacobian({y}, {x}, unconnected_gradients={z})",
-                                           t=tape, y=output, x=inputs, z=zero)
+        if jac.kind == "jacobian":
+            result = parse_template_expression("{t}.jacobian({y}, {x}, unconnected_gradients={z})",
+                                               t=tape, y=output, x=inputs, z=zero)
+        else:  # vjp: (f(inputs), v^T J), the product seeded by v like backward(v)
+            seed = keyword(call, "v", 2)
+            result = parse_template_expression(
+                "({y}, {t}.gradient({y}, {x}, output_gradients={v}, unconnected_gradients={z}))", t=tape, y=output,
+                x=inputs, z=zero, v=seed if seed is not None else cst.Name("None"))
         out += self._stopped(jac.outer, [updated.with_changes(body=[updated.body[0].with_changes(value=result)],
                                                               leading_lines=())])
         out[0] = out[0].with_changes(leading_lines=updated.leading_lines)

@@ -32,7 +32,10 @@ GRAD_INPLACE = {"add_", "sub_", "mul_", "div_", "neg_", "clamp_", "clip_"}  # in
 INPLACE_UPDATES = {"sub_", "add_", "mul_", "div_", "copy_", "zero_", "fill_"}
 NO_GRAD = {"torch.no_grad", "torch.autograd.no_grad", "torch.inference_mode", "torch.autograd.grad_mode.no_grad"}
 BUILTIN_NAMES = set(dir(builtins))
-JACOBIAN = "torch.autograd.functional.jacobian"
+# torch.autograd.functional calls translated as a tape around func(inputs): name -> positions of the options that
+# change the numbers (create_graph, strict) and must be off
+FUNCTIONAL = {"torch.autograd.functional.jacobian": {"create_graph": 2, "strict": 3},
+              "torch.autograd.functional.vjp": {"create_graph": 3, "strict": 4}}
 OPERATORS = (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison, cst.IfExp, cst.Lambda,
              cst.NamedExpr)
 EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
@@ -65,12 +68,15 @@ class Site:
 
 @dataclass
 class Jacobian:
-    """`J = torch.autograd.functional.jacobian(f, x)`: a tape around f(x), then tape.jacobian."""
+    """`J = torch.autograd.functional.jacobian(f, x)` or `out, g = ....vjp(f, x, v)`: a tape around f(x), then
+    tape.jacobian / tape.gradient."""
 
     call: cst.Call
+    kind: str  # "jacobian" | "vjp"
     tape: str
     output: str  # name of f(x) inside the tape
     inputs: str | None  # name for the inputs when they are not a plain name
+    unpack: bool  # the inputs are a tuple: torch calls f(*inputs) and gives one block per input
     outer: tuple[str, ...] = ()
 
 
@@ -794,17 +800,21 @@ class Plan:
     def _jacobian(self, stmt, outer: tuple[str, ...]) -> None:
         small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
         call = small.value if isinstance(small, cst.Assign) else None
-        if not (isinstance(call, cst.Call) and self.ctx.qualname(call.func) == JACOBIAN):
+        options = FUNCTIONAL.get(self.ctx.qualname(call.func)) if isinstance(call, cst.Call) else None
+        if options is None:
             return
+        kind = self.ctx.qualname(call.func).rpartition(".")[2]
         func, inputs = keyword(call, "func", 0), keyword(call, "inputs", 1)
-        if func is None or inputs is None or isinstance(inputs, (cst.Tuple, cst.List)) or any(
-                not is_false(keyword(call, name, pos)) for name, pos in (("create_graph", 2), ("strict", 3))):
-            self.refuse(stmt, call, "TG509", "only jacobian(func, tensor) is translated (not tuples of inputs, "
-                        "create_graph or strict); left as is")
+        if func is None or inputs is None or isinstance(inputs, cst.List) or any(
+                not is_false(keyword(call, name, pos)) for name, pos in options.items()):
+            self.refuse(stmt, call, "TG509", f"only {kind}(func, inputs) with a tensor or a tuple of tensors is "
+                        "translated (not create_graph or strict); left as is")
             return
-        self.jacobians[id(stmt)] = Jacobian(call, self.ctx.new_name("tape"), self.ctx.new_name("outputs"),
+        binding = self._latest_binding(stmt, inputs.value) if isinstance(inputs, cst.Name) else None
+        unpack = isinstance(inputs, cst.Tuple) or binding is not None and isinstance(binding[1], cst.Tuple)
+        self.jacobians[id(stmt)] = Jacobian(call, kind, self.ctx.new_name("tape"), self.ctx.new_name("outputs"),
                                             None if isinstance(inputs, cst.Name) else self.ctx.new_name("inputs"),
-                                            outer)
+                                            unpack, outer)
         self.ctx.consume(call.func)
 
     def _is_no_grad(self, stmt) -> bool:
