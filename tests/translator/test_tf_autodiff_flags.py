@@ -36,6 +36,34 @@ with tf.GradientTape() as tape:
     y = u * 2.0
 vs = tape.watched_variables()
 """),
+    "custom_gradient reading a variable (variables= form)": ("TG307", """
+@tf.custom_gradient
+def f(x):
+    def grad(dy, variables=None):
+        return dy * w, [dy * x]
+    return x * w, grad
+"""),
+    "custom_gradient with a default parameter": ("TG307", """
+@tf.custom_gradient
+def f(x, scale=2.0):
+    return x * scale, lambda dy: dy * scale
+"""),
+    "custom_gradient returning something else": ("TG307", """
+@tf.custom_gradient
+def f(x):
+    return x
+"""),
+    "custom_gradient in a file taking second derivatives": ("TG307", """
+@tf.custom_gradient
+def f(x):
+    e = tf.exp(x)
+    return e, lambda dy: dy * e
+with tf.GradientTape() as outer:
+    with tf.GradientTape() as inner:
+        y = f(w)
+    g = inner.gradient(y, w)
+h = outer.gradient(g, w)
+"""),
 }
 
 

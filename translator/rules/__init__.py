@@ -5,6 +5,7 @@ from __future__ import annotations
 def rules_for(origin: str, to: str, ctx) -> list:
     if (origin, to) == ("tf", "torch"):
         from .ops import OpsRule
+        from .tf_custom_gradient import TfCustomGradientRule
         from .tf_function import TfFunctionRule
         from .tf_literals import TfForeignOperandRule
         from .tf_module import TfModuleRule
@@ -14,7 +15,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_variables import TfVariableRule
 
         return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfModuleRule(ctx), TfOptimizerRule(ctx),
-                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
+                TfCustomGradientRule(ctx), TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule
         from .torch_autograd import torch_rules
