@@ -49,6 +49,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import parse_template_expression, parse_template_statement
 
+from .torch_device import TorchDeviceRule
 from .torch_matmul import TorchMatmulRule
 from .torch_optim import TorchOptimizerRule
 from .torch_plan import EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren
@@ -65,7 +66,7 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 def torch_rules(ctx) -> list:
     plan = Plan(ctx)
-    return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx)]
+    return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx)]
 
 
 def code_of(node: cst.CSTNode) -> str:
