@@ -163,10 +163,22 @@ def patch_keras_initializers(module, draws: Draws) -> None:
         def __getattr__(self, name):
             return getattr(backend_random, name)
 
+    def discarded_or(draw):
+        """Keras builds a subclassed Model by running call() symbolically in a StatelessScope, where reading a
+        variable not yet initialised evaluates its initialiser for a value only the shapes of are used; the variable
+        is initialised again afterwards. Such a draw must not consume the stream (torch draws each weight once)."""
+        def maybe_draw(shape, *args, **kwargs):
+            from keras.src.backend.common.stateless_scope import in_stateless_scope
+            if in_stateless_scope():
+                import tensorflow as tf
+                return tf.zeros(_shape(shape), dtype=kwargs.get("dtype") or _keras_floatx())
+            return draw(shape, *args, **kwargs)
+        return maybe_draw
+
     backend_random = module.random
     shim = WeightRandom()
     for name, fn in _tf_draws(draws, WEIGHTS, _keras_floatx).items():
-        setattr(shim, name, fn)
+        setattr(shim, name, discarded_or(fn))
     module.random = shim
 
 

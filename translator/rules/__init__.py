@@ -7,6 +7,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .ops import OpsRule
         from .tf_custom_gradient import TfCustomGradientRule
         from .tf_function import TfFunctionRule
+        from .tf_keras import OptimizerVariablesRule, TfKerasRule
         from .tf_literals import TfForeignOperandRule
         from .tf_module import TfModuleRule
         from .tf_numpy_calls import TfNumpyCallRule
@@ -14,8 +15,11 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_tape import TfTapeRule
         from .tf_variables import TfVariableRule
 
-        return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfModuleRule(ctx), TfOptimizerRule(ctx),
-                TfCustomGradientRule(ctx), TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
+        # TfKerasRule before TfModuleRule: a Keras object's variable list is in Keras' order, not tf.Module's.
+        # OptimizerVariablesRule after TfOptimizerRule: it completes the optimizers that rule builds.
+        return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx), TfModuleRule(ctx),
+                TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx), TfForeignOperandRule(ctx),
+                TfNumpyCallRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule
         from .torch_autograd import torch_rules

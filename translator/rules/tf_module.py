@@ -47,7 +47,8 @@ class TfModuleRule:
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         # `variables` also lists non-trainable ones; those are plain tensor attributes on the torch side.
-        if original.attr.value not in ("trainable_variables", "variables") or self.ctx.qualname(original.value):
+        if (original.attr.value not in ("trainable_variables", "variables") or self.ctx.qualname(original.value)
+                or self.ctx.is_consumed(original)):  # consumed: a Keras object's list (tf_keras.py)
             return updated
         return parse_template_expression("[param for _, param in sorted({m}.named_parameters())]",
                                          m=updated.value)

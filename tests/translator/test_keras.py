@@ -1,0 +1,75 @@
+"""Keras code the translator must refuse (TG401) rather than translate into other numbers, and the forms of the
+translation that tests/equivalence cannot see (names it must not take, imports it must not keep)."""
+import pytest
+
+from twingrad.translator import translate
+
+HEAD = "import tensorflow as tf\n"
+
+
+def errors(source: str) -> list[tuple[int, str]]:
+    result = translate(HEAD + source, path="k.py")
+    return [(d.line, d.code) for d in result.diagnostics if d.level == "error"]
+
+
+@pytest.mark.parametrize("call", [
+    "tf.keras.layers.Dense(3, kernel_initializer='he_normal')",  # another distribution
+    "tf.keras.layers.Dense(3, kernel_regularizer=tf.keras.regularizers.L2(0.1))",  # adds to model.losses (C9)
+    "tf.keras.layers.Dense(3, activation='hard_silu')",  # an activation the table does not translate
+    "tf.keras.layers.Dense(3, dtype='float64')",  # an argument the translation does not know
+    "tf.keras.layers.Dense(*shape)",
+])
+def test_dense_forms_without_an_exact_translation_are_refused(call):
+    source = f"layer = {call}\n"
+    result = translate(HEAD + source, path="k.py")
+    assert (2, "TG401") in [(d.line, d.code) for d in result.diagnostics]
+    assert call in result.code and "# twingrad: TG401" in result.code
+
+
+@pytest.mark.parametrize("line", [
+    "model.compile(optimizer='sgd', loss='mse')",
+    "model.fit(x, x, epochs=2)",
+    "model.summary()",
+    "weights = model.get_weights()",
+])
+def test_keras_training_and_model_methods_are_refused(line):
+    source = "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nx = tf.ones([2, 3])\n" + line + "\n"
+    assert (4, "TG401") in errors(source)
+
+
+def test_build_method_is_refused():
+    source = ("class Scale(tf.keras.layers.Layer):\n"
+              "    def build(self, input_shape):\n"
+              "        self.w = self.add_weight(shape=(input_shape[-1],))\n"
+              "    def call(self, x):\n"
+              "        return x * self.w\n")
+    found = errors(source)
+    assert (3, "TG401") in found and (4, "TG401") in found
+
+
+def test_variable_list_of_an_object_that_could_be_a_tf_module_is_refused():
+    # tf.Module lists variables sorted by attribute name, Keras in assignment order: no single translation.
+    source = ("class Lin(tf.Module):\n"
+              "    def __init__(self):\n"
+              "        self.w = tf.Variable(1.0)\n"
+              "layer = tf.keras.layers.Dense(2)\n"
+              "def grads_of(model, loss_fn):\n"
+              "    with tf.GradientTape() as tape:\n"
+              "        loss = loss_fn()\n"
+              "    return tape.gradient(loss, model.trainable_variables)\n")
+    assert (9, "TG401") in errors(source)
+
+
+def test_imported_dense_name_is_not_reused_and_its_import_goes():
+    source = ("from tensorflow.keras.layers import Dense\n"
+              "layer = Dense(4, activation='relu')\n")
+    result = translate(HEAD + source, path="k.py")
+    assert not result.flagged
+    assert "import tensorflow" not in result.code and "from tensorflow" not in result.code
+    assert "layer = KerasDense(4, activation=torch.relu)" in result.code
+
+
+def test_standalone_keras_package_is_translated_like_tf_keras():
+    result = translate("import keras\nlayer = keras.layers.Dense(2, activation='sigmoid')\n", path="k.py")
+    assert not result.flagged
+    assert "layer = KerasDense(2, activation=torch.sigmoid)" in result.code and "import keras" not in result.code

@@ -1,0 +1,392 @@
+"""Keras layers and models → torch.nn modules with Keras' numbers and the variables Keras shows the program.
+
+- `keras.layers.Dense(units, activation=..., use_bias=...)` → a small module the output defines (`KerasDense`).
+  torch.nn.Linear stores its weight as (out, in) and creates it in its constructor; Keras stores the kernel as
+  (in, out) and creates it at the first call, when the input width is known (semantics.md E1, E2). The helper does
+  what Keras does, so everything the program can see (`layer.kernel`, `layer.trainable_variables`, gradients and
+  jacobians with respect to them, `kernel.assign_sub(...)`) has Keras' shapes, order ([kernel, bias]) and values:
+  glorot-uniform kernel, zero bias, drawn at the first call (in twin runs from the weights stream, kernel/draws.py).
+- Activations given as strings ('relu') or functions (tf.nn.relu, keras.activations.elu) are translated through
+  api_table.json, like a call of that function on one tensor.
+- `keras.Sequential([...])` → `torch.nn.Sequential(...)`, `.add` → `.append`.
+- Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward`. Keras 3 does not
+  track a bare `tf.Variable` a layer holds (it is in no `trainable_variables`), so that stays a plain leaf tensor.
+- `m.trainable_variables` / `variables` / `weights` / `layers` of a Keras object → the module's parameters or
+  children. torch lists a module's own parameters, then each submodule's in assignment order: Keras' order (own
+  weights, then tracked sublayers in assignment order), whereas tf.Module sorts by attribute name (tf_module.py).
+
+Codes:
+  TG401 error  a Keras layer argument, model method or attribute with no exact torch translation (compile/fit,
+               other initialisers, regularizers, build/add_weight, ...), or a variable list of an object that
+               could be a Keras model or a tf.Module: left as is
+"""
+from __future__ import annotations
+
+import ast
+import json
+from collections import defaultdict
+from importlib import resources
+
+import libcst as cst
+from libcst.helpers import parse_template_expression
+
+from .. import table as api_table
+from ..rewrite import dotted
+from .ops import Call, Unmatched, code_of, same_value
+
+CODE = "TG401"
+TF_MODULE = "tensorflow.Module"
+
+# The modules the output defines for Keras layers torch has no exact counterpart of, by the table's "helper" name.
+HELPERS = {"Dense": '''
+class {name}(torch.nn.Module):
+    """keras.layers.Dense: activation(x @ kernel + bias) with Keras' kernel layout (in, out), initialisation
+    (glorot-uniform kernel, zero bias) and timing (weights made at the first call, from the input's width)."""
+
+    def __init__(self, units, activation=None, use_bias=True):
+        super().__init__()
+        self.units, self.activation = units, activation
+        # Registered now, shaped at the first call: an optimizer built before that call still updates them.
+        self.kernel = torch.nn.UninitializedParameter()
+        self.bias = torch.nn.UninitializedParameter() if use_bias else None
+
+    def forward(self, x, training=None):  # Keras layers accept training= (Dense ignores it)
+        x = torch.as_tensor(x)
+        if x.is_floating_point():
+            x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
+        if isinstance(self.kernel, torch.nn.UninitializedParameter):
+            self.kernel.materialize((x.shape[-1], self.units))
+            torch.nn.init.xavier_uniform_(self.kernel)
+            if self.bias is not None:
+                self.bias.materialize((self.units,))
+                torch.nn.init.zeros_(self.bias)
+        y = x @ self.kernel
+        if self.bias is not None:
+            y = y + self.bias
+        return y if self.activation is None else self.activation(y)
+'''}
+
+
+def _load() -> dict:
+    raw = json.loads(resources.files("twingrad.translator").joinpath("keras_table.json").read_text())
+    raw["layers"] = {api_table.expand(k): v for k, v in raw["layers"].items()}
+    for key in ("sequential", "bases"):
+        raw[key] = {api_table.expand(k) for k in raw[key]}
+    return raw
+
+
+class _KerasFacts(cst.CSTVisitor):
+    """Which classes are Keras classes and which names and attributes hold Keras objects (one read-only pass)."""
+
+    def __init__(self, ctx, table: dict):
+        self.ctx, self.table = ctx, table
+        self.classes: set[str] = set()
+        self.class_nodes: set[int] = set()
+        self.tf_modules = False
+        # name -> kinds of what is bound to it: "keras", "sequential", "other" (surely neither) or "unknown"
+        self.names: dict[str, set[str]] = defaultdict(set)
+        self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
+
+    def kind(self, value: cst.BaseExpression | None) -> str:
+        if isinstance(value, cst.Call):
+            qualified = self.ctx.qualname(value.func)
+            if qualified in self.table["sequential"]:
+                return "sequential"
+            if qualified in self.table["layers"] or (isinstance(value.func, cst.Name) and value.func.value in self.classes):
+                return "keras"
+        return "other"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = [self.ctx.qualname(b.value) for b in node.bases]
+        if any(b in self.table["bases"] for b in bases) or any(
+                isinstance(b.value, cst.Name) and b.value.value in self.classes for b in node.bases):
+            self.classes.add(node.name.value)
+            self.class_nodes.add(id(node))
+        self.tf_modules = self.tf_modules or TF_MODULE in bases
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        kind = self.kind(node.value)
+        for target in node.targets:
+            self._bind(target.target, kind)
+
+    def _bind(self, target: cst.BaseExpression, kind: str) -> None:
+        if isinstance(target, cst.Name):
+            self.names[target.value].add(kind)
+        elif isinstance(target, cst.Attribute):
+            self.attributes[target.attr.value].add(kind)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value, "unknown")
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.names[node.name.value].add("unknown")  # a parameter can hold anything
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, "unknown")
+
+
+class TfKerasRule:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.facts: _KerasFacts | None = None
+        self._scopes: list[str] = []  # "keras" / "class" / "function" for each enclosing class or def
+        self._helpers: dict[str, str] = {}  # helper kind -> the name the output gives it
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if "keras" in self.ctx.text:
+            self.table = _load()
+            self.facts = _KerasFacts(self.ctx, self.table)
+            node.visit(self.facts)
+
+    # -- what an expression holds ---------------------------------------------------------------------------------------
+    def _kind(self, expr: cst.BaseExpression) -> str | None:
+        """'keras' / 'sequential' when the expression surely holds such an object, 'other' when surely not, None
+        when it cannot be told."""
+        if isinstance(expr, cst.Name):
+            if expr.value == "self" and "keras" in self._scopes and self._scopes[-1] != "class":
+                return "keras"
+            kinds = self.facts.names.get(expr.value)
+        elif isinstance(expr, cst.Attribute):
+            kinds = self.facts.attributes.get(expr.attr.value)
+        else:
+            kind = self.facts.kind(expr)
+            return kind if kind != "other" else None
+        if not kinds or len(kinds) > 1 or "unknown" in kinds:
+            return None
+        return next(iter(kinds))
+
+    def _is_keras(self, expr: cst.BaseExpression) -> bool | None:
+        kind = self._kind(expr)
+        return None if kind is None else kind in ("keras", "sequential")
+
+    # -- classes -------------------------------------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append("keras" if self.facts and id(node) in self.facts.class_nodes else "class")
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        if self._scopes.pop() != "keras":
+            return updated
+        bases = []
+        for before, after in zip(original.bases, updated.bases):
+            if self.ctx.qualname(before.value) in self.table["bases"]:
+                self.ctx.consume(before.value)
+                after = after.with_changes(value=self.ctx.ref("torch.nn.Module"))
+            bases.append(after)
+        return updated.with_changes(bases=bases)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._scopes and self._scopes[-1] == "keras" and node.name.value == "build":
+            self.ctx.report(node, CODE, "a Keras build() method is not translated (torch calls no build at the first "
+                                        "call)", suggestion="create the weights in __init__ or at the first forward")
+        self._scopes.append("function")
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self._scopes.pop()
+        if self._scopes and self._scopes[-1] == "keras" and original.name.value == "call":
+            return updated.with_changes(name=cst.Name("forward"))
+        return updated
+
+    # -- calls -----------------------------------------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.facts is None:
+            return updated
+        if "keras" in self._scopes and _is_super_init(original):
+            return updated.with_changes(args=[])  # nn.Module's constructor takes no name/kwargs
+        qualified = self.ctx.qualname(original.func)
+        if qualified in self.table["layers"]:
+            return self._layer(original, updated, qualified)
+        if qualified in self.table["sequential"]:
+            return self._sequential(original, updated, qualified)
+        func = original.func
+        if (isinstance(func, cst.Attribute) and func.attr.value in self.table["sequential_methods"]
+                and self._kind(func.value) == "sequential"):
+            method = self.table["sequential_methods"][func.attr.value]
+            return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(method)))
+        return updated
+
+    def _layer(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
+        spec = self.table["layers"][qualified]
+        what = qualified.replace("tensorflow.", "tf.", 1)
+        self.ctx.consume(original.func)
+        params = api_table.parse_side("tf", spec["signature"]).params
+        args = []
+        for i, (before, after) in enumerate(zip(original.args, updated.args)):
+            if before.star:
+                return self._refuse(original, f"{what}(*args/**kwargs) cannot be checked statically")
+            name = before.keyword.value if before.keyword else (params[i].name if i < len(params) else None)
+            exact = spec["exact"].get(name)
+            if exact is None:
+                return self._refuse(original, f"{what}: argument {name or i + 1!r} is not translated")
+            if exact == "ignored":
+                continue
+            if exact == "activation":
+                value = self._activation(before.value, after.value, what)
+                if value is False:
+                    return original
+                if value is not None:
+                    args.append(_kwarg(name, value))
+                continue
+            if exact != "*" and not any(same_value(code_of(before.value), v) for v in exact):
+                return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact torch translation")
+            args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
+        return cst.Call(func=cst.Name(self._helper(spec["helper"])), args=args)
+
+    def _activation(self, before: cst.BaseExpression, after: cst.BaseExpression, what: str):
+        """The torch callable for a Keras activation argument; None for no activation, False when refused."""
+        if isinstance(before, cst.Name) and before.value == "None":
+            return None
+        if isinstance(before, cst.SimpleString):
+            key = ast.literal_eval(before.value)
+            if key not in self.table["activations"]:
+                self._refuse(before, f"{what}: activation {key!r} is not translated")
+                return False
+            qualified = self.table["activations"][key]
+            if qualified is None:
+                return None
+            qualified = api_table.expand(qualified)
+        else:
+            qualified = self.ctx.qualname(before)
+            if not self.ctx.is_source_framework(qualified):
+                return after  # the program's own function (or lambda), translated where it is written
+        function = self._function(qualified)
+        if function is None:
+            self._refuse(before, f"{what}: activation {qualified.replace('tensorflow.', 'tf.', 1)} is not translated")
+            return False
+        self.ctx.consume(before)
+        return function
+
+    def _function(self, qualified: str) -> cst.BaseExpression | None:
+        """A TF function of one tensor as a torch callable: the table's translation of `f(x)`, as `g` when that is
+        `g(x)`, else as a lambda."""
+        x = cst.Name("x")
+        for entry in api_table.load().overloads(qualified, "tf"):
+            imports = dict(self.ctx.imports)
+            try:
+                body = Call(self, entry, cst.Call(func=x, args=[cst.Arg(x)]), None).emit()
+            except Unmatched:
+                self.ctx.imports.clear()
+                self.ctx.imports.update(imports)
+                continue
+            if isinstance(body, cst.Call) and len(body.args) == 1 and body.args[0].keyword is None \
+                    and isinstance(body.args[0].value, cst.Name) and body.args[0].value.value == "x":
+                return body.func
+            return cst.Lambda(params=cst.Parameters([cst.Param(x)]), body=body)
+        return None
+
+    def _sequential(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
+        self.ctx.consume(original.func)
+        layers = None
+        for i, (before, after) in enumerate(zip(original.args, updated.args)):
+            name = before.keyword.value if before.keyword else ("layers" if i == 0 else None)
+            if name == "layers" and not before.star:
+                layers = after.value
+            elif name != "name":
+                return self._refuse(original, f"keras.Sequential: argument {name or i + 1!r} is not translated")
+        if layers is None:
+            args = []
+        elif isinstance(layers, (cst.List, cst.Tuple)):
+            args = [cst.Arg(el.value, star="*" if isinstance(el, cst.StarredElement) else "") for el in layers.elements]
+        else:
+            args = [cst.Arg(layers, star="*")]
+        return cst.Call(func=self.ctx.ref("torch.nn.Sequential"), args=args)
+
+    def _refuse(self, original: cst.CSTNode, message: str):
+        self.ctx.report(original, CODE, message + "; left as is")
+        return original
+
+    # -- attributes ------------------------------------------------------------------------------------------------------
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if self.facts is None or self.ctx.qualname(original) is not None:
+            return updated
+        attr = original.attr.value
+        if attr in self.table["collections"]:
+            keras = self._is_keras(original.value)
+            if keras is None and (self.facts.classes or self._has_keras_objects()):
+                if self.facts.tf_modules:
+                    self.ctx.consume(original)  # tf_module.py would list it in tf.Module's (sorted) order
+                    self.ctx.report(original, CODE, f".{attr}: Keras and tf.Module list variables in different "
+                                                    "orders and this could be either; left as is")
+                    return updated
+                keras = True
+            if keras:
+                self.ctx.consume(original)
+                return parse_template_expression(self.table["collections"][attr], m=updated.value)
+        elif attr in self.table["untranslated"] and self._is_keras(original.value) is not False and (
+                self._is_keras(original.value) or self._has_keras_objects()):
+            self.ctx.report(original, CODE, f"Keras .{attr} has no exact torch translation; left as is")
+        return updated
+
+    def _has_keras_objects(self) -> bool:
+        kinds = [*self.facts.names.values(), *self.facts.attributes.values()]
+        return any(k & {"keras", "sequential"} for k in kinds)
+
+    # -- the helper modules ------------------------------------------------------------------------------------------------
+    def _helper(self, kind: str) -> str:
+        if kind not in self._helpers:
+            self._helpers[kind] = self.ctx.new_name("Keras" + kind)
+            self.ctx.ref("torch.nn.Module")  # the helpers use torch
+        return self._helpers[kind]
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self._helpers:
+            return updated
+        classes = [cst.parse_statement(HELPERS[kind].replace("{name}", name).lstrip("\n"))
+                   for kind, name in self._helpers.items()]
+        body = list(updated.body)
+        at = _after_imports(body)
+        blank = [cst.EmptyLine()] * 2  # PEP 8 around top-level classes
+        classes = [c.with_changes(leading_lines=blank) for c in classes]
+        if at < len(body):
+            comments = [line for line in body[at].leading_lines if line.comment is not None]
+            body[at] = body[at].with_changes(leading_lines=[*blank, *comments])
+        return updated.with_changes(body=[*body[:at], *classes, *body[at:]])
+
+
+class OptimizerVariablesRule:
+    """The variables of a torch optimizer built from `apply_gradients(zip(grads, m.trainable_variables))`.
+
+    tf_optimizers.py copies that variable list from the original code into the torch optimizer's construction, where
+    `m.trainable_variables` means nothing; this runs after it and passes `m.parameters()`: a Keras object's or a
+    tf.Module's trainable variables are its parameters, and an optimizer updates each on its own, whatever the order.
+    """
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        qualified = self.ctx.qualname(original.func)
+        if not (qualified and qualified.startswith("tensorflow.keras.optimizers.") and updated.args
+                and (dotted(updated.func) or "").startswith("torch.optim.")):
+            return updated
+        first = updated.args[0].value
+        if not (isinstance(first, cst.Attribute) and first.attr.value in ("trainable_variables", "trainable_weights")
+                and dotted(first.value) is not None and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
+            return updated
+        parameters = parse_template_expression("{m}.parameters()", m=first.value)
+        return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+
+def _after_imports(body: list) -> int:
+    """The index after the module's docstring and its leading imports."""
+    index = 0
+    for i, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        first = stmt.body[0]
+        if isinstance(first, (cst.Import, cst.ImportFrom)) or (
+                i == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)):
+            index = i + 1
+        else:
+            break
+    return index
+
+
+def _is_super_init(call: cst.Call) -> bool:
+    func = call.func
+    return (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+            and isinstance(func.value.func, cst.Name) and func.value.func.value == "super")
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
