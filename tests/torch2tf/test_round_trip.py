@@ -35,8 +35,6 @@ KNOWN = {
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step
 # `opt.epsilon = eps * sqrt(1 - beta_2 ** t)` that puts Keras Adam's epsilon where torch has it (D3).
 BACK_KNOWN = {
-    "adam_tiny_gradients": "the TF -> PyTorch leg leaves `opt.epsilon = ...` / `opt.iterations` (Adam, D3)",
-    "polynomial_optim": "the TF -> PyTorch leg leaves `opt.epsilon = ...` / `opt.iterations` (Adam, D3)",
 }
 
 

@@ -5,6 +5,15 @@ from twingrad.translator import translate
 
 HEADER = "import tensorflow as tf\nw = tf.Variable(1.0)\nb = tf.Variable(2.0)\n"
 
+OPTIMIZER = """
+opt = tf.keras.optimizers.{opt}()
+with tf.GradientTape() as tape:
+    loss = w * b
+grads = tape.gradient(loss, [w, b])
+{line}
+opt.apply_gradients(zip(grads, [w, b]))
+"""
+
 FLAGGED = {
     "watched_variables inside its block": ("TG110", """
 with tf.GradientTape() as tape:
@@ -64,6 +73,9 @@ with tf.GradientTape() as outer:
     g = inner.gradient(y, w)
 h = outer.gradient(g, w)
 """),
+    "setting a Keras optimizer's learning_rate": ("TG303", OPTIMIZER.format(opt="Adam", line="opt.learning_rate = 0.1")),
+    "SGD's iterations (torch keeps no step count)": ("TG303", OPTIMIZER.format(opt="SGD", line="n = opt.iterations")),
+    "RMSprop's epsilon (not placed like Adam's)": ("TG303", OPTIMIZER.format(opt="RMSprop", line="opt.epsilon = 1e-3")),
 }
 
 

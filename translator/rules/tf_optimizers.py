@@ -1,7 +1,8 @@
 """tf.keras.optimizers → torch.optim, driven by optimizer_table.json.
 
 Codes:
-  TG303 error  optimizer option or class with no exact torch.optim equivalent (decoupled weight_decay, clipnorm, ...)
+  TG303 error  optimizer option or class with no exact torch.optim equivalent (decoupled weight_decay, clipnorm, ...);
+               an optimizer attribute torch.optim has no counterpart for (reading fails, setting changes nothing)
   TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) (minimize, ...)
   TG305 info   optimizer construction moved after the variables it updates (torch needs them at construction, D1)
   TG306 warning  translated with a known numeric difference (the table's caveat, e.g. RMSprop's epsilon placement)
@@ -15,7 +16,7 @@ import json
 from importlib import resources
 
 import libcst as cst
-from libcst.helpers import parse_template_statement
+from libcst.helpers import parse_template_expression, parse_template_statement
 
 
 
@@ -39,6 +40,8 @@ class _OptimizerUses(cst.CSTVisitor):
         self.given: dict[int, dict] = {}  # id(statement) -> keras argument name -> original value
         self.order = 0
         self.first_binding: dict[str, tuple[int, cst.CSTNode]] = {}
+        self.set_attributes: dict[str, set[str]] = {}  # optimizer name -> attributes assigned (`opt.epsilon = ...`)
+        self.target_attributes: set[int] = set()  # id(Attribute) of those assignment targets
         self._statement = None
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
@@ -49,6 +52,9 @@ class _OptimizerUses(cst.CSTVisitor):
             for target in small.targets:
                 for name in _bound_names(target.target):
                     self.first_binding.setdefault(name, (self.order, node))
+                if isinstance(target.target, cst.Attribute) and isinstance(target.target.value, cst.Name):
+                    self.set_attributes.setdefault(target.target.value.value, set()).add(target.target.attr.value)
+                    self.target_attributes.add(id(target.target))
             value = small.value
             if (isinstance(value, cst.Call) and self.ctx.qualname(value.func) in self.by_keras
                     and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
@@ -93,6 +99,7 @@ class TfOptimizerRule:
         self.by_keras = {spec["keras"]: spec for spec in table["optimizers"].values()}
         self.keras_only = set(table["keras_only"])
         self.uses: _OptimizerUses | None = None
+        self._translated: dict[str, dict] = {}  # optimizer name -> table entry, once its construction is translated
         self._moved: dict[int, list[cst.BaseStatement]] = {}  # id(binding statement) -> statements to put after it
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -101,6 +108,8 @@ class TfOptimizerRule:
             node.visit(self.uses)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self._is_int_of_iterations(original):
+            return updated.args[0].value  # `int(opt.iterations)`: the translation is an int already
         qualified = self.ctx.qualname(original.func)
         if qualified and qualified.startswith("tensorflow.keras.optimizers."):
             return self._construct(original, updated, qualified)
@@ -111,6 +120,34 @@ class TfOptimizerRule:
                             suggestion="compute the gradients with a GradientTape and call apply_gradients")
         return updated
 
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        """A Keras optimizer's attributes on the torch optimizer: `iterations` is the step count torch keeps in each
+        parameter's state; `epsilon = ...` on Adam is read by the step's epsilon correction (D3); others are flagged,
+        as torch.optim has no such attribute (reading it fails; setting it would change nothing)."""
+        spec = self._translated.get(original.value.value) if isinstance(original.value, cst.Name) else None
+        attribute = original.attr.value
+        if spec is None or attribute in ("apply_gradients", "minimize"):
+            return updated
+        if id(original) in self.uses.target_attributes:
+            if attribute == "epsilon" and spec.get("epsilon_before_bias_correction"):
+                return updated
+            self.ctx.report(original, "TG303", f"setting optimizer.{attribute} is not translated")
+            return updated
+        if attribute == "iterations" and spec.get("step_in_state"):
+            # Keras counts apply_gradients calls; torch counts steps per parameter: equal while every parameter
+            # gets a gradient at every step, which is also when Keras' and torch's bias corrections agree.
+            return parse_template_expression('int({opt}.state[{opt}.param_groups[0]["params"][0]].get("step", 0))',
+                                             opt=updated.value)
+        self.ctx.report(original, "TG303", f"optimizer.{attribute} has no torch.optim translation here")
+        return updated
+
+    def _is_int_of_iterations(self, call: cst.Call) -> bool:
+        if not (isinstance(call.func, cst.Name) and call.func.value == "int" and len(call.args) == 1):
+            return False
+        arg = call.args[0].value
+        return isinstance(arg, cst.Attribute) and arg.attr.value == "iterations" and isinstance(arg.value, cst.Name) \
+            and self._translated.get(arg.value.value, {}).get("step_in_state", False)
+
     def _construct(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
         spec = self.by_keras.get(qualified)
         if spec is None:
@@ -120,11 +157,11 @@ class TfOptimizerRule:
         given: dict[str, cst.BaseExpression] = {}
         for i, (arg, before) in enumerate(zip(updated.args, original.args)):
             name = arg.keyword.value if arg.keyword else (spec["params"][i][0] if i < len(spec["params"]) else None)
-            if name in self.keras_only:
+            known = [row[0] for row in spec["params"]]
+            if name in self.keras_only and name not in known:  # AdamW's weight_decay is torch's AdamW's
                 self.ctx.report(before, "TG303", f"Keras optimizer option {name}= changes the update rule in a way "
                                 f"{spec['torch']} does not reproduce")
                 return updated
-            known = [row[0] for row in spec["params"]]
             if name not in known:
                 self.ctx.report(before, "TG303", f"optimizer argument {name!r} is not translated")
                 return updated
@@ -139,6 +176,7 @@ class TfOptimizerRule:
                             "(no apply_gradients(zip(grads, variables)) on it)")
             return updated
         self.ctx.consume(original.func)
+        self._translated[self.uses.constructions[id(self.ctx.statements[-1])]] = spec
         if "caveat" in spec:
             self.ctx.report(original, "TG306", spec["caveat"], level="warning")
         args = [cst.Arg(params)]
@@ -228,6 +266,9 @@ class TfOptimizerRule:
         given = self.uses.given[construction]
         defaults = {row[0]: row[2] for row in spec["params"]}
         epsilon = given.get("epsilon") or _literal(defaults["epsilon"])
+        if "epsilon" in self.uses.set_attributes.get(optimizer.value, ()):
+            # the program sets Keras' epsilon (`opt.epsilon = ...`, kept on the torch optimizer): use it
+            epsilon = parse_template_expression('getattr({opt}, "epsilon", {eps})', opt=optimizer, eps=epsilon)
         beta_2 = given.get("beta_2") or _literal(defaults["beta_2"])
         group = cst.Name(self.ctx.new_name("group"))
         return parse_template_statement(

@@ -741,7 +741,7 @@ class Plan:
                 self.refuse(stmt, small.value, "TG505", params)
                 continue
             scope.optimizers[name] = params
-            if qualified == "torch.optim.Adam":
+            if qualified in ("torch.optim.Adam", "torch.optim.AdamW"):  # Keras adds epsilon before the bias correction (D3)
                 eps, betas = keyword(small.value, "eps"), keyword(small.value, "betas")
                 beta2 = "0.999" if betas is None else _code(betas.elements[1].value) if isinstance(
                     betas, (cst.Tuple, cst.List)) else f"{_code(betas)}[1]"
