@@ -40,6 +40,9 @@ Codes:
   for a tuple of inputs (a tuple display, or a name last bound to one) `f(*inputs)` and one block per input;
   `out, g = vjp(f, x, v)` -> `(outputs, tape.gradient(outputs, x, output_gradients=v, ...ZERO))`.
 * TG511 (error) a block whose statements another rule split or removed cannot get its tapes; left as is.
+* TG513 (warning) `print(x.grad_fn)` (and `.next_functions` chains): torch's backward node has no TF counterpart;
+  the print shows a placeholder (None where torch shows None: a leaf, a tensor off the graph). Elsewhere `.grad_fn`
+  is TG507.
 * TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which the file changes in place somewhere
   (`zero_()`, a backward() adding into it: A5); the translation keeps the value of that moment (as `.clone()`).
 TG505/TG506: optimizers, see `torch_optim.py`.
@@ -52,7 +55,8 @@ from libcst.helpers import parse_template_expression, parse_template_statement
 from .torch_device import TorchDeviceRule
 from .torch_matmul import TorchMatmulRule
 from .torch_optim import TorchOptimizerRule
-from .torch_plan import EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren
+from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren,
+                         single_call)
 
 ACCUMULATE = '''def {name}(grad, new):
     """torch's backward() adds into .grad; a leaf the target does not reach keeps its .grad."""
@@ -84,6 +88,7 @@ class TorchTapeRule:
         self.ctx, self.plan = ctx, plan
         self.backward_calls: dict[int, cst.Call] = {}  # id(site) -> the translated .backward(...) call
         self.targets: dict[int, cst.BaseExpression] = {}  # id(site) -> the translated target to compute in the tape
+        self.shown: set[int] = set()  # ids of the placeholders printed for .grad_fn chains
 
     # -- walking ---------------------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -152,6 +157,10 @@ class TorchTapeRule:
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         attr, value = original.attr.value, original.value
+        if id(updated.value) in self.shown:  # `.next_functions` of a printed grad_fn
+            return self._shown(updated.value)
+        if attr == "grad_fn" and self._printed():
+            return self._grad_fn_printed(original)
         if attr == "grad" and isinstance(value, cst.Name):
             grad = self.plan.scope().grad_name(value.value)
             leaf = self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], value.value)
@@ -182,6 +191,32 @@ class TorchTapeRule:
                 return cst.Name(str(known))
             self.ctx.report(original, "TG507", f".{attr} has no TF counterpart; left as is")
         return updated
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        return self._shown(updated.value) if id(updated.value) in self.shown else updated
+
+    def _printed(self) -> bool:
+        """The statement is a `print(...)` call: what it shows is for the reader, not a value the program uses."""
+        call = single_call(self.ctx.statements[-1])
+        return call is not None and isinstance(call.func, cst.Name) and call.func.value == "print" and \
+            "print" not in self.plan.scope().bound
+
+    def _grad_fn_printed(self, original: cst.Attribute):
+        """torch prints None for a leaf or a tensor off the graph, else its backward node: TF has none."""
+        stmt = self.ctx.statements[-1]
+        known = self.plan.requires_grad(self.plan.scope(), original.value, stmt)
+        leaf = isinstance(original.value, cst.Name) and self.plan.leaf_at(self.plan.scope(), stmt,
+                                                                           original.value.value) is True
+        if known is False or leaf:
+            return cst.Name("None")
+        self.ctx.report(original, "TG513", "a printed .grad_fn (torch's backward node) shows a placeholder: TF "
+                        "records the graph on the GradientTape", level="warning")
+        quote = "'" if '"' in "".join(n.start for n in _strings(stmt)) else '"'
+        return self._shown(cst.SimpleString(f"{quote}<grad_fn: recorded by tf.GradientTape>{quote}"))
+
+    def _shown(self, node):
+        self.shown.add(id(node))
+        return node
 
     def _assigned(self, node) -> bool:
         statement = self.ctx.statements[-1]
@@ -488,6 +523,21 @@ class TorchTapeRule:
             body[0] = body[0].with_changes(leading_lines=[*updated.leading_lines, *body[0].leading_lines])
             return body
         return [updated]
+
+
+class _FStrings(cst.CSTVisitor):
+    def __init__(self):
+        self.found = []
+
+    def visit_FormattedString(self, node) -> None:
+        self.found.append(node)
+
+
+def _strings(node) -> list:
+    """The f-strings in a statement (a literal put inside one must not reuse its quote)."""
+    visitor = _FStrings()
+    node.visit(visitor)
+    return visitor.found
 
 
 def _moved(lines) -> list:
