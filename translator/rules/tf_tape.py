@@ -416,28 +416,95 @@ class TfTapeRule:
 
     # -- jacobians ------------------------------------------------------------------------------------------------------------
     def _jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
+        """TF's jacobian is None when no element of the target reaches the source (zeros with ZERO); its
+        batch_jacobian is zeros then. Elements that do not reach it are zero rows in both (A16)."""
         if isinstance(sources, (cst.List, cst.Tuple, cst.Dict)) or _is_sequence_name(sources, self.facts):
             self.ctx.report(original, "TG111", f"tape.{info.method} over several sources is not translated",
                             suggestion="one jacobian call per source")
             return original
         self.ctx.consume(original.func)
         for arg in original.args[2:]:  # unconnected_gradients, parallel_iterations, experimental_use_pfor
-            self.ctx.consume(arg.value)  # unconnected parts are zeros below: what ZERO asks, TF's None otherwise
+            self.ctx.consume(arg.value)
+        unconnected = _arg(original, 2, "unconnected_gradients")
+        zero = unconnected is not None and _code(unconnected).endswith("ZERO")
+        batch = info.method == "batch_jacobian"
+        shape = "{y}.shape + {x}.shape[1:]" if batch else "{y}.shape + {x}.shape"
+        zeros = parse_template_expression("{zeros}(" + shape + ", dtype={y}.dtype)", zeros=self.ctx.ref("torch.zeros"),
+                                          x=sources, y=target)
         if self._source_kind(info.tape, sources) == "none":
+            if batch or zero:
+                return zeros
             self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
             return cst.Name("None")
         create = ", create_graph=True" if info.in_tape_bodies else ""
         grad = self.ctx.ref("torch.autograd.grad")
         stack = self.ctx.ref("torch.stack")
         # One backward pass per output element, over the recorded graph; unconnected parts are zeros.
-        if info.method == "jacobian":
+        if not batch:
             template = ("{stack}([{grad}(y_i, {x}, retain_graph=True, allow_unused=True, materialize_grads=True"
                         + create + ")[0] for y_i in {y}.reshape(-1)]).reshape({y}.shape + {x}.shape)")
         else:
             template = ("{stack}([{grad}(y_j.sum(), {x}, retain_graph=True, allow_unused=True, materialize_grads=True"
                         + create + ")[0] for y_j in {y}.reshape({y}.shape[0], -1).unbind(1)], dim=1)"
                         ".reshape({y}.shape + {x}.shape[1:])")
-        return parse_template_expression(template, stack=stack, grad=grad, x=sources, y=target)
+        jacobian = parse_template_expression(template, stack=stack, grad=grad, x=sources, y=target)
+        if self._reaches(target, sources, info):
+            return jacobian
+        if batch or zero:  # a target off the graph has no rows to differentiate: zeros
+            return cst.IfExp(test=parse_template_expression("{y}.requires_grad", y=target), body=jacobian,
+                             orelse=zeros)
+        connected = parse_template_expression(
+            "{y}.requires_grad and {grad}({y}.sum(), {x}, retain_graph=True, allow_unused=True)[0] is not None",
+            y=target, x=sources, grad=grad)
+        return cst.IfExp(test=connected, body=jacobian, orelse=cst.Name("None"))
+
+    def _reaches(self, target: cst.BaseExpression, source: cst.BaseExpression, info: TapeCall, depth: int = 0) -> bool:
+        """A static proof that the target depends on the source (a watched leaf) through smooth ops taped in the
+        block: then TF's jacobian is a tensor and no runtime check is needed."""
+        if depth > 8 or not isinstance(target, cst.Name) or not isinstance(source, cst.Name):
+            return False
+        if depth == 0 and self._source_kind(info.tape, source) != "leaf":
+            return False
+        binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
+        if binding is None or binding.value is None or info.tape not in binding.in_tapes:
+            return False
+        names = _smooth_names(binding.value, self.ctx)
+        if names is None:
+            return False
+        return source.value in names or any(
+            self._reaches(cst.Name(n), source, info, depth + 1) for n in names if n in info.tape.assigned)
+
+
+# Elementwise-smooth or structural TF ops: a path through them from the source to the target is a real dependence
+# with a gradient (no cast, rounding, comparison or stop_gradient can hide it).
+SMOOTH = {"stack", "concat", "reshape", "transpose", "expand_dims", "squeeze", "exp", "log", "sin", "cos", "tanh",
+          "sigmoid", "softplus", "square", "reduce_sum", "reduce_mean", "matmul", "multiply", "add", "subtract"}
+
+
+def _smooth_names(expr: cst.BaseExpression, ctx) -> set[str] | None:
+    """The names an expression reads, when it is built only from arithmetic, indexing and SMOOTH ops; else None."""
+    if isinstance(expr, cst.Name):
+        return {expr.value}
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return set()
+    if isinstance(expr, cst.BinaryOperation):
+        parts = [_smooth_names(expr.left, ctx), _smooth_names(expr.right, ctx)]
+    elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+        parts = [_smooth_names(expr.expression, ctx)]
+    elif isinstance(expr, cst.Subscript):
+        parts = [_smooth_names(expr.value, ctx)]
+    elif isinstance(expr, (cst.List, cst.Tuple)):
+        parts = [_smooth_names(e.value, ctx) for e in expr.elements]
+    elif isinstance(expr, cst.Call):
+        qualified = ctx.qualname(expr.func) or ""
+        if not qualified.startswith("tensorflow.") or qualified.rsplit(".", 1)[-1] not in SMOOTH:
+            return None
+        parts = [_smooth_names(a.value, ctx) for a in expr.args if a.keyword is None]
+    else:
+        return None
+    if any(p is None for p in parts):
+        return None
+    return set().union(*parts)
 
 
 def _elements(sources: cst.BaseExpression) -> list[cst.BaseExpression]:
