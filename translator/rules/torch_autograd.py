@@ -53,6 +53,8 @@ import libcst as cst
 from libcst.helpers import parse_template_expression, parse_template_statement
 
 from .torch_device import TorchDeviceRule
+from .torch_function import TorchFunctionRule
+from .torch_masked_assign import TorchMaskedAssignRule
 from .torch_matmul import TorchMatmulRule
 from .torch_optim import TorchOptimizerRule
 from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren,
@@ -70,7 +72,8 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 def torch_rules(ctx) -> list:
     plan = Plan(ctx)
-    return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx)]
+    return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
+            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx)]
 
 
 def code_of(node: cst.CSTNode) -> str:
