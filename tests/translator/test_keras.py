@@ -73,3 +73,38 @@ def test_standalone_keras_package_is_translated_like_tf_keras():
     result = translate("import keras\nlayer = keras.layers.Dense(2, activation='sigmoid')\n", path="k.py")
     assert not result.flagged
     assert "layer = KerasDense(2, activation=torch.sigmoid)" in result.code and "import keras" not in result.code
+
+
+def test_training_dependent_layer_inside_a_model_needs_an_explicit_training_flag():
+    # Keras passes the model's training flag on to its layers; a torch module call does not.
+    source = ("class Net(tf.keras.Model):\n"
+              "    def __init__(self):\n"
+              "        super().__init__()\n"
+              "        self.norm = tf.keras.layers.BatchNormalization()\n"
+              "    def call(self, x):\n"
+              "        return self.norm(x)\n")
+    assert (7, "TG401") in errors(source)
+
+
+def test_forward_accepts_training_as_keras_call_does():
+    source = ("class Net(tf.keras.Model):\n"
+              "    def __init__(self):\n"
+              "        super().__init__()\n"
+              "        self.dense = tf.keras.layers.Dense(2)\n"
+              "    def call(self, x):\n"
+              "        return self.dense(x)\n"
+              "y = Net()(tf.ones([1, 2]), training=True)\n")
+    result = translate(HEAD + source, path="k.py")
+    assert not result.flagged and "def forward(self, x, training=None):" in result.code
+
+
+def test_sequential_called_with_training():
+    dense_only = "seq = tf.keras.Sequential([tf.keras.layers.Dense(2)])\ny = seq(tf.ones([1, 2]), training=True)\n"
+    assert "y = seq(torch.ones([1, 2]))" in translate(HEAD + dense_only).code  # no layer depends on the flag
+    with_norm = dense_only.replace("Dense(2)", "BatchNormalization()")
+    assert (3, "TG401") in errors(with_norm)  # nn.Sequential would not pass it on
+
+
+def test_freezing_a_layer_is_refused():
+    # `layer.trainable = False` would only set an attribute on a torch module: the variables would still train.
+    assert (3, "TG401") in errors("layer = tf.keras.layers.Dense(2)\nlayer.trainable = False\n")

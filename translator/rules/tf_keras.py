@@ -6,6 +6,10 @@
   what Keras does, so everything the program can see (`layer.kernel`, `layer.trainable_variables`, gradients and
   jacobians with respect to them, `kernel.assign_sub(...)`) has Keras' shapes, order ([kernel, bias]) and values:
   glorot-uniform kernel, zero bias, drawn at the first call (in twin runs from the weights stream, kernel/draws.py).
+- `keras.layers.BatchNormalization` → `KerasBatchNormalization`, defined likewise: Keras' momentum, epsilon and biased
+  moving variance (E6), batch statistics only under training=True (Keras infers by default, torch modules train: E7).
+  Keras passes a model's training flag on to its layers and torch does not, so inside a model such a layer must be
+  called with an explicit training= (else TG401).
 - Activations given as strings ('relu') or functions (tf.nn.relu, keras.activations.elu) are translated through
   api_table.json, like a call of that function on one tensor.
 - `keras.Sequential([...])` → `torch.nn.Sequential(...)`, `.add` → `.append`.
@@ -64,6 +68,45 @@ class {name}(torch.nn.Module):
         if self.bias is not None:
             y = y + self.bias
         return y if self.activation is None else self.activation(y)
+''', "BatchNormalization": '''
+class {name}(torch.nn.Module):
+    """keras.layers.BatchNormalization: batch statistics only when called with training=True (Keras infers by
+    default), epsilon 1e-3, biased batch variance, moving = momentum * moving + (1 - momentum) * batch."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True):
+        super().__init__()
+        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
+        # Registered now, shaped at the first call (Keras builds from the input's width then).
+        self.gamma = torch.nn.UninitializedParameter() if scale else None
+        self.beta = torch.nn.UninitializedParameter() if center else None
+        self.moving_mean = torch.nn.UninitializedBuffer()
+        self.moving_variance = torch.nn.UninitializedBuffer()
+
+    def forward(self, x, training=None):
+        x = torch.as_tensor(x)
+        if x.is_floating_point():
+            x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
+        axis = self.axis % x.dim()
+        if isinstance(self.moving_mean, torch.nn.UninitializedBuffer):
+            for weight, value in ((self.gamma, 1.0), (self.beta, 0.0), (self.moving_mean, 0.0),
+                                  (self.moving_variance, 1.0)):
+                if weight is not None:
+                    weight.materialize((x.shape[axis],))
+                    torch.nn.init.constant_(weight, value)
+        if training:
+            dims = [d for d in range(x.dim()) if d != axis]
+            mean, variance = x.mean(dims), x.var(dims, correction=0)
+            with torch.no_grad():
+                self.moving_mean.copy_(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
+                self.moving_variance.copy_(self.moving_variance * self.momentum + variance * (1.0 - self.momentum))
+        else:
+            mean, variance = self.moving_mean, self.moving_variance
+        inv = torch.rsqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * self.gamma
+        offset = -mean * inv if self.beta is None else self.beta - mean * inv
+        shape = [-1 if d == axis else 1 for d in range(x.dim())]
+        return x * inv.reshape(shape) + offset.reshape(shape)
 '''}
 
 
@@ -83,16 +126,22 @@ class _KerasFacts(cst.CSTVisitor):
         self.classes: set[str] = set()
         self.class_nodes: set[int] = set()
         self.tf_modules = False
-        # name -> kinds of what is bound to it: "keras", "sequential", "other" (surely neither) or "unknown"
+        # name -> kinds of what is bound to it: "keras", "training" (a Keras layer that computes differently under
+        # training=True), "sequential", "other" (surely none of these) or "unknown"
         self.names: dict[str, set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
+        self.stateful = False  # the file builds a layer with non-trainable variables
+        self.training = False  # the file builds a layer that depends on training=
 
     def kind(self, value: cst.BaseExpression | None) -> str:
         if isinstance(value, cst.Call):
             qualified = self.ctx.qualname(value.func)
             if qualified in self.table["sequential"]:
                 return "sequential"
-            if qualified in self.table["layers"] or (isinstance(value.func, cst.Name) and value.func.value in self.classes):
+            spec = self.table["layers"].get(qualified)
+            if spec is not None:
+                return "training" if spec.get("training") else "keras"
+            if isinstance(value.func, cst.Name) and value.func.value in self.classes:
                 return "keras"
         return "other"
 
@@ -103,6 +152,12 @@ class _KerasFacts(cst.CSTVisitor):
             self.classes.add(node.name.value)
             self.class_nodes.add(id(node))
         self.tf_modules = self.tf_modules or TF_MODULE in bases
+
+    def visit_Call(self, node: cst.Call) -> None:
+        spec = self.table["layers"].get(self.ctx.qualname(node.func))
+        if spec is not None:
+            self.stateful = self.stateful or spec.get("state", False)
+            self.training = self.training or spec.get("training", False)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self.kind(node.value)
@@ -140,8 +195,8 @@ class TfKerasRule:
 
     # -- what an expression holds ---------------------------------------------------------------------------------------
     def _kind(self, expr: cst.BaseExpression) -> str | None:
-        """'keras' / 'sequential' when the expression surely holds such an object, 'other' when surely not, None
-        when it cannot be told."""
+        """What the expression surely holds ('keras', 'training', 'sequential' or 'other'); None when that cannot
+        be told."""
         if isinstance(expr, cst.Name):
             if expr.value == "self" and "keras" in self._scopes and self._scopes[-1] != "class":
                 return "keras"
@@ -157,7 +212,7 @@ class TfKerasRule:
 
     def _is_keras(self, expr: cst.BaseExpression) -> bool | None:
         kind = self._kind(expr)
-        return None if kind is None else kind in ("keras", "sequential")
+        return None if kind is None else kind in ("keras", "training", "sequential")
 
     # -- classes -------------------------------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -183,7 +238,15 @@ class TfKerasRule:
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         self._scopes.pop()
         if self._scopes and self._scopes[-1] == "keras" and original.name.value == "call":
-            return updated.with_changes(name=cst.Name("forward"))
+            params = updated.params
+            if "training=" in self.ctx.text and not isinstance(params.star_kwarg, cst.Param) and not any(
+                    p.name.value == "training" for p in (*params.params, *params.kwonly_params)):
+                # Keras takes training= for any layer, whether call() has the parameter or not.
+                training = cst.Param(cst.Name("training"), default=cst.Name("None"),
+                                     equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                           whitespace_after=cst.SimpleWhitespace("")))
+                params = params.with_changes(params=[*params.params, training])
+            return updated.with_changes(name=cst.Name("forward"), params=params)
         return updated
 
     # -- calls -----------------------------------------------------------------------------------------------------------
@@ -202,6 +265,17 @@ class TfKerasRule:
                 and self._kind(func.value) == "sequential"):
             method = self.table["sequential_methods"][func.attr.value]
             return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(method)))
+        training = next((a for a in updated.args if a.keyword is not None and a.keyword.value == "training"), None)
+        kind = self._kind(func)
+        if kind == "training" and training is None and "keras" in self._scopes:
+            return self._refuse(original, "a Keras layer called without training= inside a model follows the "
+                                          "model's training flag, which torch does not pass on")
+        if kind == "sequential" and training is not None:
+            if self.facts.training:
+                return self._refuse(original, "nn.Sequential passes no training= to its layers")
+            # no layer in this file depends on it: the flag changes no number
+            args = [a for a in updated.args if a is not training]
+            return updated.with_changes(args=[*args[:-1], args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         return updated
 
     def _layer(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
@@ -226,7 +300,8 @@ class TfKerasRule:
                 if value is not None:
                     args.append(_kwarg(name, value))
                 continue
-            if exact != "*" and not any(same_value(code_of(before.value), v) for v in exact):
+            if exact == "int" and not _is_int(before.value) or exact not in ("*", "int") and not any(
+                    same_value(code_of(before.value), v) for v in exact):
                 return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact torch translation")
             args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
         return cst.Call(func=cst.Name(self._helper(spec["helper"])), args=args)
@@ -310,7 +385,10 @@ class TfKerasRule:
                 keras = True
             if keras:
                 self.ctx.consume(original)
-                return parse_template_expression(self.table["collections"][attr], m=updated.value)
+                templates = self.table["collections"]
+                if self.facts.stateful:
+                    templates = {**templates, **self.table["collections_with_state"]}
+                return parse_template_expression(templates[attr], m=updated.value)
         elif attr in self.table["untranslated"] and self._is_keras(original.value) is not False and (
                 self._is_keras(original.value) or self._has_keras_objects()):
             self.ctx.report(original, CODE, f"Keras .{attr} has no exact torch translation; left as is")
@@ -379,6 +457,12 @@ def _after_imports(body: list) -> int:
         else:
             break
     return index
+
+
+def _is_int(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        expr = expr.expression
+    return isinstance(expr, cst.Integer)
 
 
 def _is_super_init(call: cst.Call) -> bool:
