@@ -76,6 +76,14 @@ h = outer.gradient(g, w)
     "setting a Keras optimizer's learning_rate": ("TG303", OPTIMIZER.format(opt="Adam", line="opt.learning_rate = 0.1")),
     "SGD's iterations (torch keeps no step count)": ("TG303", OPTIMIZER.format(opt="SGD", line="n = opt.iterations")),
     "RMSprop's epsilon (not placed like Adam's)": ("TG303", OPTIMIZER.format(opt="RMSprop", line="opt.epsilon = 1e-3")),
+    "a schedule with SGD momentum (lr folded into the velocity)": ("TG303", OPTIMIZER.format(
+        opt="SGD", line="").replace("SGD()", "SGD(tf.keras.optimizers.schedules.ExponentialDecay(0.1, 2, 0.5), 0.9)")),
+    "a cycling PolynomialDecay": ("TG303", """
+schedule = tf.keras.optimizers.schedules.PolynomialDecay(0.1, 10, cycle=True)
+"""),
+    "a CosineDecay with warm-up": ("TG303", """
+schedule = tf.keras.optimizers.schedules.CosineDecay(0.1, 10, warmup_target=0.2, warmup_steps=3)
+"""),
 }
 
 

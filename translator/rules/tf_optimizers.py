@@ -9,6 +9,11 @@ Codes:
 
 `opt.apply_gradients(zip(grads, vars))` becomes "set each .grad, then opt.step()": exact whatever happened to the
 gradients in between (clipping, scaling), and None gradients are skipped as Keras skips them (D7).
+
+A learning-rate schedule (tf.keras.optimizers.schedules.*) becomes the same function of the step, as a lambda; an
+optimizer reading it is built with lr=1.0 and a LambdaLR over it, stepped after every step(), so that step k uses
+schedule(k) as Keras does (D9). Keras' `iterations` reads torch's per-parameter step count; Adam's `epsilon = ...`
+stays on the torch optimizer and is read where the step places epsilon as Keras does (D3).
 """
 from __future__ import annotations
 
@@ -98,6 +103,9 @@ class TfOptimizerRule:
         table = load_optimizer_table()
         self.by_keras = {spec["keras"]: spec for spec in table["optimizers"].values()}
         self.keras_only = set(table["keras_only"])
+        self.schedules = {f"tensorflow.keras.optimizers.schedules.{k}": v for k, v in table["schedules"].items()}
+        self._schedule_names: set[str] = set()  # names bound to a translated schedule
+        self._schedulers: dict[str, cst.BaseStatement] = {}  # optimizer name -> its LambdaLR statement
         self.uses: _OptimizerUses | None = None
         self._translated: dict[str, dict] = {}  # optimizer name -> table entry, once its construction is translated
         self._moved: dict[int, list[cst.BaseStatement]] = {}  # id(binding statement) -> statements to put after it
@@ -111,6 +119,8 @@ class TfOptimizerRule:
         if self._is_int_of_iterations(original):
             return updated.args[0].value  # `int(opt.iterations)`: the translation is an int already
         qualified = self.ctx.qualname(original.func)
+        if qualified and qualified.startswith("tensorflow.keras.optimizers.schedules."):
+            return self._schedule(original, updated, qualified)
         if qualified and qualified.startswith("tensorflow.keras.optimizers."):
             return self._construct(original, updated, qualified)
         func = original.func
@@ -148,6 +158,50 @@ class TfOptimizerRule:
         return isinstance(arg, cst.Attribute) and arg.attr.value == "iterations" and isinstance(arg.value, cst.Name) \
             and self._translated.get(arg.value.value, {}).get("step_in_state", False)
 
+    def _schedule(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
+        """A Keras learning-rate schedule → the same function of the step, as a lambda (D9)."""
+        spec = self.schedules.get(qualified)
+        names = [row[0] for row in spec["params"]] if spec else []
+        given = {arg.keyword.value if arg.keyword else names[i]: arg.value
+                 for i, arg in enumerate(updated.args) if arg.keyword or i < len(names)}
+        if spec is None or len(given) < len(updated.args) or any(n not in names for n in given):
+            self.ctx.report(original, "TG303", f"{qualified.replace('tensorflow.', 'tf.')} with these arguments has "
+                            "no translation")
+            return updated
+        code = {name: _code(given[name]) if name in given else default for name, default in spec["params"]}
+        variant = next((v for v in spec["variants"] if all(code[k] == w for k, w in v["when"].items())), None)
+        if variant is None or any(code[n] is None for n in names if "{" + n + "}" in variant["lr"]):
+            self.ctx.report(original, "TG303", f"{qualified.replace('tensorflow.', 'tf.')} with these options is not "
+                            "translated")
+            return updated
+        self.ctx.consume(original.func)
+        used = {n.value for arg in updated.args for n in _names(arg.value)}
+        step = cst.Name("step" if "step" not in used else self.ctx.new_name("step"))
+        values = {n: _parenthesized(given[n]) if n in given else cst.parse_expression(code[n])
+                  for n in names if "{" + n + "}" in variant["lr"]}
+        if "math." in variant["lr"]:
+            self.ctx.ref("math.pi")  # the import
+        body = parse_template_expression(variant["lr"], step=step, **values)
+        statement = self.ctx.statements[-1] if self.ctx.statements else None
+        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign) \
+                and statement.body[0].value is original and isinstance(statement.body[0].targets[0].target, cst.Name):
+            self._schedule_names.add(statement.body[0].targets[0].target.value)
+        return cst.Lambda(params=cst.Parameters(params=[cst.Param(step)]), body=body)
+
+    def _learning_rate_schedule(self, original: cst.Call, spec: dict, given: dict) -> cst.BaseExpression | None:
+        """The translated schedule an optimizer reads its lr from (a lambda, or a name bound to one); None if
+        learning_rate is a number. Raises ValueError with the reason when a schedule cannot be followed exactly."""
+        value = given.get("learning_rate")
+        if not (isinstance(value, cst.Lambda) or isinstance(value, cst.Name) and value.value in self._schedule_names):
+            if isinstance(value, cst.Call):
+                raise ValueError("a learning-rate schedule is not translated (torch schedulers step differently, D9)")
+            return None
+        for option in spec.get("lr_in_velocity", ()):
+            if option in given and _code(given[option]) not in ("0", "0.0"):
+                raise ValueError(f"with {option}= Keras folds a changing learning rate into the velocity, torch "
+                                 "does not (D5)")
+        return value
+
     def _construct(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
         spec = self.by_keras.get(qualified)
         if spec is None:
@@ -166,17 +220,27 @@ class TfOptimizerRule:
                 self.ctx.report(before, "TG303", f"optimizer argument {name!r} is not translated")
                 return updated
             given[name] = arg.value
-        if isinstance(given.get("learning_rate"), cst.Call):
-            self.ctx.report(original, "TG303", "a learning-rate schedule is not translated (torch schedulers step "
-                            "differently, D9)")
+        try:
+            schedule = self._learning_rate_schedule(original, spec, given)
+        except ValueError as why:
+            self.ctx.report(original, "TG303", str(why))
             return updated
+        if schedule is not None:
+            given["learning_rate"] = cst.Float("1.0")  # LambdaLR multiplies it by schedule(step)
         params = self._parameters(original)
         if params is None:
             self.ctx.report(original, "TG303", "the variables this optimizer updates were not found "
                             "(no apply_gradients(zip(grads, variables)) on it)")
             return updated
         self.ctx.consume(original.func)
-        self._translated[self.uses.constructions[id(self.ctx.statements[-1])]] = spec
+        name = self.uses.constructions[id(self.ctx.statements[-1])]
+        self._translated[name] = spec
+        if schedule is not None:
+            scheduler = cst.Name(self.ctx.new_name(f"{name}_schedule"))
+            self._schedulers[name] = parse_template_statement(
+                "{s} = {LambdaLR}({opt}, {f})  # lr = schedule(step), read at every step as Keras does (D9)\n",
+                s=scheduler, LambdaLR=self.ctx.ref("torch.optim.lr_scheduler.LambdaLR"), opt=cst.Name(name),
+                f=schedule.deep_clone())
         if "caveat" in spec:
             self.ctx.report(original, "TG306", spec["caveat"], level="warning")
         args = [cst.Arg(params)]
@@ -212,12 +276,15 @@ class TfOptimizerRule:
             result = self._apply_gradients(original, small.value) or updated
         name = self.uses.constructions.get(id(original))
         if name is not None and self._was_translated(updated):
+            scheduler = [self._schedulers[name]] if name in self._schedulers else []
             later = self._later_binding(name, original)
             if later is not None:
-                self._moved.setdefault(id(later), []).append(updated.with_changes(leading_lines=[]))
+                self._moved.setdefault(id(later), []).extend([updated.with_changes(leading_lines=[]), *scheduler])
                 self.ctx.report(original, "TG305", f"{name} is built after the variables it updates: torch.optim "
                                 "needs them at construction", level="info")
                 return cst.RemovalSentinel.REMOVE
+            if scheduler:
+                result = cst.FlattenSentinel([result, *scheduler])
         moved = self._moved.pop(id(original), None)
         if moved:
             return cst.FlattenSentinel([result, *moved]) if not isinstance(result, cst.FlattenSentinel) \
@@ -258,6 +325,9 @@ class TfOptimizerRule:
         if spec.get("epsilon_before_bias_correction"):
             statements.append(self._keras_epsilon(func.value, spec))
         statements.append(parse_template_statement("{opt}.step()\n", opt=func.value))
+        scheduler = self._schedulers.get(func.value.value)
+        if scheduler is not None:
+            statements.append(parse_template_statement("{s}.step()\n", s=scheduler.body[0].targets[0].target))
         return cst.FlattenSentinel(statements)
 
     def _keras_epsilon(self, optimizer: cst.BaseExpression, spec: dict) -> cst.BaseStatement:
@@ -275,6 +345,29 @@ class TfOptimizerRule:
             "for {group} in {opt}.param_groups:  # Keras adds epsilon before the bias correction\n"
             "    {group}[\"eps\"] = {eps} / (1 - {b2} ** (int({opt}.state[{group}[\"params\"][0]].get(\"step\", 0)) + 1)) ** 0.5\n",
             group=group, opt=optimizer, eps=epsilon, b2=beta_2)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _names(expr: cst.CSTNode) -> list[cst.Name]:
+    found: list[cst.Name] = []
+
+    class _Visit(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.append(node)
+
+    expr.visit(_Visit())
+    return found
+
+
+def _parenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """An argument put into a template keeps its meaning as an operand (`a + b` in `x ** {p}`)."""
+    if isinstance(expr, (cst.Name, cst.Integer, cst.Float, cst.Attribute, cst.Call, cst.Subscript, cst.List,
+                         cst.Tuple, cst.SimpleString)) or expr.lpar:
+        return expr
+    return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
