@@ -1,0 +1,123 @@
+"""The translator's own tree walks must visit what libcst's would, in libcst's order, and transform alike."""
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from twingrad.translator.walk import TRIVIA, Visitor, transform, walk
+
+SOURCE = '''\
+"""doc"""
+from __future__ import annotations
+import tensorflow as tf  # comment
+
+
+@tf.function
+def f(x, *, y: int = 2, **kw) -> tf.Tensor:
+    global g
+    for i, (a, b) in enumerate(zip(x, y)):
+        if a > b and not a:
+            x = [v * 2.0 for v in x if v] + {k: v for k, v in kw.items()}[a:b:2]
+        elif a:
+            del a
+        else:
+            continue
+    with tf.GradientTape() as t, open("p") as q:
+        z = lambda u, *w: u if w else -u
+        x @= f"{z!r:>{y}}" ; y += 1
+    try:
+        pass
+    except (ValueError, tf.errors.InvalidArgumentError) as err:
+        raise RuntimeError() from err
+    finally:
+        print(x, y, sep="")
+    while (n := len(x)) > 0:
+        yield await n
+    return t.gradient(x, [y])
+
+
+class C(tf.Module, metaclass=type):
+    w: int
+    @property
+    def v(self): return self.w[..., 0]
+'''
+
+
+class Order(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.seen: list[str] = []
+
+    def on_visit(self, node):
+        if isinstance(node, TRIVIA):
+            return False
+        self.seen.append(label(node))
+        return True
+
+
+def label(node) -> str:
+    value = getattr(node, "value", None)
+    return type(node).__name__ + (f":{value}" if isinstance(value, str) else "")
+
+
+class FastOrder(Visitor):
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def on_visit(self, node):
+        self.seen.append(label(node))
+        return True
+
+
+def test_walk_visits_the_nodes_libcst_visits_in_its_order():
+    module = cst.parse_module(SOURCE)
+    theirs, ours = Order(), FastOrder()
+    module.visit(theirs)
+    walk(module, ours)
+    assert ours.seen == theirs.seen
+    assert len(ours.seen) > 200
+
+
+class Rewrites:
+    """Renames, removes a statement, flattens one into two, and replaces an expression."""
+
+    def on_visit(self, node):
+        return True
+
+    def on_leave(self, original, updated):
+        if isinstance(updated, cst.Name) and updated.value == "x":
+            return updated.with_changes(value="xx")
+        if isinstance(updated, cst.SimpleStatementLine) and updated.body and isinstance(updated.body[0], cst.Global):
+            return cst.RemovalSentinel.REMOVE
+        if isinstance(updated, cst.Del):
+            return cst.RemovalSentinel.REMOVE  # leaves an empty line: dropped, as libcst does
+        if isinstance(updated, cst.SimpleStatementLine) and updated.body and isinstance(updated.body[0], cst.Return):
+            return cst.FlattenSentinel([cst.parse_statement("pass\n"), updated])
+        if isinstance(updated, cst.Float):
+            return cst.Integer("3")
+        return updated
+
+
+class LibcstRewrites(cst.CSTTransformer):
+    def on_leave(self, original, updated):
+        return Rewrites().on_leave(original, updated)
+
+
+def test_transform_gives_libcst_output_and_keeps_untouched_nodes():
+    module = cst.parse_module(SOURCE)
+    ours = transform(module, Rewrites())
+    assert ours.code == module.visit(LibcstRewrites()).code
+    assert "global" not in ours.code and "del a" not in ours.code and "xx = [v * 3" in ours.code
+    assert ours.body[-1] is module.body[-1]  # a statement nothing changed is the same object
+
+
+def test_transform_refuses_to_remove_a_required_child():
+    class RemoveNames:
+        def on_visit(self, node):
+            return True
+
+        def on_leave(self, original, updated):
+            return cst.RemovalSentinel.REMOVE if isinstance(updated, cst.Name) else updated
+
+    with pytest.raises(TypeError, match="cannot be removed"):
+        transform(cst.parse_module("a = b.c\n"), RemoveNames())

@@ -1,0 +1,140 @@
+"""Tree walks for the translator, lighter than libcst's own.
+
+libcst's `node.visit(visitor)` rebuilds every node of the tree (each through its validating constructor) even when
+nothing changes, and dispatches hooks for every whitespace and punctuation node; that was most of a translation's
+time. These walks visit children in exactly libcst's order and call the same `visit_X`/`leave_X` hooks, but rebuild
+only the nodes whose children changed, and skip trivia (whitespace, punctuation, operators), which no rule looks at.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+# Nodes that hold only layout and punctuation: no rule hook runs on them and no name can occur inside them.
+TRIVIA = (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespace, cst.Newline, cst.Comment,
+          cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen,
+          cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace,
+          cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
+          cst.ImportStar, cst.ParamStar, cst.ParamSlash)
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# What a field's value is, by its type (isinstance on libcst's abstract classes is slow): a node to walk, trivia,
+# a sequence, or anything else (strings, sentinels).
+NODE, SKIP, SEQUENCE = 1, 2, 3
+_KINDS: dict[type, int] = {}
+
+
+def kind_of(value) -> int:
+    kind = type(value)
+    found = _KINDS.get(kind)
+    if found is None:
+        found = _KINDS[kind] = (SKIP if issubclass(kind, TRIVIA) else NODE) if issubclass(kind, cst.CSTNode) else (
+            SEQUENCE if issubclass(kind, (list, tuple)) else 0)
+    return found
+
+
+class _FieldOrder(cst.CSTVisitor):
+    """Records the fields in the order libcst visits them (it announces each one, present or not)."""
+
+    def __init__(self, parent: cst.CSTNode):
+        super().__init__()
+        self.parent, self.fields = parent, []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if node is self.parent:
+            self.fields.append(attribute)
+
+
+def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        order = _FieldOrder(node)
+        node._visit_and_replace_children(order)
+        fields = _CHILD_FIELDS[kind] = tuple(dict.fromkeys(order.fields))
+    return fields
+
+
+def walk(node: cst.CSTNode, visitor) -> None:
+    """A read-only walk calling `visitor.on_visit(node)` (False: skip the children) and `visitor.on_leave(node)`."""
+    if visitor.on_visit(node) is not False:
+        for name in child_fields(node):
+            value = getattr(node, name)
+            kind = kind_of(value)
+            if kind == NODE:
+                walk(value, visitor)
+            elif kind == SEQUENCE:
+                for child in value:
+                    if kind_of(child) == NODE:
+                        walk(child, visitor)
+    visitor.on_leave(node)
+
+
+class Visitor:
+    """Base for read-only visitors run by `walk`: dispatches to `visit_<Type>` / `leave_<Type>` methods."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        hook = _hook(type(self), "visit_", type(node))
+        return True if hook is None else hook(self, node) is not False
+
+    def on_leave(self, node: cst.CSTNode) -> None:
+        hook = _hook(type(self), "leave_", type(node))
+        if hook is not None:
+            hook(self, node)
+
+
+_HOOKS: dict[tuple, object] = {}
+
+
+def _hook(visitor: type, prefix: str, kind: type):
+    key = (visitor, prefix, kind)
+    if key not in _HOOKS:
+        _HOOKS[key] = getattr(visitor, prefix + kind.__name__, None)
+    return _HOOKS[key]
+
+
+def transform(node: cst.CSTNode, visitor):
+    """libcst's transform protocol (`on_visit(node)`, `on_leave(original, updated)` returning the replacement, a
+    `RemovalSentinel` or a `FlattenSentinel` in sequences), rebuilding only nodes whose children changed."""
+    changes = None
+    if visitor.on_visit(node) is not False:
+        for name in child_fields(node):
+            value = getattr(node, name)
+            kind = kind_of(value)
+            if kind == NODE:
+                new = transform(value, visitor)
+                if new is not value:
+                    if isinstance(new, (cst.RemovalSentinel, cst.FlattenSentinel)):
+                        raise TypeError(f"{type(value).__name__} in {type(node).__name__}.{name} cannot be "
+                                        f"removed or replaced by several nodes")
+                    changes = changes or {}
+                    changes[name] = new
+            elif kind == SEQUENCE and value:
+                items = _transform_sequence(value, visitor, body=name == "body" and type(node) in _BLOCKS)
+                if items is not None:
+                    changes = changes or {}
+                    changes[name] = items
+    return visitor.on_leave(node, node.with_changes(**changes) if changes else node)
+
+
+_BLOCKS = (cst.Module, cst.IndentedBlock)
+
+
+def _transform_sequence(children, visitor, *, body: bool):
+    """The new children, or None when none changed. Like libcst, in a block's body a statement line that a rule
+    emptied is dropped."""
+    out, changed = [], False
+    for child in children:
+        new = child if kind_of(child) != NODE else transform(child, visitor)
+        if new is child:
+            out.append(child)
+            continue
+        changed = True
+        if isinstance(new, cst.RemovalSentinel):
+            continue
+        for item in new.nodes if isinstance(new, cst.FlattenSentinel) else (new,):
+            if not (body and item._is_removable() and not child._is_removable()):
+                out.append(item)
+    return tuple(out) if changed else None
