@@ -7,15 +7,16 @@ or consumed is left in place, marked inline and reported.
 """
 from __future__ import annotations
 
-import io
+import bisect
+import itertools
 import re
-import tokenize
 from collections import defaultdict
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst._nodes.internal import CodegenState
 
 from .api import Diagnostic, Translation
+from .walk import Visitor, transform, walk
 
 FRAMEWORK_ROOTS = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
 # Preferred local names for modules the output imports (used only when the name is free in the file).
@@ -40,15 +41,23 @@ def dotted(expr: cst.BaseExpression) -> str | None:
     return None
 
 
+def dotted_expression(text: str) -> cst.BaseExpression:
+    """`a.b.c` as a node, built directly (parsing it took a tenth of a translation)."""
+    head, *attributes = text.split(".")
+    node = cst.Name(head)
+    for attribute in attributes:
+        node = cst.Attribute(value=node, attr=cst.Name(attribute))
+    return node
+
+
 class Context:
     """What every rule may use: name resolution, emitting code and imports, reporting."""
 
     def __init__(self, module: cst.Module, text: str, *, origin: str, to: str, style: str, path: str):
         self.text = text  # the source, for cheap "does the file mention X" checks
-        self._positions = None
         self.origin, self.to, self.style, self.path = origin, to, style, path
         self.aliases: dict[str, str] = {}  # local name -> qualified module/object name
-        self.diagnostics: list[Diagnostic] = []
+        self._reports: list[tuple] = []  # (original node, code, message, level, suggestion): placed at the end
         self.imports: dict[str, str | None] = {}  # module -> local alias (None: plain `import module`)
         self._taken_names = set(re.findall(r"\b[A-Za-z_]\w*\b", text))
         self._consumed: set[int] = set()
@@ -79,10 +88,10 @@ class Context:
             if (qualified == prefix or qualified.startswith(prefix + ".")) and self._alias_free(alias, prefix):
                 self.imports[prefix] = alias
                 rest = qualified[len(prefix):]
-                return cst.parse_expression(alias + rest)
+                return dotted_expression(alias + rest)
         root = qualified.split(".")[0]
         self.imports.setdefault(root, None)
-        return cst.parse_expression(qualified)
+        return dotted_expression(qualified)
 
     def _alias_free(self, alias: str, module: str) -> bool:
         return self.imports.get(module) == alias or (
@@ -133,87 +142,144 @@ class Context:
     def is_consumed(self, original: cst.CSTNode) -> bool:
         return id(original) in self._consumed
 
-    def position(self, original: cst.CSTNode) -> tuple[int, int]:
-        if self._positions is None:
-            self._positions = _syntactic_positions(self.module)
-        start = self._positions[original].start
-        return start.line, start.column + 1
-
     def report(self, original: cst.CSTNode, code: str, message: str, *, level: str = "error",
                suggestion: str | None = None, mark: bool | None = None) -> None:
         """Report a finding at an original node; errors (left untranslated) are also marked inline."""
-        line, col = self.position(original)
-        self.diagnostics.append(Diagnostic(line, col, code, message, level, suggestion, self.path))
+        self._reports.append((original, code, message, level, suggestion))
         if (level == "error" if mark is None else mark) and self.statements:
             self._marks[id(self.statements[-1])].append(f"{code} {message}")
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """The reports with their places in the source, in source order (one code generation for all)."""
+        positions = start_positions(self.module, [report[0] for report in self._reports])
+        found = [Diagnostic(*positions[id(node)], *rest, self.path) for node, *rest in self._reports]
+        return sorted(found, key=lambda d: (d.line, d.col, d.code))
 
     def take_marks(self, statement: cst.CSTNode) -> list[str]:
         return self._marks.pop(id(statement), [])
 
 
-class _PositionSink:
-    """What PositionProvidingCodegenState writes to: the ranges, without a metadata provider around them."""
+class _StartRecorder(CodegenState):
+    """A code generation that notes, for the wanted nodes only, the token where each starts, as libcst's
+    PositionProvider would place it (the syntactic start where the node records one, else its first token).
+    libcst's provider records every node's range and tracks lines per token: that was a fifth of a translation."""
 
-    def __init__(self):
-        self._computed: dict = {}
+    def __init__(self, module: cst.Module, wanted: set[int]):
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.wanted = wanted
+        self.first_token: dict[int, int] = {}
+        self.syntactic: dict[int, int] = {}
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.wanted:
+            self.first_token[id(node)] = len(self.tokens)
+
+    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
+        if id(node) not in self.wanted:
+            return _NO_RECORDING
+        if start_node is not None:
+            self.wanted.add(id(start_node))
+        return _Recording(self, node, start_node)
+
+    def start(self, node_id: int) -> int:
+        return self.syntactic.get(node_id, self.first_token.get(node_id))
 
 
-def _syntactic_positions(module: cst.Module) -> dict:
-    """PositionProvider's ranges from one code generation. Going through libcst's MetadataWrapper costs about as
-    much again (it was a quarter of a translation), so the codegen state that provider uses is driven directly."""
-    sink = _PositionSink()
-    module._codegen(PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink))
-    return sink._computed
+class _NoRecording:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
 
 
-class Engine(cst.CSTTransformer):
+_NO_RECORDING = _NoRecording()
+
+
+class _Recording:
+    def __init__(self, state: _StartRecorder, node, start_node):
+        self.state, self.node, self.start_node = state, node, start_node
+
+    def __enter__(self):
+        self.token = len(self.state.tokens)
+
+    def __exit__(self, *exc):
+        state = self.state
+        state.syntactic[id(self.node)] = (self.token if self.start_node is None
+                                          else state.start(id(self.start_node)))
+        return False
+
+
+def start_positions(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
+    """id(node) -> (line, column), both 1-based, for nodes of `module`: libcst's PositionProvider start."""
+    if not nodes:
+        return {}
+    state = _StartRecorder(module, {id(n) for n in nodes})
+    module._codegen(state)
+    offsets = [0, *itertools.accumulate(map(len, state.tokens))]
+    code = "".join(state.tokens)
+    line_ends = [m.end() for m in _NEWLINE.finditer(code)]
+    positions = {}
+    for node in nodes:
+        offset = offsets[state.start(id(node))]
+        line = bisect.bisect_right(line_ends, offset)
+        positions[id(node)] = (line + 1, offset - (line_ends[line - 1] if line else 0) + 1)
+    return positions
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+class Engine:
     """Dispatches libcst hooks to every rule, tracks enclosing statements, finds untranslated references."""
 
     def __init__(self, ctx: Context, rules: list):
-        super().__init__()
         self.ctx = ctx
         self.rules = rules
         self._parents: list[cst.CSTNode] = []
         self._leftovers: dict[int, list[tuple[cst.CSTNode, str]]] = defaultdict(list)
-        self._hooks: dict[str, list] = {}  # "visit_Call" -> the rules' bound hooks, looked up once per node type
+        self._types: dict[type, tuple] = {}  # per node type: the rules' hooks and what the engine does with it
 
-    def _hooks_for(self, name: str) -> list:
-        hooks = self._hooks.get(name)
-        if hooks is None:
-            hooks = self._hooks[name] = [h for rule in self.rules if (h := getattr(rule, name, None)) is not None]
-        return hooks
+    def _type_info(self, kind: type) -> tuple:
+        """(visit hooks, leave hooks, is an import, is a statement, is a reference): looked up once per type, as
+        isinstance against libcst's abstract classes is slow."""
+        info = self._types.get(kind)
+        if info is None:
+            def hooks(name):
+                return [h for rule in self.rules if (h := getattr(rule, name, None)) is not None]
 
-    # The rules use no per-field hooks: skipping libcst's dispatch for them saves a good part of the walk.
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
+            info = self._types[kind] = (
+                hooks("visit_" + kind.__name__), hooks("leave_" + kind.__name__),
+                issubclass(kind, (cst.Import, cst.ImportFrom)),
+                issubclass(kind, (cst.SimpleStatementLine, cst.BaseCompoundStatement)),
+                issubclass(kind, (cst.Name, cst.Attribute)))
+        return info
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        visit_hooks, _, is_import, is_statement, _ = self._type_info(type(node))
+        if is_import:
             self.ctx.register_import(node)
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if is_statement:
             self.ctx.statements.append(node)
         self._parents.append(node)
         descend = True
-        for hook in self._hooks_for("visit_" + type(node).__name__):
+        for hook in visit_hooks:
             if hook(node) is False:
                 descend = False
-        return descend and not isinstance(node, (cst.Import, cst.ImportFrom))
+        return descend and not is_import
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
         self._parents.pop()
         result = updated
         kind = type(original)
-        for hook in self._hooks_for("leave_" + kind.__name__):
+        _, leave_hooks, _, is_statement, is_reference = self._type_info(kind)
+        for hook in leave_hooks:
             result = hook(original, result)
-            if not isinstance(result, kind):
+            if type(result) is not kind:
                 break
-        if isinstance(original, (cst.Name, cst.Attribute)) and result is not None:
+        if is_reference and result is not None:
             self._note_leftover(original, result)
-        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if is_statement:
             self.ctx.statements.pop()
             result = self._finish_statement(original, result)
         return result
@@ -264,31 +330,32 @@ def _attach_marks(result, marks: list[str]):
     return result
 
 
-def _names_outside_imports(code: str) -> set[str]:
-    """Every name the code mentions outside import statements (comments and strings do not count)."""
-    used: set[str] = set()
-    in_import = at_line_start = True
-    previous = None
-    for token in tokenize.generate_tokens(io.StringIO(code).readline):
-        if token.type == tokenize.NEWLINE:  # the end of a logical line (NL also ends lines inside brackets)
-            at_line_start = True
-            continue
-        if token.type in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
-            continue
-        if at_line_start:
-            in_import = token.type == tokenize.NAME and token.string in ("import", "from")
-            at_line_start = False
+class _NamesOutsideImports(Visitor):
+    """Every name the code mentions outside import statements (comments and strings are not in the tree)."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
         # an attribute (`tf.Variable`, `tape.jacobian`) does not use an imported `Variable` or `jacobian`
-        if token.type == tokenize.NAME and not in_import and previous != ".":
-            used.add(token.string)
-        previous = token.string
-    return used
+        walk(node.value, self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.used.add(node.value)
 
 
 def _fix_imports(module: cst.Module, ctx: Context) -> str:
     """The module's code, without source-framework imports nothing uses any more and with the imports it needs."""
-    code = module.code
-    used = _names_outside_imports(code)
+    names = _NamesOutsideImports()
+    walk(module, names)
+    used = names.used
     roots = FRAMEWORK_ROOTS[ctx.origin]
 
     def origin_import_unused(stmt) -> bool:
@@ -311,10 +378,11 @@ def _fix_imports(module: cst.Module, ctx: Context) -> str:
     wanted = []
     for mod, alias in sorted(ctx.imports.items(), key=lambda kv: (kv[1] is not None, kv[0])):
         wanted.append(f"import {mod}" + (f" as {alias}" if alias else ""))
-    present = {cst.Module(body=[s]).code.strip() for s in kept if isinstance(s, cst.SimpleStatementLine)}
+    present = {module.code_for_node(s).strip() for s in kept if isinstance(s, cst.SimpleStatementLine) and s.body
+               and isinstance(s.body[0], (cst.Import, cst.ImportFrom))}
     new = [cst.parse_statement(line + "\n") for line in wanted if line not in present]
     if not new and len(kept) == len(body):
-        return code  # the usual case for a file that imported the target already: no second code generation
+        return module.code
     at = _import_insertion_index(kept)
     kept[at:at] = new
     return module.with_changes(body=kept).code
@@ -342,6 +410,5 @@ def rewrite_module(module: cst.Module, text: str, *, origin: str, to: str, style
     ctx = Context(module, text, origin=origin, to=to, style=style, path=path)
     ctx.register_top_level_imports()
     engine = Engine(ctx, rules_for(origin, to, ctx))
-    code = _fix_imports(module.visit(engine), ctx)
-    ctx.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
-    return Translation(code=code, diagnostics=ctx.diagnostics, source_framework=origin, target_framework=to)
+    code = _fix_imports(transform(module, engine), ctx)
+    return Translation(code=code, diagnostics=ctx.diagnostics(), source_framework=origin, target_framework=to)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..walk import Visitor, walk
+
 TAPE = "tensorflow.GradientTape"
 TAPE_METHODS = {"gradient", "jacobian", "batch_jacobian", "watch", "stop_recording", "reset", "watched_variables"}
 REDUCTIONS = ("reduce_", "norm", "l2_loss", "tensordot", "losses.")
@@ -81,7 +83,7 @@ class Binding:
     in_tapes: list[Tape]
 
 
-class FactsCollector(cst.CSTVisitor):
+class FactsCollector(Visitor):
     def __init__(self, ctx):
         self.ctx = ctx
         self.order = 0
@@ -126,6 +128,7 @@ class FactsCollector(cst.CSTVisitor):
 
     def visit_For(self, node) -> None:
         self._loops += 1
+        self._bind_target(node.target, None)
 
     def leave_For(self, node) -> None:
         self._loops -= 1
@@ -178,9 +181,6 @@ class FactsCollector(cst.CSTVisitor):
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind_target(node.target, node.value)
 
-    def visit_For_target(self, node: cst.For) -> None:
-        self._bind_target(node.target, None)
-
     def visit_Name(self, node: cst.Name) -> None:
         self.uses[id(node)] = (self.order, self._scopes[-1])
 
@@ -216,7 +216,7 @@ class Facts:
     def __init__(self, ctx, module: cst.Module):
         self.ctx = ctx
         collector = FactsCollector(ctx)
-        module.visit(collector)
+        walk(module, collector)
         self.tapes = collector.tapes
         self.calls = collector.calls
         self.unknown_tape_calls = collector.unknown_tape_calls
