@@ -8,6 +8,7 @@ TG203 translated, exact only under the entry's caveat.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 import libcst as cst
@@ -325,7 +326,7 @@ class Call:
     # -- emitting ----------------------------------------------------------------------------------------------------
     def expr(self, text: str) -> cst.BaseExpression:
         """A table literal/default as a target expression (dtype names translated)."""
-        return cst.parse_expression(text).visit(_Refs(self, {}))
+        return _parse_template(text).visit(_Refs(self, {}))
 
     def target_args(self, values: dict) -> list[cst.Arg]:
         by_target = {self.entry.mapped(name, self.origin): (name, *v) for name, v in values.items()}
@@ -381,7 +382,7 @@ class Call:
         # A value used twice that is not a plain name/number is bound once through a lambda.
         repeated = {n: v for n, v in slots.items() if text.count("{%s}" % n) > 1 and not _simple(v)}
         params = {n: self.ctx.new_name(n) for n in repeated}
-        body = cst.parse_expression(_fill_slots(text))
+        body = _parse_template(_fill_slots(text))
         inline = {n: v for n, v in slots.items() if n not in repeated}
         inline.update({n: cst.Name(params[n]) for n in repeated})
         body = body.visit(_Refs(self, inline))
@@ -397,6 +398,12 @@ def _pack(nodes: list) -> cst.BaseExpression:
     if len(nodes) == 1 and not _is_int_literal(nodes[0]):
         return nodes[0]
     return cst.List([cst.Element(n) for n in nodes])
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_template(text: str) -> cst.BaseExpression:
+    """Table texts are few and parsed often; the parsed node is never emitted itself (`_Refs` rebuilds it)."""
+    return cst.parse_expression(text)
 
 
 def _fill_slots(text: str) -> str:
