@@ -6,7 +6,8 @@ changes in place, so `t` must have been made just before in the same block, as a
 torch factory (`torch.zeros_like(...)`...), or arithmetic. The mask must be a comparison (`x < 0`, possibly
 combined with `~`, `&`, `|`) and the value a number.
 
-TG515 (error) a masked write in another form (a tensor that may be shared, a non-number value) is left as is.
+TG515 (error) a masked write in another form (a tensor that may be shared, a non-number value) is left as is
+(a NumPy array, made by a numpy call just before, is left alone: the same code works in the TF program).
 """
 from __future__ import annotations
 
@@ -72,7 +73,11 @@ class TorchMaskedAssignRule:
                 and isinstance(target.slice[0].slice, cst.Index) and _mask(target.slice[0].slice.value)):
             return updated
         name = target.value
-        if not (isinstance(name, cst.Name) and _number(small.value) and self._fresh(original, name.value)):
+        binding = self._binding(original, name.value) if isinstance(name, cst.Name) else None
+        if binding is not None and (self.ctx.qualname(getattr(binding, "func", None) or cst.Name("_")) or "").split(
+                ".")[0] == "numpy":
+            return updated  # a NumPy array: the same code works in the TF program
+        if not (_number(small.value) and binding is not None and self._new_tensor(binding)):
             self.ctx.report(original, "TG515", "a masked write into a tensor is translated only for a number into "
                             "a tensor made just before (x.clone(), a factory, arithmetic): TF tensors take no item "
                             "assignment; left as is")
@@ -83,18 +88,18 @@ class TorchMaskedAssignRule:
                                         tf=self.ctx.ref("tensorflow"), m=mask, v=new.value)
         return updated.with_changes(body=stmt.body)
 
-    def _fresh(self, stmt, name: str) -> bool:
-        """The last statement before stmt in its block that binds `name` makes a new tensor."""
+    def _binding(self, stmt, name: str):
+        """The value of `name = value`, the last statement before stmt in its block to use `name`, else None."""
         body, index = self.places.get(id(stmt), ((), 0))
         for earlier in reversed(body[:index]):
             smalls = earlier.body if isinstance(earlier, cst.SimpleStatementLine) else [earlier]
             for small in reversed(smalls):
-                if isinstance(small, cst.Assign) and any(
-                        isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
-                    return len(small.targets) == 1 and self._new_tensor(small.value)
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                        small.targets[0].target, cst.Name) and small.targets[0].target.value == name:
+                    return small.value
                 if name in names_read(small) | names_bound(small):
-                    return False  # used (perhaps shared, or bound otherwise) in between
-        return False
+                    return None  # used (perhaps shared, or bound otherwise) in between
+        return None
 
     def _new_tensor(self, value) -> bool:
         if isinstance(value, cst.BinaryOperation):
