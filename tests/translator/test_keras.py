@@ -108,3 +108,20 @@ def test_sequential_called_with_training():
 def test_freezing_a_layer_is_refused():
     # `layer.trainable = False` would only set an attribute on a torch module: the variables would still train.
     assert (3, "TG401") in errors("layer = tf.keras.layers.Dense(2)\nlayer.trainable = False\n")
+
+
+def test_a_function_parameter_does_not_hide_what_a_module_level_name_holds():
+    # `model` is a tf.Module at module level; the parameter of the same name inside train() says nothing about it.
+    source = ("class Lin(tf.Module):\n"
+              "    def __init__(self):\n"
+              "        self.w = tf.Variable(1.0)\n"
+              "class Deep(tf.keras.Model):\n"
+              "    def call(self, x):\n"
+              "        return x\n"
+              "def train(model):\n"
+              "    return model.w\n"
+              "model = Lin()\n"
+              "names = model.variables\n")
+    result = translate(HEAD + source, path="k.py")
+    assert not result.flagged
+    assert "names = [param for _, param in sorted(model.named_parameters())]" in result.code

@@ -36,6 +36,7 @@ from libcst.helpers import parse_template_expression
 
 from .. import table as api_table
 from ..rewrite import dotted
+from ..walk import walk
 from .ops import Call, Unmatched, code_of, same_value
 
 CODE = "TG401"
@@ -128,7 +129,8 @@ class _KerasFacts(cst.CSTVisitor):
         self.tf_modules = False
         # name -> kinds of what is bound to it: "keras", "training" (a Keras layer that computes differently under
         # training=True), "sequential", "other" (surely none of these) or "unknown"
-        self.names: dict[str, set[str]] = defaultdict(set)
+        # (id of the module or function binding it, name) -> kinds
+        self.names: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
         self.stateful = False  # the file builds a layer with non-trainable variables
         self.training = False  # the file builds a layer that depends on training=
@@ -153,6 +155,15 @@ class _KerasFacts(cst.CSTVisitor):
             self.class_nodes.add(id(node))
         self.tf_modules = self.tf_modules or TF_MODULE in bases
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes = [node]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
     def visit_Call(self, node: cst.Call) -> None:
         spec = self.table["layers"].get(self.ctx.qualname(node.func))
         if spec is not None:
@@ -166,7 +177,7 @@ class _KerasFacts(cst.CSTVisitor):
 
     def _bind(self, target: cst.BaseExpression, kind: str) -> None:
         if isinstance(target, cst.Name):
-            self.names[target.value].add(kind)
+            self.names[(id(self._scopes[-1]), target.value)].add(kind)
         elif isinstance(target, cst.Attribute):
             self.attributes[target.attr.value].add(kind)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -174,7 +185,7 @@ class _KerasFacts(cst.CSTVisitor):
                 self._bind(element.value, "unknown")
 
     def visit_Param(self, node: cst.Param) -> None:
-        self.names[node.name.value].add("unknown")  # a parameter can hold anything
+        self.names[(id(self._scopes[-1]), node.name.value)].add("unknown")  # a parameter can hold anything
 
     def visit_For(self, node: cst.For) -> None:
         self._bind(node.target, "unknown")
@@ -185,13 +196,15 @@ class TfKerasRule:
         self.ctx = ctx
         self.facts: _KerasFacts | None = None
         self._scopes: list[str] = []  # "keras" / "class" / "function" for each enclosing class or def
+        self._namespaces: list[cst.CSTNode] = []  # the module and the enclosing functions (original nodes)
         self._helpers: dict[str, str] = {}  # helper kind -> the name the output gives it
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._namespaces = [node]
         if "keras" in self.ctx.text:
             self.table = _load()
             self.facts = _KerasFacts(self.ctx, self.table)
-            node.visit(self.facts)
+            walk(node, self.facts)
 
     # -- what an expression holds ---------------------------------------------------------------------------------------
     def _kind(self, expr: cst.BaseExpression) -> str | None:
@@ -200,7 +213,9 @@ class TfKerasRule:
         if isinstance(expr, cst.Name):
             if expr.value == "self" and "keras" in self._scopes and self._scopes[-1] != "class":
                 return "keras"
-            kinds = self.facts.names.get(expr.value)
+            # the innermost scope that binds the name, as Python resolves a name read in a function
+            kinds = next((k for scope in reversed(self._namespaces)
+                          if (k := self.facts.names.get((id(scope), expr.value)))), None)
         elif isinstance(expr, cst.Attribute):
             kinds = self.facts.attributes.get(expr.attr.value)
         else:
@@ -234,9 +249,11 @@ class TfKerasRule:
             self.ctx.report(node, CODE, "a Keras build() method is not translated (torch calls no build at the first "
                                         "call)", suggestion="create the weights in __init__ or at the first forward")
         self._scopes.append("function")
+        self._namespaces.append(node)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         self._scopes.pop()
+        self._namespaces.pop()
         if self._scopes and self._scopes[-1] == "keras" and original.name.value == "call":
             params = updated.params
             if "training=" in self.ctx.text and not isinstance(params.star_kwarg, cst.Param) and not any(
