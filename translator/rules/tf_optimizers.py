@@ -23,6 +23,13 @@ from importlib import resources
 import libcst as cst
 from libcst.helpers import parse_template_expression, parse_template_statement
 
+from ..walk import walk
+
+
+
+# Keras options every optimizer takes, reproduced around torch's step() (semantics.md D6, D10).
+CLIPPING = ("clipnorm", "global_clipnorm", "clipvalue")
+AROUND_STEP = (*CLIPPING, "weight_decay")
 
 
 def load_optimizer_table() -> dict:
@@ -106,6 +113,7 @@ class TfOptimizerRule:
         self.schedules = {f"tensorflow.keras.optimizers.schedules.{k}": v for k, v in table["schedules"].items()}
         self._schedule_names: set[str] = set()  # names bound to a translated schedule
         self._schedulers: dict[str, cst.BaseStatement] = {}  # optimizer name -> its LambdaLR statement
+        self._around_step: dict[str, dict[str, cst.BaseExpression]] = {}  # optimizer name -> AROUND_STEP options
         self.uses: _OptimizerUses | None = None
         self._translated: dict[str, dict] = {}  # optimizer name -> table entry, once its construction is translated
         self._moved: dict[int, list[cst.BaseStatement]] = {}  # id(binding statement) -> statements to put after it
@@ -113,7 +121,7 @@ class TfOptimizerRule:
     def visit_Module(self, node: cst.Module) -> None:
         if "optimizers" in self.ctx.text and "apply_gradients" in self.ctx.text:
             self.uses = _OptimizerUses(self.ctx, self.by_keras)
-            node.visit(self.uses)
+            walk(node, self.uses)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if self._is_int_of_iterations(original):
@@ -209,9 +217,18 @@ class TfOptimizerRule:
                             "equivalent here")
             return updated
         given: dict[str, cst.BaseExpression] = {}
+        around: dict[str, cst.BaseExpression] = {}
         for i, (arg, before) in enumerate(zip(updated.args, original.args)):
             name = arg.keyword.value if arg.keyword else (spec["params"][i][0] if i < len(spec["params"]) else None)
             known = [row[0] for row in spec["params"]]
+            if name in AROUND_STEP and name not in known:
+                if _code(arg.value) == "None":
+                    continue
+                if not isinstance(arg.value, (cst.Integer, cst.Float)):
+                    self.ctx.report(before, "TG303", f"{name}= is translated only as a number")
+                    return updated
+                around[name] = arg.value
+                continue
             if name in self.keras_only and name not in known:  # AdamW's weight_decay is torch's AdamW's
                 self.ctx.report(before, "TG303", f"Keras optimizer option {name}= changes the update rule in a way "
                                 f"{spec['torch']} does not reproduce")
@@ -220,6 +237,12 @@ class TfOptimizerRule:
                 self.ctx.report(before, "TG303", f"optimizer argument {name!r} is not translated")
                 return updated
             given[name] = arg.value
+        if sum(name in around for name in CLIPPING) > 1:
+            self.ctx.report(original, "TG303", "Keras accepts only one of clipnorm, global_clipnorm, clipvalue")
+            return updated
+        if "weight_decay" in around and spec.get("epsilon_before_bias_correction"):
+            # Keras' Adam with weight_decay is its AdamW: decoupled decay, which torch's AdamW does (D6).
+            spec, given["weight_decay"] = self.by_keras["tensorflow.keras.optimizers.AdamW"], around.pop("weight_decay")
         try:
             schedule = self._learning_rate_schedule(original, spec, given)
         except ValueError as why:
@@ -235,6 +258,7 @@ class TfOptimizerRule:
         self.ctx.consume(original.func)
         name = self.uses.constructions[id(self.ctx.statements[-1])]
         self._translated[name] = spec
+        self._around_step[name] = around
         if schedule is not None:
             scheduler = cst.Name(self.ctx.new_name(f"{name}_schedule"))
             self._schedulers[name] = parse_template_statement(
@@ -321,6 +345,7 @@ class TfOptimizerRule:
         set_grads = parse_template_statement("for {p}, {g} in zip({vs}, {gs}):\n    {p}.grad = {g}\n",
                                              p=param, g=grad, vs=variables, gs=grads)
         statements = [set_grads.with_changes(leading_lines=original.leading_lines)]
+        statements += self._clip_and_decay(func.value, variables)
         spec = self.uses.specs[func.value.value]
         if spec.get("epsilon_before_bias_correction"):
             statements.append(self._keras_epsilon(func.value, spec))
@@ -329,6 +354,44 @@ class TfOptimizerRule:
         if scheduler is not None:
             statements.append(parse_template_statement("{s}.step()\n", s=scheduler.body[0].targets[0].target))
         return cst.FlattenSentinel(statements)
+
+    def _clip_and_decay(self, optimizer: cst.Name, variables: cst.BaseExpression) -> list[cst.BaseStatement]:
+        """Keras clips the gradients (clipnorm per variable, global_clipnorm over all, clipvalue elementwise), then
+        decays the variables that have a gradient by lr * weight_decay, before the update (D6, D10)."""
+        around = self._around_step.get(optimizer.value, {})
+        statements = []
+        p = cst.Name(self.ctx.new_name("param")) if around else None
+        values = dict(p=p, vs=variables.deep_clone(), norm=self.ctx.ref("torch.linalg.vector_norm"),
+                      clamp=self.ctx.ref("torch.clamp")) if around else {}
+        if "clipnorm" in around:
+            statements.append(parse_template_statement(
+                "for {p} in {vs}:  # Keras' clipnorm: each gradient scaled to a norm of at most c (D10)\n"
+                "    if {p}.grad is not None:\n"
+                "        {p}.grad = {p}.grad * {c} / {clamp}({norm}({p}.grad), min={c})\n", c=around["clipnorm"],
+                **values))
+        if "global_clipnorm" in around:
+            total = cst.Name(self.ctx.new_name("global_norm"))
+            statements.append(parse_template_statement(
+                "{total} = {norm}({stack}([{norm}({p}.grad) for {p} in {vs} if {p}.grad is not None]))"
+                "  # Keras' global_clipnorm (D10)\n", total=total, stack=self.ctx.ref("torch.stack"), **values))
+            statements.append(parse_template_statement(
+                "for {p} in {vs}:\n"
+                "    if {p}.grad is not None:\n"
+                "        {p}.grad = {p}.grad * ({c} * {clamp}(1.0 / {total}, max=1.0 / {c}))\n",
+                c=around["global_clipnorm"], total=total, **values))
+        if "clipvalue" in around:
+            statements.append(parse_template_statement(
+                "for {p} in {vs}:  # Keras' clipvalue\n"
+                "    if {p}.grad is not None:\n"
+                "        {p}.grad = {clamp}({p}.grad, -{c}, {c})\n", c=around["clipvalue"], **values))
+        if "weight_decay" in around:
+            statements.append(parse_template_statement(
+                "with {no_grad}():  # Keras' weight_decay: w -= w * wd * lr before the update (D6)\n"
+                "    for {p} in {vs}:\n"
+                "        if {p}.grad is not None:\n"
+                "            {p}.sub_({p} * {wd} * {opt}.param_groups[0][\"lr\"])\n",
+                no_grad=self.ctx.ref("torch.no_grad"), wd=around["weight_decay"], opt=optimizer, **values))
+        return statements
 
     def _keras_epsilon(self, optimizer: cst.BaseExpression, spec: dict) -> cst.BaseStatement:
         """Keras adds epsilon before the bias correction: scale torch's eps by 1/sqrt(1 - beta_2**t) (D3)."""

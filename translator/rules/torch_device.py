@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.helpers import parse_template_expression
 
 from ..rewrite import dotted
+from ..walk import walk
 from .torch_plan import keyword
 
 DEVICE = "torch.device"
@@ -89,7 +90,7 @@ class TorchDeviceRule:
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = _Bindings()
-        node.visit(visitor)
+        walk(node, visitor)
         self.bindings = visitor.values
 
     # -- what is certainly a device ------------------------------------------------------------------------------

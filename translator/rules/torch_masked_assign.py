@@ -14,6 +14,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import parse_template_statement
 
+from ..walk import walk
 from .torch_plan import is_true, keyword, method_call, names_bound, names_read
 
 FACTORIES = {"zeros", "ones", "zeros_like", "ones_like", "full", "full_like", "empty", "empty_like", "tensor",
@@ -61,7 +62,7 @@ class TorchMaskedAssignRule:
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = _Places()
-        node.visit(visitor)
+        walk(node, visitor)
         self.places = visitor.places
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):

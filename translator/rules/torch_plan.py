@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..rewrite import dotted
+from ..walk import walk
 
 
 CUTS = {"detach", "item", "tolist", "numpy"}  # methods whose result is off the graph
@@ -479,7 +480,7 @@ class Plan:
         at; a method, or a function also used other than by calling it, may get anything."""
         name = func.name.value
         uses = _Uses(name)
-        self.module.visit(uses)
+        walk(self.module, uses)
         if id(func) in self.methods or uses.other:
             return set(params)
         carrying = set()
