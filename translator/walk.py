@@ -58,18 +58,25 @@ def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
 
 
 def walk(node: cst.CSTNode, visitor) -> None:
-    """A read-only walk calling `visitor.on_visit(node)` (False: skip the children) and `visitor.on_leave(node)`."""
-    if visitor.on_visit(node) is not False:
+    """A read-only walk calling `visitor.on_visit(node)` (False: skip the children) and `visitor.on_leave(node)`.
+    libcst visitors (`cst.CSTVisitor`) work too, their hooks looked up once per node type."""
+    kind = type(visitor)
+    on_visit, on_leave = kind.on_visit, kind.on_leave
+    _walk(node, visitor, _FAST.get(on_visit, on_visit), _FAST.get(on_leave, on_leave))
+
+
+def _walk(node: cst.CSTNode, visitor, on_visit, on_leave) -> None:
+    if on_visit(visitor, node) is not False:
         for name in child_fields(node):
             value = getattr(node, name)
             kind = kind_of(value)
             if kind == NODE:
-                walk(value, visitor)
+                _walk(value, visitor, on_visit, on_leave)
             elif kind == SEQUENCE:
                 for child in value:
                     if kind_of(child) == NODE:
-                        walk(child, visitor)
-    visitor.on_leave(node)
+                        _walk(child, visitor, on_visit, on_leave)
+    on_leave(visitor, node)
 
 
 class Visitor:
@@ -86,6 +93,10 @@ class Visitor:
 
 
 _HOOKS: dict[tuple, object] = {}
+
+
+# libcst's dispatch (a getattr on a formatted name per node) replaced by the same lookup, cached.
+_FAST = {cst.CSTVisitor.on_visit: Visitor.on_visit, cst.CSTVisitor.on_leave: Visitor.on_leave}
 
 
 def _hook(visitor: type, prefix: str, kind: type):
