@@ -84,6 +84,9 @@ schedule = tf.keras.optimizers.schedules.PolynomialDecay(0.1, 10, cycle=True)
     "a CosineDecay with warm-up": ("TG303", """
 schedule = tf.keras.optimizers.schedules.CosineDecay(0.1, 10, warmup_target=0.2, warmup_steps=3)
 """),
+    "clipnorm and clipvalue together (Keras raises)": ("TG303", OPTIMIZER.format(opt="SGD", line="").replace(
+        "SGD()", "SGD(clipnorm=1.0, clipvalue=0.5)")),
+    "clipnorm from a name": ("TG303", OPTIMIZER.format(opt="SGD", line="").replace("SGD()", "SGD(clipnorm=b)")),
 }
 
 

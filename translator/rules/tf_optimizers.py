@@ -1,7 +1,7 @@
 """tf.keras.optimizers → torch.optim, driven by optimizer_table.json.
 
 Codes:
-  TG303 error  optimizer option or class with no exact torch.optim equivalent (decoupled weight_decay, clipnorm, ...);
+  TG303 error  optimizer option or class with no exact torch.optim equivalent (use_ema, a clipnorm given by a name, ...);
                an optimizer attribute torch.optim has no counterpart for (reading fails, setting changes nothing)
   TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) (minimize, ...)
   TG305 info   optimizer construction moved after the variables it updates (torch needs them at construction, D1)
@@ -14,6 +14,8 @@ A learning-rate schedule (tf.keras.optimizers.schedules.*) becomes the same func
 optimizer reading it is built with lr=1.0 and a LambdaLR over it, stepped after every step(), so that step k uses
 schedule(k) as Keras does (D9). Keras' `iterations` reads torch's per-parameter step count; Adam's `epsilon = ...`
 stays on the torch optimizer and is read where the step places epsilon as Keras does (D3).
+Keras' clipnorm, global_clipnorm, clipvalue and weight_decay (decoupled: Adam's becomes torch's AdamW) are done
+around step(), in Keras' order: clip the gradients, decay the variables that have one, update (D6, D10).
 """
 from __future__ import annotations
 
@@ -360,37 +362,44 @@ class TfOptimizerRule:
         decays the variables that have a gradient by lr * weight_decay, before the update (D6, D10)."""
         around = self._around_step.get(optimizer.value, {})
         statements = []
-        p = cst.Name(self.ctx.new_name("param")) if around else None
-        values = dict(p=p, vs=variables.deep_clone(), norm=self.ctx.ref("torch.linalg.vector_norm"),
-                      clamp=self.ctx.ref("torch.clamp")) if around else {}
+        if not around:
+            return []
+        common = dict(p=cst.Name(self.ctx.new_name("param")), vs=variables, norm="torch.linalg.vector_norm", clamp="torch.clamp", stack="torch.stack",
+                      no_grad="torch.no_grad", opt=optimizer)
+
+        def statement(template: str, **values) -> cst.BaseStatement:
+            for key, value in common.items():  # only what the template names (libcst insists)
+                if "{" + key + "}" in template:
+                    values[key] = self.ctx.ref(value) if isinstance(value, str) else value.deep_clone()
+            return parse_template_statement(template, **values)
+
         if "clipnorm" in around:
-            statements.append(parse_template_statement(
+            statements.append(statement(
                 "for {p} in {vs}:  # Keras' clipnorm: each gradient scaled to a norm of at most c (D10)\n"
                 "    if {p}.grad is not None:\n"
-                "        {p}.grad = {p}.grad * {c} / {clamp}({norm}({p}.grad), min={c})\n", c=around["clipnorm"],
-                **values))
+                "        {p}.grad = {p}.grad * {c} / {clamp}({norm}({p}.grad), min={c})\n", c=around["clipnorm"]))
         if "global_clipnorm" in around:
             total = cst.Name(self.ctx.new_name("global_norm"))
-            statements.append(parse_template_statement(
+            statements.append(statement(
                 "{total} = {norm}({stack}([{norm}({p}.grad) for {p} in {vs} if {p}.grad is not None]))"
-                "  # Keras' global_clipnorm (D10)\n", total=total, stack=self.ctx.ref("torch.stack"), **values))
-            statements.append(parse_template_statement(
+                "  # Keras' global_clipnorm (D10)\n", total=total))
+            statements.append(statement(
                 "for {p} in {vs}:\n"
                 "    if {p}.grad is not None:\n"
                 "        {p}.grad = {p}.grad * ({c} * {clamp}(1.0 / {total}, max=1.0 / {c}))\n",
-                c=around["global_clipnorm"], total=total, **values))
+                c=around["global_clipnorm"], total=total))
         if "clipvalue" in around:
-            statements.append(parse_template_statement(
+            statements.append(statement(
                 "for {p} in {vs}:  # Keras' clipvalue\n"
                 "    if {p}.grad is not None:\n"
-                "        {p}.grad = {clamp}({p}.grad, -{c}, {c})\n", c=around["clipvalue"], **values))
+                "        {p}.grad = {clamp}({p}.grad, -{c}, {c})\n", c=around["clipvalue"]))
         if "weight_decay" in around:
-            statements.append(parse_template_statement(
+            statements.append(statement(
                 "with {no_grad}():  # Keras' weight_decay: w -= w * wd * lr before the update (D6)\n"
                 "    for {p} in {vs}:\n"
                 "        if {p}.grad is not None:\n"
                 "            {p}.sub_({p} * {wd} * {opt}.param_groups[0][\"lr\"])\n",
-                no_grad=self.ctx.ref("torch.no_grad"), wd=around["weight_decay"], opt=optimizer, **values))
+                wd=around["weight_decay"]))
         return statements
 
     def _keras_epsilon(self, optimizer: cst.BaseExpression, spec: dict) -> cst.BaseStatement:
