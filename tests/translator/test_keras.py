@@ -101,8 +101,23 @@ def test_forward_accepts_training_as_keras_call_does():
 def test_sequential_called_with_training():
     dense_only = "seq = tf.keras.Sequential([tf.keras.layers.Dense(2)])\ny = seq(tf.ones([1, 2]), training=True)\n"
     assert "y = seq(torch.ones([1, 2]))" in translate(HEAD + dense_only).code  # no layer depends on the flag
-    with_norm = dense_only.replace("Dense(2)", "BatchNormalization()")
-    assert (3, "TG401") in errors(with_norm)  # nn.Sequential would not pass it on
+    with_norm = translate(HEAD + dense_only.replace("Dense(2)", "BatchNormalization()"))
+    assert not with_norm.flagged  # nn.Sequential would not pass the flag on: the output's own Sequential does
+    assert "seq = KerasSequential(KerasBatchNormalization())" in with_norm.code
+    assert "y = seq(torch.ones([1, 2]), training=True)" in with_norm.code
+
+
+@pytest.mark.parametrize("layers", [
+    "tf.keras.Input(shape=(2, 3)), tf.keras.layers.Dense(1)",  # more than one feature axis
+    "tf.keras.layers.Dense(2, input_shape=(3,)), tf.keras.layers.Dense(n_out + 1)",  # a width we cannot repeat
+    "tf.keras.layers.Dense(2, input_shape=(3,)), tf.keras.layers.BatchNormalization(axis=0)",
+])
+def test_sequential_that_cannot_be_built_at_construction_is_refused(layers):
+    assert (2, "TG401") in errors(f"seq = tf.keras.Sequential([{layers}])\n")
+
+
+def test_input_shape_outside_a_sequential_is_refused():
+    assert (2, "TG401") in errors("layer = tf.keras.layers.Dense(2, input_shape=(3,))\n")
 
 
 def test_freezing_a_layer_is_refused():

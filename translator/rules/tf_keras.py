@@ -48,23 +48,29 @@ class {name}(torch.nn.Module):
     """keras.layers.Dense: activation(x @ kernel + bias) with Keras' kernel layout (in, out), initialisation
     (glorot-uniform kernel, zero bias) and timing (weights made at the first call, from the input's width)."""
 
-    def __init__(self, units, activation=None, use_bias=True):
+    def __init__(self, units, activation=None, use_bias=True, input_dim=None):
         super().__init__()
         self.units, self.activation = units, activation
-        # Registered now, shaped at the first call: an optimizer built before that call still updates them.
+        # Registered now, shaped once the input width is known: at the first call, or here in a Sequential given
+        # its input shape (when Keras builds too). An optimizer built before the first call still updates them.
         self.kernel = torch.nn.UninitializedParameter()
         self.bias = torch.nn.UninitializedParameter() if use_bias else None
+        if input_dim is not None:
+            self.build(input_dim)
+
+    def build(self, input_dim):
+        self.kernel.materialize((input_dim, self.units))
+        torch.nn.init.xavier_uniform_(self.kernel)
+        if self.bias is not None:
+            self.bias.materialize((self.units,))
+            torch.nn.init.zeros_(self.bias)
 
     def forward(self, x, training=None):  # Keras layers accept training= (Dense ignores it)
         x = torch.as_tensor(x)
         if x.is_floating_point():
             x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
         if isinstance(self.kernel, torch.nn.UninitializedParameter):
-            self.kernel.materialize((x.shape[-1], self.units))
-            torch.nn.init.xavier_uniform_(self.kernel)
-            if self.bias is not None:
-                self.bias.materialize((self.units,))
-                torch.nn.init.zeros_(self.bias)
+            self.build(x.shape[-1])
         y = x @ self.kernel
         if self.bias is not None:
             y = y + self.bias
@@ -74,14 +80,23 @@ class {name}(torch.nn.Module):
     """keras.layers.BatchNormalization: batch statistics only when called with training=True (Keras infers by
     default), epsilon 1e-3, biased batch variance, moving = momentum * moving + (1 - momentum) * batch."""
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True):
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, input_dim=None):
         super().__init__()
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
-        # Registered now, shaped at the first call (Keras builds from the input's width then).
+        # Registered now, shaped once the width of the normalised axis is known (as in KerasDense).
         self.gamma = torch.nn.UninitializedParameter() if scale else None
         self.beta = torch.nn.UninitializedParameter() if center else None
         self.moving_mean = torch.nn.UninitializedBuffer()
         self.moving_variance = torch.nn.UninitializedBuffer()
+        if input_dim is not None:
+            self.build(input_dim)
+
+    def build(self, width):
+        for weight, value in ((self.gamma, 1.0), (self.beta, 0.0), (self.moving_mean, 0.0),
+                              (self.moving_variance, 1.0)):
+            if weight is not None:
+                weight.materialize((width,))
+                torch.nn.init.constant_(weight, value)
 
     def forward(self, x, training=None):
         x = torch.as_tensor(x)
@@ -89,11 +104,7 @@ class {name}(torch.nn.Module):
             x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
         axis = self.axis % x.dim()
         if isinstance(self.moving_mean, torch.nn.UninitializedBuffer):
-            for weight, value in ((self.gamma, 1.0), (self.beta, 0.0), (self.moving_mean, 0.0),
-                                  (self.moving_variance, 1.0)):
-                if weight is not None:
-                    weight.materialize((x.shape[axis],))
-                    torch.nn.init.constant_(weight, value)
+            self.build(x.shape[axis])
         if training:
             dims = [d for d in range(x.dim()) if d != axis]
             mean, variance = x.mean(dims), x.var(dims, correction=0)
@@ -108,13 +119,21 @@ class {name}(torch.nn.Module):
         offset = -mean * inv if self.beta is None else self.beta - mean * inv
         shape = [-1 if d == axis else 1 for d in range(x.dim())]
         return x * inv.reshape(shape) + offset.reshape(shape)
+''', "Sequential": '''
+class {name}(torch.nn.Sequential):
+    """keras.Sequential: passes its training flag on to its layers, as Keras does."""
+
+    def forward(self, x, training=None):
+        for layer in self:
+            x = layer(x) if training is None else layer(x, training=training)
+        return x
 '''}
 
 
 def _load() -> dict:
     raw = json.loads(resources.files("twingrad.translator").joinpath("keras_table.json").read_text())
     raw["layers"] = {api_table.expand(k): v for k, v in raw["layers"].items()}
-    for key in ("sequential", "bases"):
+    for key in ("sequential", "bases", "inputs"):
         raw[key] = {api_table.expand(k) for k in raw[key]}
     return raw
 
@@ -198,6 +217,7 @@ class TfKerasRule:
         self._scopes: list[str] = []  # "keras" / "class" / "function" for each enclosing class or def
         self._namespaces: list[cst.CSTNode] = []  # the module and the enclosing functions (original nodes)
         self._helpers: dict[str, str] = {}  # helper kind -> the name the output gives it
+        self._sequential_firsts: set[int] = set()  # the first element of each Sequential([...]) (original calls)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._namespaces = [node]
@@ -267,6 +287,12 @@ class TfKerasRule:
         return updated
 
     # -- calls -----------------------------------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.facts is not None and self.ctx.qualname(node.func) in self.table["sequential"] and node.args:
+            layers = node.args[0].value
+            if isinstance(layers, (cst.List, cst.Tuple)) and layers.elements:
+                self._sequential_firsts.add(id(layers.elements[0].value))
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if self.facts is None:
             return updated
@@ -287,10 +313,8 @@ class TfKerasRule:
         if kind == "training" and training is None and "keras" in self._scopes:
             return self._refuse(original, "a Keras layer called without training= inside a model follows the "
                                           "model's training flag, which torch does not pass on")
-        if kind == "sequential" and training is not None:
-            if self.facts.training:
-                return self._refuse(original, "nn.Sequential passes no training= to its layers")
-            # no layer in this file depends on it: the flag changes no number
+        if kind == "sequential" and training is not None and not self.facts.training:
+            # nn.Sequential takes no training=, and no layer in this file depends on it
             args = [a for a in updated.args if a is not training]
             return updated.with_changes(args=[*args[:-1], args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         return updated
@@ -310,6 +334,11 @@ class TfKerasRule:
                 return self._refuse(original, f"{what}: argument {name or i + 1!r} is not translated")
             if exact == "ignored":
                 continue
+            if exact == "sequential input":
+                if id(original) not in self._sequential_firsts:
+                    return self._refuse(original, f"{what}({name}=...) has an effect only as the first layer of a "
+                                                  "Sequential")
+                continue  # the Sequential builds its layers (_sequential)
             if exact == "activation":
                 value = self._activation(before.value, after.value, what)
                 if value is False:
@@ -377,10 +406,73 @@ class TfKerasRule:
         if layers is None:
             args = []
         elif isinstance(layers, (cst.List, cst.Tuple)):
-            args = [cst.Arg(el.value, star="*" if isinstance(el, cst.StarredElement) else "") for el in layers.elements]
+            before = next(a.value for a in original.args if a.keyword is None or a.keyword.value == "layers")
+            elements = self._built(list(zip(before.elements, layers.elements)))
+            if elements is None:
+                return original
+            args = [cst.Arg(el.value, star="*" if isinstance(el, cst.StarredElement) else "") for el in elements]
         else:
             args = [cst.Arg(layers, star="*")]
-        return cst.Call(func=self.ctx.ref("torch.nn.Sequential"), args=args)
+        # a layer that depends on training= needs the flag passed on
+        sequential = cst.Name(self._helper("Sequential")) if self.facts.training else self.ctx.ref("torch.nn.Sequential")
+        return cst.Call(func=sequential, args=args)
+
+    def _built(self, elements: list) -> list | None:
+        """The layers of a Sequential literal; given its input shape, Keras builds them all at construction (drawing
+        their weights then), so each helper gets its input width. None when refused."""
+        first = elements[0][0].value
+        if not isinstance(first, cst.Call):
+            return [after for _, after in elements]
+        is_input = self.ctx.qualname(first.func) in self.table["inputs"]
+        width = self._input_width(first, is_input)
+        if width is False:
+            return None
+        if is_input:
+            self.ctx.consume(first.func)
+            elements = elements[1:]
+        if width is None:
+            return [after for _, after in elements]
+        built = []
+        for before, after in elements:
+            spec = self.table["layers"].get(self.ctx.qualname(before.value.func)) if isinstance(
+                before.value, cst.Call) else None
+            axis = _argument(before.value, "axis", 0) if spec and spec["output"] == "same" else None
+            if spec is None or not isinstance(after.value, cst.Call) or (
+                    axis is not None and code_of(axis) != "-1"):
+                self._refuse(before.value, "a Sequential given its input shape builds its layers at construction: "
+                                           "this one cannot be built here")
+                return None
+            built.append(after.with_changes(value=after.value.with_changes(
+                args=[*after.value.args, _kwarg("input_dim", width)])))
+            if spec["output"] != "same":
+                width = _argument(before.value, spec["output"], 0)
+                if not isinstance(width, (cst.Integer, cst.Name)):
+                    self._refuse(before.value, "the width of this layer's output is not a name or a number: the "
+                                               "layers after it cannot be built at construction")
+                    return None
+        return built
+
+    def _input_width(self, first: cst.Call, is_input: bool):
+        """The feature width a Sequential's first element gives (an Input's shape, or input_shape=/input_dim= of a
+        layer); None when it gives none, False when refused."""
+        if is_input:
+            shape = _argument(first, "shape", 0) or _argument(first, "input_shape", None)
+            others = [a for a in first.args if a.keyword is not None and a.keyword.value not in (
+                "shape", "input_shape", "name")] + [a for a in first.args if a.keyword is None][1:]
+        else:
+            shape = _argument(first, "input_shape", None)
+            dim = _argument(first, "input_dim", None)
+            if dim is not None:
+                shape = cst.Tuple([cst.Element(dim)])
+            others = []
+        if shape is None and not others:
+            return None
+        width = shape.elements[0].value if isinstance(shape, (cst.Tuple, cst.List)) and len(shape.elements) == 1 \
+            else None
+        if others or not isinstance(width, (cst.Integer, cst.Name)):
+            self._refuse(first, "only a one-axis input shape given as a name or a number is translated")
+            return False
+        return width
 
     def _refuse(self, original: cst.CSTNode, message: str):
         self.ctx.report(original, CODE, message + "; left as is")
@@ -474,6 +566,15 @@ def _after_imports(body: list) -> int:
         else:
             break
     return index
+
+
+def _argument(call: cst.Call, name: str, index: int | None) -> cst.BaseExpression | None:
+    """The argument given for a parameter, by keyword or (when it has one) by position."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None]
+    return positional[index].value if index is not None and index < len(positional) else None
 
 
 def _is_int(expr: cst.BaseExpression) -> bool:
