@@ -87,6 +87,7 @@ schedule = tf.keras.optimizers.schedules.CosineDecay(0.1, 10, warmup_target=0.2,
     "clipnorm and clipvalue together (Keras raises)": ("TG303", OPTIMIZER.format(opt="SGD", line="").replace(
         "SGD()", "SGD(clipnorm=1.0, clipvalue=0.5)")),
     "clipnorm from a name": ("TG303", OPTIMIZER.format(opt="SGD", line="").replace("SGD()", "SGD(clipnorm=b)")),
+    "minimize (Keras 3 optimizers have none)": ("TG304", OPTIMIZER.format(opt="SGD", line="opt.minimize(lambda: w * b, [w, b])")),
 }
 
 

@@ -27,8 +27,6 @@ from libcst.helpers import parse_template_expression, parse_template_statement
 
 from ..walk import walk
 
-
-
 # Keras options every optimizer takes, reproduced around torch's step() (semantics.md D6, D10).
 CLIPPING = ("clipnorm", "global_clipnorm", "clipvalue")
 AROUND_STEP = (*CLIPPING, "weight_decay")
@@ -136,7 +134,8 @@ class TfOptimizerRule:
         func = original.func
         if (isinstance(func, cst.Attribute) and func.attr.value == "minimize" and self.uses
                 and isinstance(func.value, cst.Name) and func.value.value in self.uses.constructions.values()):
-            self.ctx.report(original, "TG304", "optimizer.minimize() is not translated",
+            # Keras 3 optimizers (TF 2.16+) have no minimize(): TF raises AttributeError here.
+            self.ctx.report(original, "TG304", "optimizer.minimize(): Keras 3 optimizers have none (TF raises)",
                             suggestion="compute the gradients with a GradientTape and call apply_gradients")
         return updated
 
