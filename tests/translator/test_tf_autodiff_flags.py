@@ -45,12 +45,25 @@ with tf.GradientTape() as tape:
     y = u * 2.0
 vs = tape.watched_variables()
 """),
-    "custom_gradient reading a variable (variables= form)": ("TG307", """
+    "custom_gradient reading two variables (TF orders them by hash)": ("TG307", """
+@tf.custom_gradient
+def f(x):
+    def grad(dy, variables=None):
+        return dy * w * b, [dy * x * b, dy * x * w]
+    return x * w * b, grad
+"""),
+    "custom_gradient reading a variable, grad_fn without variables= (TF raises)": ("TG307", """
+@tf.custom_gradient
+def f(x):
+    return x * w, lambda dy: dy * w
+"""),
+    "custom_gradient with variables= reading an unknown name": ("TG307", """
+from helpers import scale
 @tf.custom_gradient
 def f(x):
     def grad(dy, variables=None):
         return dy * w, [dy * x]
-    return x * w, grad
+    return x * w * scale, grad
 """),
     "custom_gradient with a default parameter": ("TG307", """
 @tf.custom_gradient

@@ -14,18 +14,24 @@ The body runs unchanged as `forward` and its grad_fn closure is called by `backw
 the forward pass is there. TF records the call as one op whose gradient is grad_fn (its inner ops do not count);
 torch's Function does the same. A grad_fn returning a list is turned into the tuple torch requires.
 
+A body reading one trainable tf.Variable is TF's `variables=` form: TF hands the variable to
+`grad_fn(*upstream, variables=[v])`, which returns (input gradients, variable gradients). The variable becomes one
+more input of the Function (passed by a wrapper with the function's name), so torch routes its gradient.
+
 Codes:
   TG307 error  a custom_gradient form not translated: a method, default/keyword/star parameters, a return that is not
-               `return y, grad_fn`, other decorators, a body reading tf.Variables (TF's `variables=` form: the
-               variables would have to become inputs of the Function), or a file that also takes higher-order
-               gradients (torch runs forward without recording, so the second derivative through what grad_fn
-               captured would be lost)
+               `return y, grad_fn`, other decorators; a body reading several tf.Variables (TF hands them to grad_fn
+               in an order set by hashing), reading names that may hold variables, or reading a variable without a
+               grad_fn taking `variables` (TF raises); or a file that also takes higher-order gradients (torch runs
+               forward without recording, so the second derivative through what grad_fn captured would be lost)
 """
 from __future__ import annotations
 
-import libcst as cst
-from libcst.helpers import parse_template_statement
+import builtins
 
+import libcst as cst
+
+from ..templates import parse_template_statement
 from .tf_facts import Facts
 
 CUSTOM_GRADIENT = "tensorflow.custom_gradient"
@@ -40,23 +46,38 @@ class TfCustomGradientRule:
         decorator = next((d for d in original.decorators if self.ctx.qualname(d.decorator) == CUSTOM_GRADIENT), None)
         if decorator is None:
             return updated
-        why = self._unsupported(original, decorator)
-        if why:
+        try:
+            captured = self._captured_variables(original)
+        except ValueError as why:
             self.ctx.report(decorator, "TG307", f"@tf.custom_gradient {why}: not translated")
             return updated
         self.ctx.consume(decorator.decorator)
         self._ctx_name = self._ctx_name or self.ctx.new_name("ctx")
         ctx_name = cst.Name(self._ctx_name)
         body = updated.body.visit(_ReturnsToContext(ctx_name))
+        variables = [cst.Param(cst.Name(v)) for v in captured]
+        if captured:
+            keep = parse_template_statement(f"{{ctx}}.variables = [{', '.join(captured)}]\n", ctx=ctx_name)
+            body = body.with_changes(body=[keep, *body.body])
         forward = updated.with_changes(
             name=cst.Name("forward"), decorators=[cst.Decorator(cst.Name("staticmethod"))], leading_lines=[],
-            params=updated.params.with_changes(params=[cst.Param(ctx_name), *updated.params.params]), body=body)
-        backward = parse_template_statement(
-            "@staticmethod\n"
-            "def backward({ctx}, *upstream):\n"
-            "    grads = {ctx}.backward_fn(*upstream)\n"
-            "    return tuple(grads) if isinstance(grads, (list, tuple)) else grads  # torch wants a tuple\n",
-            ctx=ctx_name)
+            params=updated.params.with_changes(params=[cst.Param(ctx_name), *updated.params.params, *variables]),
+            body=body)
+        if captured:
+            backward = parse_template_statement(
+                "@staticmethod\n"
+                "def backward({ctx}, *upstream):\n"
+                "    grads, variable_grads = {ctx}.backward_fn(*upstream, variables={ctx}.variables)\n"
+                "    grads = list(grads) if isinstance(grads, (list, tuple)) else [grads]\n"
+                "    return (*grads, *variable_grads)  # one per input: the arguments, then the variables\n",
+                ctx=ctx_name)
+        else:
+            backward = parse_template_statement(
+                "@staticmethod\n"
+                "def backward({ctx}, *upstream):\n"
+                "    grads = {ctx}.backward_fn(*upstream)\n"
+                "    return tuple(grads) if isinstance(grads, (list, tuple)) else grads  # torch wants a tuple\n",
+                ctx=ctx_name)
         name = original.name.value
         class_name = self.ctx.new_name("".join(p[:1].upper() + p[1:] for p in name.split("_")) + "Function")
         function_class = cst.ClassDef(
@@ -64,33 +85,69 @@ class TfCustomGradientRule:
             body=cst.IndentedBlock([forward, backward.with_changes(leading_lines=[cst.EmptyLine(indent=False)])]),
             leading_lines=[*updated.leading_lines, *original.decorators[0].leading_lines])
         blank = [cst.EmptyLine(indent=False)] * (2 if len(self.ctx.statements) == 1 else 1)  # PEP 8 after a class
-        apply = parse_template_statement(f"{name} = {class_name}.apply\n").with_changes(leading_lines=blank)
+        if captured:  # the variables the body reads become inputs, passed as TF passes them: read at each call
+            apply = parse_template_statement(
+                f"def {name}(*args):\n    return {class_name}.apply(*args, {', '.join(captured)})\n")
+        else:
+            apply = parse_template_statement(f"{name} = {class_name}.apply\n")
+        apply = apply.with_changes(leading_lines=blank)
         return cst.FlattenSentinel([function_class, apply])
 
-    def _unsupported(self, original: cst.FunctionDef, decorator: cst.Decorator) -> str | None:
+    def _captured_variables(self, original: cst.FunctionDef) -> list[str]:
+        """The trainable variables the body reads (TF's `variables=`); ValueError when not translated."""
         if len(original.decorators) > 1:
-            return "with other decorators"
+            raise ValueError("with other decorators")
         if any(isinstance(s, cst.ClassDef) for s in self.ctx.statements[:-1]):
-            return "on a method"
+            raise ValueError("on a method")
         params = original.params
         if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg \
                 or params.posonly_params or any(p.default is not None for p in params.params):
-            return "with default, keyword-only or star parameters"
+            raise ValueError("with default, keyword-only or star parameters")
         returns = _Returns()
         original.body.visit(returns)
         if not returns.found or returns.other:
-            return "whose returns are not all `return y, grad_fn`"
+            raise ValueError("whose returns are not all `return y, grad_fn`")
         facts = Facts.of(self.ctx)
-        if any(self._holds_variable(n, facts) for n in returns.names_read):
-            return "reading tf.Variables (the `variables=` form)"
-        if any(call.in_tape_bodies for call in facts.calls.values() if call.method in ("gradient", "jacobian", "batch_jacobian")):
-            return "in a file taking higher-order gradients"
-        return None
+        if any(call.in_tape_bodies for call in facts.calls.values()
+               if call.method in ("gradient", "jacobian", "batch_jacobian")):
+            raise ValueError("in a file taking higher-order gradients")
+        modules = {a for a, q in self.ctx.aliases.items() if q.split(".")[0] in ("tensorflow", "keras", "numpy", "math")}
+        local = {p.name.value for p in params.params} | returns.bound | modules | set(dir(builtins))
+        captured, unknown = set(), set()
+        for name in returns.names_read:
+            if name.value in local:
+                continue
+            kind = self._kind(name, facts)
+            if kind == "variable":
+                captured.add(name.value)
+            elif kind == "unknown":
+                unknown.add(name.value)
+        takes_variables = [_takes_variables(returns.grad_fns.get(g)) for g in returns.returned_grad_fns]
+        if captured and not all(takes_variables):
+            raise ValueError("reading tf.Variables with a grad_fn without `variables` (TF raises)")
+        if any(takes_variables) and unknown:
+            raise ValueError(f"reading {', '.join(sorted(unknown))}, which may hold tf.Variables")
+        if len(captured) > 1:
+            raise ValueError("reading several tf.Variables (TF hands them to grad_fn in no fixed order)")
+        return sorted(captured)
 
-    def _holds_variable(self, name: cst.Name, facts: Facts) -> bool:
+    def _kind(self, name: cst.Name, facts: Facts) -> str:
+        """variable (trainable: TF's variable watcher sees it) | other | unknown, for a global the body reads."""
         binding = facts.binding_before(name.value, *facts.uses[id(name)]) if id(name) in facts.uses else None
-        return binding is not None and isinstance(binding.value, cst.Call) and \
-            self.ctx.qualname(binding.value.func) == "tensorflow.Variable"
+        if binding is not None and isinstance(binding.value, cst.Call) and \
+                self.ctx.qualname(binding.value.func) == "tensorflow.Variable":
+            return "other" if facts.kind_of(name) == "frozen" else "variable"
+        if binding is not None and isinstance(binding.value, (cst.Lambda,)):
+            return "other"
+        return "other" if facts.kind_of(name) in ("constant", "numpy", "numbers", "int") else "unknown"
+
+
+def _takes_variables(grad_fn: cst.FunctionDef | cst.Lambda | None) -> bool:
+    if grad_fn is None:
+        return False
+    params = grad_fn.params
+    names = [p.name.value for p in (*params.params, *params.kwonly_params)]
+    return "variables" in names or isinstance(params.star_kwarg, cst.Param)
 
 
 class _Returns(cst.CSTVisitor):
@@ -100,11 +157,30 @@ class _Returns(cst.CSTVisitor):
         self.found = False
         self.other = False
         self.names_read: list[cst.Name] = []
+        self.bound: set[str] = set()  # names the body binds (locals)
+        self.grad_fns: dict[str, cst.FunctionDef] = {}  # the functions it defines
+        self.returned_grad_fns: list[str | None] = []  # the name of each return's grad_fn
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.grad_fns[node.name.value] = node
+        self.bound.add(node.name.value)
         return False  # grad_fn: runs in the backward pass, where TF's variable watcher is off
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.bound.update(n.value for n in _targets(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.bound.update(n.value for n in _targets(node.target))
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `tf.exp`: `exp` is not a name read
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # a keyword is not a name read
         return False
 
     def visit_Return(self, node: cst.Return) -> None:
@@ -112,11 +188,21 @@ class _Returns(cst.CSTVisitor):
         if isinstance(value, cst.Tuple) and len(value.elements) == 2 and not any(
                 isinstance(e, cst.StarredElement) for e in value.elements):
             self.found = True
+            grad_fn = value.elements[1].value
+            self.returned_grad_fns.append(grad_fn.value if isinstance(grad_fn, cst.Name) else None)
         else:
             self.other = True
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names_read.append(node)
+
+
+def _targets(target: cst.BaseExpression) -> list[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _targets(e.value)]
+    return []
 
 
 class _ReturnsToContext(cst.CSTTransformer):
