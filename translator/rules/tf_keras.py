@@ -32,10 +32,10 @@ from collections import defaultdict
 from importlib import resources
 
 import libcst as cst
-from libcst.helpers import parse_template_expression
 
 from .. import table as api_table
 from ..rewrite import dotted
+from ..templates import parse_template_expression
 from ..walk import walk
 from .ops import Call, Unmatched, code_of, same_value
 

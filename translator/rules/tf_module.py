@@ -8,7 +8,8 @@ tf.Module's constructor takes a `name`; nn.Module's takes nothing, so `super()._
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_expression
+
+from ..templates import parse_template_expression
 
 MODULE = "tensorflow.Module"
 

@@ -4,8 +4,8 @@ calls are passed as `t.detach().numpy()`: the same numbers, and the same cut in 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_expression
 
+from ..templates import parse_template_expression
 from .tf_facts import Facts
 
 TENSOR_KINDS = ("variable", "frozen", "int", "constant")

@@ -23,8 +23,8 @@ import json
 from importlib import resources
 
 import libcst as cst
-from libcst.helpers import parse_template_expression, parse_template_statement
 
+from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 
 # Keras options every optimizer takes, reproduced around torch's step() (semantics.md D6, D10).

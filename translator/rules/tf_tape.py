@@ -18,8 +18,8 @@ unconnected sources) or everywhere with style="autograd".
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_expression, parse_template_statement
 
+from ..templates import parse_template_expression, parse_template_statement
 from .tf_facts import Facts, Tape, TapeCall
 from .tf_watched import Unknowable, watched_variables
 

@@ -10,8 +10,8 @@ assignments are not differentiable in TF, hence no_grad (A18, D11).
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_expression, parse_template_statement
 
+from ..templates import parse_template_expression, parse_template_statement
 from .tf_facts import Facts, is_int_tensor_init
 
 VARIABLE = "tensorflow.Variable"

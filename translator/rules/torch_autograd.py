@@ -50,8 +50,8 @@ TG505/TG506: optimizers, see `torch_optim.py`.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_expression, parse_template_statement
 
+from ..templates import parse_template_expression, parse_template_statement
 from .torch_device import TorchDeviceRule
 from .torch_function import TorchFunctionRule
 from .torch_masked_assign import TorchMaskedAssignRule

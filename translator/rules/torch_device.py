@@ -16,9 +16,9 @@ TG512 (error) `.cuda()`, `.to("cuda...")` (a GPU named outright: torch raises wi
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_expression
 
 from ..rewrite import dotted
+from ..templates import parse_template_expression
 from ..walk import walk
 from .torch_plan import keyword
 

@@ -12,8 +12,8 @@ TG515 (error) a masked write in another form (a tensor that may be shared, a non
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import parse_template_statement
 
+from ..templates import parse_template_statement
 from ..walk import walk
 from .torch_plan import is_true, keyword, method_call, names_bound, names_read
 
