@@ -481,13 +481,16 @@ SMOOTH = {"stack", "concat", "reshape", "transpose", "expand_dims", "squeeze", "
           "sigmoid", "softplus", "square", "reduce_sum", "reduce_mean", "matmul", "multiply", "add", "subtract"}
 
 
+SMOOTH_OPERATORS = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.Power, cst.MatrixMultiply)  # not //, %
+
+
 def _smooth_names(expr: cst.BaseExpression, ctx) -> set[str] | None:
     """The names an expression reads, when it is built only from arithmetic, indexing and SMOOTH ops; else None."""
     if isinstance(expr, cst.Name):
         return {expr.value}
     if isinstance(expr, (cst.Integer, cst.Float)):
         return set()
-    if isinstance(expr, cst.BinaryOperation):
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, SMOOTH_OPERATORS):
         parts = [_smooth_names(expr.left, ctx), _smooth_names(expr.right, ctx)]
     elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
         parts = [_smooth_names(expr.expression, ctx)]
