@@ -77,3 +77,14 @@ def test_a_file_importing_both_frameworks_translates_the_other_one():
     result = translate(source, to="torch")
     assert result.source_framework == "tf" and not result.flagged
     assert "tensorflow" not in result.code and "t = torch.ones(2)" in result.code
+
+
+def test_parsing_leaves_libcst_validation_on():
+    """The parser's nodes skip validation (valid by construction); nodes built later are checked again."""
+    import libcst as cst
+
+    translate("import tensorflow as tf\nx = tf.Variable(1.0)\n")
+    with pytest.raises(TranslationInputError):
+        translate("import tensorflow as tf\nx = (\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
