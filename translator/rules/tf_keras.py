@@ -313,10 +313,6 @@ class TfKerasRule:
         if kind == "training" and training is None and "keras" in self._scopes:
             return self._refuse(original, "a Keras layer called without training= inside a model follows the "
                                           "model's training flag, which torch does not pass on")
-        if kind == "sequential" and training is not None and not self.facts.training:
-            # nn.Sequential takes no training=, and no layer in this file depends on it
-            args = [a for a in updated.args if a is not training]
-            return updated.with_changes(args=[*args[:-1], args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         return updated
 
     def _layer(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
@@ -413,8 +409,9 @@ class TfKerasRule:
             args = [cst.Arg(el.value, star="*" if isinstance(el, cst.StarredElement) else "") for el in elements]
         else:
             args = [cst.Arg(layers, star="*")]
-        # a layer that depends on training= needs the flag passed on
-        sequential = cst.Name(self._helper("Sequential")) if self.facts.training else self.ctx.ref("torch.nn.Sequential")
+        # nn.Sequential takes no training= (and would not pass it on to a layer that depends on it)
+        sequential = cst.Name(self._helper("Sequential")) if "training=" in self.ctx.text else self.ctx.ref(
+            "torch.nn.Sequential")
         return cst.Call(func=sequential, args=args)
 
     def _built(self, elements: list) -> list | None:
