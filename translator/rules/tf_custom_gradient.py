@@ -32,6 +32,7 @@ import builtins
 import libcst as cst
 
 from ..templates import parse_template_statement
+from ..walk import walk
 from .tf_facts import Facts
 
 CUSTOM_GRADIENT = "tensorflow.custom_gradient"
@@ -104,7 +105,7 @@ class TfCustomGradientRule:
                 or params.posonly_params or any(p.default is not None for p in params.params):
             raise ValueError("with default, keyword-only or star parameters")
         returns = _Returns()
-        original.body.visit(returns)
+        walk(original.body, returns)
         if not returns.found or returns.other:
             raise ValueError("whose returns are not all `return y, grad_fn`")
         facts = Facts.of(self.ctx)
@@ -176,11 +177,11 @@ class _Returns(cst.CSTVisitor):
         self.bound.update(n.value for n in _targets(node.target))
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `tf.exp`: `exp` is not a name read
+        walk(node.value, self)  # `tf.exp`: `exp` is not a name read
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # a keyword is not a name read
+        walk(node.value, self)  # a keyword is not a name read
         return False
 
     def visit_Return(self, node: cst.Return) -> None:

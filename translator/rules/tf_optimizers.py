@@ -429,7 +429,7 @@ def _names(expr: cst.CSTNode) -> list[cst.Name]:
         def visit_Name(self, node: cst.Name) -> None:
             found.append(node)
 
-    expr.visit(_Visit())
+    walk(expr, _Visit())
     return found
 
 

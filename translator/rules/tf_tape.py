@@ -20,6 +20,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..templates import parse_template_expression, parse_template_statement
+from ..walk import walk
 from .tf_facts import Facts, Tape, TapeCall
 from .tf_watched import Unknowable, watched_variables
 
@@ -559,17 +560,17 @@ class _Collect(cst.CSTVisitor):
         self.names.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # not the keyword's name
+        walk(node.value, self)  # not the keyword's name
         return False
 
 
 def _collect(expr: cst.CSTNode) -> _Collect:
     collect = _Collect()
-    expr.visit(collect)
+    walk(expr, collect)
     return collect
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..walk import walk
 from .tf_facts import Binding, Facts, Tape
 
 VARIABLE = "tensorflow.Variable"
@@ -147,7 +148,7 @@ def watched_variables(ctx, facts: Facts, tape: Tape, call_order: int) -> list[st
     """The names of the variables `tape.watched_variables()` returns at call_order (after the block), in TF's
     order; raises Unknowable."""
     reads = _Reads(ctx, facts, tape)
-    tape.node.body.visit(reads)
+    walk(tape.node.body, reads)
     chosen = dict(reads.watched)
     if tape.watches_accessed_variables:
         for name, binding in reads.read.items():

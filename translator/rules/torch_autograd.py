@@ -52,6 +52,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..templates import parse_template_expression, parse_template_statement
+from ..walk import walk
 from .torch_device import TorchDeviceRule
 from .torch_function import TorchFunctionRule
 from .torch_masked_assign import TorchMaskedAssignRule
@@ -539,7 +540,7 @@ class _FStrings(cst.CSTVisitor):
 def _strings(node) -> list:
     """The f-strings in a statement (a literal put inside one must not reuse its quote)."""
     visitor = _FStrings()
-    node.visit(visitor)
+    walk(node, visitor)
     return visitor.found
 
 

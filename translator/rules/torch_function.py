@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..walk import walk
+
 FUNCTION = {"torch.autograd.Function", "torch.autograd.function.Function"}
 ONCE = {"torch.autograd.function.once_differentiable"}  # first-order gradients are the same without it
 CTX_OK = {"save_for_backward", "saved_tensors"}
@@ -110,7 +112,7 @@ class TorchFunctionRule:
                     or not params.params:
                 return f"{method.name.value} with keyword-only, defaulted or no parameters"
             uses = _CtxUses(params.params[0].name.value)
-            method.body.visit(uses)
+            walk(method.body, uses)
             if uses.refused:
                 return f"using ctx.{uses.refused}"
         return None

@@ -93,7 +93,7 @@ class _Uses(cst.CSTVisitor):
             self._callees.add(id(node.func))
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -153,11 +153,11 @@ class _Reads(cst.CSTVisitor):
         self.names: set[str] = set()
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -166,7 +166,7 @@ class _Reads(cst.CSTVisitor):
 
 def names_read(node: cst.CSTNode) -> set[str]:
     visitor = _Reads()
-    node.visit(visitor)
+    walk(node, visitor)
     return visitor.names
 
 
@@ -254,7 +254,7 @@ class _Bound(cst.CSTVisitor):
 
 def names_bound(node: cst.CSTNode) -> set[str]:
     visitor = _Bound()
-    node.visit(visitor)
+    walk(node, visitor)
     return visitor.names
 
 
@@ -343,13 +343,13 @@ class _Deferred(cst.CSTVisitor):
 def deferred_grad(ctx, stmt) -> bool:
     """A torch.autograd.grad call in a comprehension or lambda of the statement."""
     visitor = _Deferred(ctx)
-    stmt.visit(visitor)
+    walk(stmt, visitor)
     return visitor.found
 
 
 def calls_to(ctx, node: cst.CSTNode, qualified: str) -> list[cst.Call]:
     visitor = _Calls(ctx, qualified)
-    node.visit(visitor)
+    walk(node, visitor)
     return visitor.found
 
 
@@ -557,7 +557,7 @@ class Plan:
                 if qualified == "torch.autograd.grad":  # on the graph only with create_graph=True
                     if is_true(keyword(node, "create_graph", 4)):
                         for arg in node.args:
-                            arg.value.visit(self)
+                            walk(arg.value, self)
                     return False
                 if qualified and qualified.startswith("torch.nn.") and not qualified.startswith("torch.nn.functional"):
                     self.found = True  # modules and Parameters own leaves
@@ -566,7 +566,7 @@ class Plan:
                 builtin = isinstance(node.func, cst.Name) and node.func.value in BUILTIN_NAMES and qualified is None
                 if pure or builtin:
                     for arg in node.args:
-                        arg.value.visit(self)
+                        walk(arg.value, self)
                     return False
                 if not isinstance(node.func, cst.Attribute):
                     self.found = True  # a function of the program's own: it may use leaves it can see
@@ -574,18 +574,18 @@ class Plan:
                 return True
 
             def visit_Attribute(self, node: cst.Attribute) -> bool:
-                node.value.visit(self)
+                walk(node.value, self)
                 return False
 
             def visit_Arg(self, node: cst.Arg) -> bool:
-                node.value.visit(self)
+                walk(node.value, self)
                 return False
 
             def visit_Name(self, node: cst.Name) -> None:
                 self.found |= node.value in carrying
 
         visitor = Visitor()
-        expr.visit(visitor)
+        walk(expr, visitor)
         return visitor.found
 
     def _find_carrying(self, scope: Scope, statements) -> None:
