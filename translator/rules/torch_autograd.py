@@ -57,6 +57,7 @@ from .torch_device import TorchDeviceRule
 from .torch_function import TorchFunctionRule
 from .torch_masked_assign import TorchMaskedAssignRule
 from .torch_matmul import TorchMatmulRule
+from .torch_module import TorchModuleRule
 from .torch_optim import TorchOptimizerRule
 from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren,
                          single_call)
@@ -74,7 +75,7 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 def torch_rules(ctx) -> list:
     plan = Plan(ctx)
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
-            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx)]
+            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan)]
 
 
 def code_of(node: cst.CSTNode) -> str:
@@ -179,6 +180,10 @@ class TorchTapeRule:
                                     f"stays as it is now, like `{value.value}.grad.clone()`", level="warning")
                 return cst.Name(grad)
         in_grad_loop = any(id(st) in self.plan.grad_loops for st in self.ctx.statements)
+        if attr == "grad" and self._holder_value(value):  # a Module's parameter: its gradient is on it, as in torch
+            if self._assigned(original):
+                return updated
+            return parse_template_expression("getattr({p}, 'grad', None)", p=updated.value)
         if attr == "grad" and not self.ctx.is_source_framework(self.ctx.qualname(original)) and not in_grad_loop:
             self.ctx.report(original, "TG501", f"`{code_of(original)}` is not the gradient of a leaf tensor "
                             "created in this module or function; left as is")
@@ -221,6 +226,26 @@ class TorchTapeRule:
     def _shown(self, node):
         self.shown.add(id(node))
         return node
+
+    def _holder_value(self, expr) -> bool:
+        """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()`, in a file whose
+        backward() calls put gradients on Module parameters."""
+        if not self.plan.holder_sites:
+            return False
+        scope = self.plan.scope()
+        if isinstance(expr, cst.Attribute):
+            root = expr
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            return isinstance(root, cst.Name) and scope.holder(root.value)
+        if isinstance(expr, cst.Name):
+            loops = [s for s in self.ctx.statements if isinstance(s, cst.For)] + _comprehension_loops(
+                self.ctx.statements[-1])
+            loops = [s for s in loops if isinstance(s.target, cst.Name) and s.target.value == expr.value]
+            receiver = method_call(loops[-1].iter, "parameters") if loops and isinstance(loops[-1].iter, cst.Call) \
+                else None
+            return isinstance(receiver, cst.Name) and scope.holder(receiver.value)
+        return False
 
     def _assigned(self, node) -> bool:
         statement = self.ctx.statements[-1]
@@ -438,6 +463,8 @@ class TorchTapeRule:
         scope = self.plan.scope()
         grads = [scope.grad_name(s) for s in site.sources]
         target = cst.Name(site.temp) if site.temp else call.func.value
+        if site.holders:
+            return self._stopped(outer, self._holder_gradient(site, call, target, updated_stmt))
         sources = cst.Name(site.sources[0]) if len(grads) == 1 else \
             cst.List(_commas([cst.Element(cst.Name(s)) for s in site.sources]))
         args = [cst.Arg(target), cst.Arg(sources)]
@@ -455,6 +482,17 @@ class TorchTapeRule:
         stmts[0] = stmts[0].with_changes(leading_lines=_moved(updated_stmt.leading_lines))
         stmts[-1] = stmts[-1].with_changes(trailing_whitespace=updated_stmt.trailing_whitespace)
         return self._stopped(outer, stmts)
+
+    def _holder_gradient(self, site: Site, call: cst.Call, target, updated_stmt) -> list:
+        """A Module's parameters: the variables the tape watched, each gradient added into `p.grad` as torch does
+        (a variable the target does not reach keeps its grad)."""
+        seed = keyword(call, "gradient", 0)
+        extra = f", output_gradients={code_of(seed)}" if seed is not None and code_of(seed) != "None" else ""
+        v, g = self.ctx.new_name("variable"), self.ctx.new_name("grad")
+        text = (f"for {v}, {g} in zip({site.tape}.watched_variables(), {site.tape}.gradient({code_of(target)}, "
+                f"{site.tape}.watched_variables(){extra})):\n"
+                f"    {v}.grad = {self.plan.accumulate}(getattr({v}, 'grad', None), {g})\n")
+        return [cst.parse_statement(text).with_changes(leading_lines=_moved(updated_stmt.leading_lines))]
 
     def _jacobian(self, jac, updated) -> list:
         call = updated.body[0].value
@@ -541,6 +579,23 @@ def _strings(node) -> list:
     """The f-strings in a statement (a literal put inside one must not reuse its quote)."""
     visitor = _FStrings()
     walk(node, visitor)
+    return visitor.found
+
+
+class _CompFors(cst.CSTVisitor):
+    def __init__(self):
+        self.found = []
+
+    def visit_CompFor(self, node) -> None:
+        self.found.append(node)
+
+
+def _comprehension_loops(statement) -> list:
+    """The `for ... in ...` clauses of the comprehensions in a simple statement."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return []
+    visitor = _CompFors()
+    walk(statement, visitor)
     return visitor.found
 
 

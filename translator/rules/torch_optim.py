@@ -42,8 +42,9 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | str:
-    """The leaves an optimizer updates, or why it is not translated."""
+def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | tuple | str:
+    """The leaves an optimizer updates, ("holder", name) for `name.parameters()` of a Module, or why it is not
+    translated."""
     entry = optimizers().get(qualified)
     if entry is None:
         return f"{qualified} has no Keras optimizer in the table that computes the same updates; left as is"
@@ -54,6 +55,9 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
         if arg.keyword is not None and arg.keyword.value not in known and _code(arg.value) not in ZERO:
             return f"{qualified}({arg.keyword.value}=...) is computed differently by Keras (or not at all); left as is"
     params = keyword(call, "params", 0)
+    holder = method_call(params, "parameters") if isinstance(params, cst.Call) and not params.args else None
+    if isinstance(holder, cst.Name) and scope.holder(holder.value):
+        return ("holder", holder.value)
     if isinstance(params, cst.Name) and isinstance(assigned.get(params.value), (cst.List, cst.Tuple)):
         params = assigned[params.value]
     elements = [e.value for e in params.elements] if isinstance(params, (cst.List, cst.Tuple)) else None
@@ -79,6 +83,11 @@ class TorchOptimizerRule:
         if original.args:
             self.ctx.report(original, "TG505", "optimizer.step(closure) is not translated; left as is")
             return updated
+        holder = self.plan.scope().holder_optimizer(receiver.value)
+        if holder is not None:  # a Module's parameters keep their gradients in p.grad; step() skips None ones
+            p = self.ctx.new_name("param")
+            return cst.parse_expression(f"{receiver.value}.apply_gradients([({p}.grad, {p}) for {p} in "
+                                        f"{holder}.parameters() if getattr({p}, 'grad', None) is not None])")
         grads = ", ".join(self.plan.scope().grad_name(p) for p in params)
         return cst.parse_expression(f"{receiver.value}.apply_gradients(zip([{grads}], [{', '.join(params)}]))")
 
@@ -88,10 +97,25 @@ class TorchOptimizerRule:
                             "state) has no Keras counterpart; left as is")
         return updated
 
+    def leave_SimpleStatementLine(self, original, updated):
+        """`opt.zero_grad()` over a Module's parameters, `model.zero_grad()`: every parameter's grad set to None."""
+        receiver = method_call(single_call(original), "zero_grad")
+        if not isinstance(receiver, cst.Name) or self.plan.refusals.get(id(original)):
+            return updated
+        scope = self.plan.scope()
+        holder = scope.holder_optimizer(receiver.value) or (receiver.value if scope.holder(receiver.value) else None)
+        call = single_call(original)
+        if holder is None or call.args:
+            return updated
+        p = self.ctx.new_name("param")
+        loop = cst.parse_statement(f"for {p} in {holder}.parameters():\n    {p}.grad = None\n")
+        return loop.with_changes(leading_lines=updated.leading_lines)
+
     def leave_Expr(self, original: cst.Expr, updated: cst.Expr):
         call = single_call(cst.SimpleStatementLine([original]))
         params = self._params(method_call(call, "zero_grad"))
-        if params is None or self.plan.refusals.get(id(self.ctx.statements[-1])):
+        if params is None or self.plan.refusals.get(id(self.ctx.statements[-1])) \
+                or self.plan.scope().holder_optimizer(call.func.value.value):
             return updated
         names = [self.plan.scope().grad_name(p) for p in params]
         return cst.Assign(targets=[cst.AssignTarget(cst.Name(n)) for n in names], value=cst.Name("None"))

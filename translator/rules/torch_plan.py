@@ -14,7 +14,11 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
   outside its block (an enclosing loop, the previous iteration) is refused;
 * for each `.backward()`: whether every source's `.grad` is certainly None there (a plain assignment is
   exact) or may hold an earlier gradient (torch adds into it: the output accumulates);
-* optimizers over explicit lists of leaves, so that `zero_grad()`/`step()` know their variables.
+* optimizers over explicit lists of leaves, so that `zero_grad()`/`step()` know their variables;
+* holders: names of torch.nn Modules (classes of the file that `torch_module.py` translates, torch.nn's own).
+  Their parameters are no leaves of the plan: a backward() whose target reads a holder and no leaf gets its tape
+  like any other and puts every watched variable's gradient on the variable (`p.grad`, added up as torch does);
+  an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504).
 """
 from __future__ import annotations
 
@@ -65,6 +69,7 @@ class Site:
     watch: list[str] = field(default_factory=list)  # inputs of autograd.grad the tape must watch (parameters)
     root: Site | None = None  # an earlier site whose (persistent) tape this one's gradient is taken from
     persistent: bool = False  # later sites take gradients from this tape too
+    holders: bool = False  # a backward() reaching Module parameters only: their gradients go to `p.grad`
 
 
 @dataclass
@@ -121,6 +126,15 @@ class Scope:
         self.binders: dict[str, list] = {}  # name -> the statements (not compound ones) that bind it
         self.mutated: set[str] = set()  # leaves whose .grad tensor torch changes in place (zero_, accumulation)
         self.opaque: set[str] = set()  # carrying names computed by calls the plan cannot see into
+        self.holders: set[str] = set()  # names of torch.nn Modules (their parameters are not leaves of the plan)
+        self.holder_optimizers: dict[str, str] = {}  # optimizer over `holder.parameters()` -> the holder
+
+    def holder(self, name: str) -> bool:
+        return name in self.holders or (self.parent is not None and name not in self.bound
+                                        and name in self.parent.holders)
+
+    def holder_optimizer(self, name: str) -> str | None:
+        return self._lookup("holder_optimizers", name)
 
     def grad_name(self, name: str) -> str | None:
         if name in self.leaves:
@@ -382,6 +396,8 @@ class Plan:
         self.accumulate: str | None = None  # name of the emitted helper that adds into .grad, once needed
         self.grads: str | None = None  # name for the new gradients before they are added into .grad
         self.stack: list = []  # the module and the functions being walked
+        self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
+        self.holder_sites: list[Site] = []  # backward() sites whose gradients go to the parameters' `.grad`
 
     def ensure(self) -> None:
         if not self.done and self.module is not None:
@@ -415,6 +431,7 @@ class Plan:
             for name in bound:
                 scope.binders.setdefault(name, []).append(stmt)
         self._find_leaves(scope, statements)
+        self._find_holders(scope, statements)
         self._find_carrying(scope, statements)
         self._find_optimizers(scope, statements)
         leaves_before = self._ordered_leaves(scope, statements)
@@ -539,6 +556,32 @@ class Plan:
             if leaf is not None and leaf[1] not in known:
                 known.append(leaf[1])
         return out
+
+    # -- Modules ---------------------------------------------------------------------------------------------------
+    def _find_holders(self, scope: Scope, statements) -> None:
+        """Names every binding of which makes a torch.nn Module (a class of the file the Module rule translates, or
+        torch.nn's own): their parameters get gradients on `p.grad`, and the names are not values to record."""
+        from .torch_module import TorchModuleRule
+
+        if self.module_classes is None:
+            checker = TorchModuleRule(self.ctx, self)
+            self.module_classes = {
+                c.name.value for c in self.module.body if isinstance(c, cst.ClassDef)
+                and any((self.ctx.qualname(b.value) or "") in ("torch.nn.Module", "torch.nn.modules.module.Module")
+                        for b in c.bases) and not isinstance(checker.parameters(c), str)}
+        for name, binders in scope.binders.items():
+            values = [b.body[0].value if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                      and isinstance(b.body[0], cst.Assign) and len(b.body[0].targets) == 1 else None
+                      for b in binders]
+            if values and all(isinstance(v, cst.Call) and self._constructs_module(v.func) for v in values):
+                scope.holders.add(name)
+
+    def _constructs_module(self, func) -> bool:
+        qualified = self.ctx.qualname(func) or ""
+        if isinstance(func, cst.Name) and qualified == "":
+            return func.value in self.module_classes
+        return qualified.startswith("torch.nn.") and qualified.split(".")[2][:1].isupper() \
+            and qualified not in ("torch.nn.Parameter",)
 
     # -- carrying names --------------------------------------------------------------------------------------------
     def carries(self, expr: cst.CSTNode, carrying: set[str]) -> bool:
@@ -738,6 +781,9 @@ class Plan:
                 continue
             params = optimizer_params(small.value, qualified, lists, scope)
             name = small.targets[0].target.value
+            if isinstance(params, tuple):  # ("holder", module name): over a Module's parameters()
+                scope.holder_optimizers[name] = params[1]
+                params = []
             if isinstance(params, str):
                 self.refuse(stmt, small.value, "TG505", params)
                 continue
@@ -853,7 +899,8 @@ class Plan:
                 site.sources, site.explicit = [n.value for n in names], True
             else:
                 site.sources = list(leaves_before.get(id(stmt), ()))
-            if not site.sources:
+            site.holders = not site.explicit and any(scope.holder(n) for n in self._reads_before(scope, stmt))
+            if not site.sources and not site.holders:
                 self.refuse(stmt, call, "TG504", "backward() with no leaf tensor created before it; left as is")
                 return None
             return site
@@ -883,6 +930,11 @@ class Plan:
         return Site(stmt, call, "grad", keyword(call, "outputs", 0), index,
                     create_graph=is_true(keyword(call, "create_graph", 4)), calls=grads)
 
+    def _reads_before(self, scope: Scope, stmt) -> set[str]:
+        """Names read by the statements of stmt's block up to it (where a backward's graph can come from)."""
+        body, index = self.places.get(id(stmt), ([], 0))
+        return set().union(*(statement_reads(s) for s in body[:index + 1]))
+
     @staticmethod
     def _source_list(scope: Scope, inputs) -> bool:
         listed = isinstance(inputs, cst.Call) and isinstance(inputs.func, cst.Name) and \
@@ -894,6 +946,8 @@ class Plan:
         """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
         leaves = {n for n in set(scope.leaves) | scope.carrying if self.leaf_at(scope, site.stmt, n)}
         reads = statement_reads(site.stmt) if site.deferred else names_read(site.target)
+        leaves |= {n for n in reads | set().union(*(statement_reads(s) for s in body[:site.index]))
+                   if scope.holder(n)}  # Modules hold variables, which every tape watches
         needed = (reads & scope.carrying) - leaves
         start, deps, dep_index = site.index, [site.target], []
         for i in range(site.index - 1, -1, -1):
@@ -933,6 +987,17 @@ class Plan:
             if prev.start < start <= prev.index:
                 start = prev.start
         site.start = start
+        if site.holders:
+            reach = names_read(site.target).union(*(statement_reads(n) for n in deps[1:]))
+            if not any(scope.holder(n) for n in reach):
+                site.holders = False
+            elif site.sources:
+                self.refuse(site.stmt, site.call, "TG504", "backward() reaching both leaf tensors and a Module's "
+                            "parameters is not translated; left as is")
+                return False
+            else:
+                self.holder_sites.append(site)
+                return True
         if site.kind == "backward" and not site.explicit:
             status = {leaf: self.leaf_at(scope, site.stmt, leaf) for leaf in site.sources}
             if None in status.values():
@@ -991,6 +1056,10 @@ class Plan:
             self._writes(scope, loop)
         elif leaf is not None:
             state[leaf[1]] = True
+        elif site is not None and site.kind == "backward" and site.holders:
+            if self.accumulate is None:  # torch adds into p.grad: the emitted helper does it
+                self.accumulate = self.ctx.new_name("accumulate_grad")
+                self.grads = self.ctx.new_name("grads")
         elif site is not None and site.kind == "backward":
             site.fresh = all(state.get(s, False) for s in site.sources)
             scope.mutated |= {s for s in site.sources if not state.get(s, False)}
