@@ -119,6 +119,39 @@ class {name}(torch.nn.Module):
         offset = -mean * inv if self.beta is None else self.beta - mean * inv
         shape = [-1 if d == axis else 1 for d in range(x.dim())]
         return x * inv.reshape(shape) + offset.reshape(shape)
+''', "Layer": '''
+class {name}(torch.nn.Module):
+    """keras.layers.Layer: build(input_shape) runs before the first call, with the first input's shape, and
+    add_weight() makes a parameter initialised as Keras initialises it."""
+
+    def __call__(self, *args, **kwargs):
+        if not getattr(self, "built", False):
+            self.build(tuple(torch.as_tensor(args[0]).shape))
+            self.built = True
+        return super().__call__(*args, **kwargs)
+
+    def build(self, input_shape):
+        pass
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, trainable=True, name=None):
+        shape = tuple(shape)
+        weight = torch.empty(shape)
+        if initializer in ("zeros", "ones"):
+            return torch.nn.Parameter(torch.nn.init.constant_(weight, float(initializer == "ones")))
+        if initializer in ("random_normal", "random_uniform"):
+            init = torch.nn.init.normal_ if initializer == "random_normal" else torch.nn.init.uniform_
+            return torch.nn.Parameter(init(weight, *((0.0, 0.05) if initializer == "random_normal" else (-0.05, 0.05))))
+        # variance scaling, Keras' fans: glorot (the default), he and lecun, uniform or truncated normal
+        family, _, distribution = (initializer or "glorot_uniform").partition("_")
+        receptive = math.prod(shape[:-2])
+        fan_in, fan_out = (shape[-2] * receptive, shape[-1] * receptive) if len(shape) > 1 else (
+            (shape[0], shape[0]) if shape else (1, 1))
+        scale = (2.0 if family == "he" else 1.0) / max(1.0, (fan_in + fan_out) / 2.0 if family == "glorot" else fan_in)
+        if distribution == "uniform":
+            limit = math.sqrt(3.0 * scale)
+            return torch.nn.Parameter(torch.nn.init.uniform_(weight, -limit, limit))
+        std = math.sqrt(scale) / 0.87962566103423978  # the std of a normal cut at 2 std is 0.8796 of its own
+        return torch.nn.Parameter(torch.nn.init.trunc_normal_(weight, 0.0, std, -2.0 * std, 2.0 * std))
 ''', "Sequential": '''
 class {name}(torch.nn.Sequential):
     """keras.Sequential: passes its training flag on to its layers, as Keras does."""
@@ -145,6 +178,7 @@ class _KerasFacts(cst.CSTVisitor):
         self.ctx, self.table = ctx, table
         self.classes: set[str] = set()
         self.class_nodes: set[int] = set()
+        self.builds: set[int] = set()  # Keras classes with a build() method or add_weight() calls
         self.tf_modules = False
         # name -> kinds of what is bound to it: "keras", "training" (a Keras layer that computes differently under
         # training=True), "sequential", "other" (surely none of these) or "unknown"
@@ -172,6 +206,8 @@ class _KerasFacts(cst.CSTVisitor):
                 isinstance(b.value, cst.Name) and b.value.value in self.classes for b in node.bases):
             self.classes.add(node.name.value)
             self.class_nodes.add(id(node))
+            if "build" in _method_names(node) or "add_weight" in code_of(node):
+                self.builds.add(id(node))
         self.tf_modules = self.tf_modules or TF_MODULE in bases
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -260,14 +296,13 @@ class TfKerasRule:
         for before, after in zip(original.bases, updated.bases):
             if self.ctx.qualname(before.value) in self.table["bases"]:
                 self.ctx.consume(before.value)
-                after = after.with_changes(value=self.ctx.ref("torch.nn.Module"))
+                base = cst.Name(self._helper("Layer")) if id(original) in self.facts.builds else self.ctx.ref(
+                    "torch.nn.Module")
+                after = after.with_changes(value=base)
             bases.append(after)
         return updated.with_changes(bases=bases)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._scopes and self._scopes[-1] == "keras" and node.name.value == "build":
-            self.ctx.report(node, CODE, "a Keras build() method is not translated (torch calls no build at the first "
-                                        "call)", suggestion="create the weights in __init__ or at the first forward")
         self._scopes.append("function")
         self._namespaces.append(node)
 
@@ -304,6 +339,8 @@ class TfKerasRule:
         if qualified in self.table["sequential"]:
             return self._sequential(original, updated, qualified)
         func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "add_weight" and "keras" in self._scopes:
+            return self._add_weight(original, updated)
         if (isinstance(func, cst.Attribute) and func.attr.value in self.table["sequential_methods"]
                 and self._kind(func.value) == "sequential"):
             method = self.table["sequential_methods"][func.attr.value]
@@ -347,6 +384,30 @@ class TfKerasRule:
                 return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact torch translation")
             args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
         return cst.Call(func=cst.Name(self._helper(spec["helper"])), args=args)
+
+    def _add_weight(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """KerasLayer.add_weight takes what it can initialise as Keras does."""
+        positional = [a for a in original.args if a.keyword is None]
+        keywords = {a.keyword.value: a.value for a in original.args if a.keyword is not None}
+        given = dict(zip(("shape", "initializer", "dtype"), (a.value for a in positional)), **keywords)
+        initializer = given.get("initializer")
+        problem = None
+        if len(positional) > 3 or any(a.star for a in original.args):
+            problem = "add_weight() with these arguments"
+        elif positional and isinstance(positional[0].value, cst.SimpleString):
+            problem = "add_weight() with a positional name (Keras raises)"
+        elif set(given) - {"shape", "initializer", "dtype", "trainable", "name"}:
+            problem = f"add_weight({sorted(set(given) - {'shape', 'initializer', 'dtype', 'trainable', 'name'})[0]}=...)"
+        elif initializer is not None and not (isinstance(initializer, cst.Name) and initializer.value == "None") and not (
+                isinstance(initializer, cst.SimpleString)
+                and ast.literal_eval(initializer.value) in self.table["initializers"]):
+            problem = f"add_weight(initializer={code_of(initializer)})"
+        elif not all(same_value(code_of(given[k]), v) for k, v in (("dtype", "None"), ("trainable", "True"))
+                     if k in given):
+            problem = "add_weight() of another dtype or of a non-trainable weight"
+        if problem:
+            return self._refuse(original, f"{problem} has no exact torch translation")
+        return updated
 
     def _activation(self, before: cst.BaseExpression, after: cst.BaseExpression, what: str):
         """The torch callable for a Keras activation argument; None for no activation, False when refused."""
@@ -495,8 +556,8 @@ class TfKerasRule:
                 if self.facts.stateful:
                     templates = {**templates, **self.table["collections_with_state"]}
                 return parse_template_expression(templates[attr], m=updated.value)
-        elif attr in self.table["untranslated"] and self._is_keras(original.value) is not False and (
-                self._is_keras(original.value) or self._has_keras_objects()):
+        elif attr in self.table["untranslated"] and not _is_super(original.value) and (
+                self._is_keras(original.value) or self._is_keras(original.value) is None and self._has_keras_objects()):
             self.ctx.report(original, CODE, f"Keras .{attr} has no exact torch translation; left as is")
         return updated
 
@@ -509,6 +570,8 @@ class TfKerasRule:
         if kind not in self._helpers:
             self._helpers[kind] = self.ctx.new_name("Keras" + kind)
             self.ctx.ref("torch.nn.Module")  # the helpers use torch
+            if "math." in HELPERS[kind]:
+                self.ctx.ref("math.sqrt")
         return self._helpers[kind]
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
@@ -578,6 +641,14 @@ def _is_int(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
         expr = expr.expression
     return isinstance(expr, cst.Integer)
+
+
+def _method_names(node: cst.ClassDef) -> set[str]:
+    return {stmt.name.value for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)}
+
+
+def _is_super(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "super"
 
 
 def _is_super_init(call: cst.Call) -> bool:
