@@ -94,6 +94,7 @@ class TorchTapeRule:
         self.backward_calls: dict[int, cst.Call] = {}  # id(site) -> the translated .backward(...) call
         self.targets: dict[int, cst.BaseExpression] = {}  # id(site) -> the translated target to compute in the tape
         self.shown: set[int] = set()  # ids of the placeholders printed for .grad_fn chains
+        self.holder_grads: dict[int, str] = {}  # id(new value of a Module parameter's .grad) -> code of that .grad
 
     # -- walking ---------------------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -145,6 +146,13 @@ class TorchTapeRule:
             return updated
         if id(self.ctx.statements[-1]) in self.plan.grad_inplace and original is self.ctx.statements[-1].body[0].value:
             return self._grad_inplace(original, updated)
+        holder_grad = self._holder_grad(method_call(original, "zero_", *GRAD_INPLACE))
+        if holder_grad is not None and original is self.ctx.statements[-1].body[0].value:
+            # a Module parameter's gradient changed in place: the statement becomes `p.grad = ...` (leave_Expr)
+            result = parse_template_expression("{z}({g})", z=self.ctx.ref("tensorflow.zeros_like"), g=updated.func.value) \
+                if original.func.attr.value == "zero_" else self._grad_inplace(original, updated)
+            self.holder_grads[id(result)] = holder_grad
+            return result
         leaf = self._leaf(method_call(original, *INPLACE_UPDATES))
         if leaf is not None:
             return self._inplace(original, updated, leaf)
@@ -227,6 +235,14 @@ class TorchTapeRule:
         self.shown.add(id(node))
         return node
 
+    def _holder_grad(self, expr) -> str | None:
+        """The code of `p.grad` / `p.grad.data` for a Module parameter p."""
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
+            expr = expr.value
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and self._holder_value(expr.value):
+            return code_of(expr)
+        return None
+
     def _holder_value(self, expr) -> bool:
         """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()`, in a file whose
         backward() calls put gradients on Module parameters."""
@@ -235,7 +251,7 @@ class TorchTapeRule:
         scope = self.plan.scope()
         if isinstance(expr, cst.Attribute):
             root = expr
-            while isinstance(root, cst.Attribute):
+            while isinstance(root, cst.Attribute) and root.attr.value not in ("grad", "data"):
                 root = root.value
             return isinstance(root, cst.Name) and scope.holder(root.value)
         if isinstance(expr, cst.Name):
@@ -270,6 +286,9 @@ class TorchTapeRule:
         return updated
 
     def leave_Expr(self, original: cst.Expr, updated: cst.Expr):
+        if id(updated.value) in self.holder_grads:
+            target = cst.parse_expression(self.holder_grads[id(updated.value)])
+            return cst.Assign([cst.AssignTarget(target)], updated.value)
         leaf = self.plan.grad_inplace.get(id(self.ctx.statements[-1]))
         if leaf is None or original is not self.ctx.statements[-1].body[0] or isinstance(updated.value, cst.Call) \
                 and method_call(updated.value, *GRAD_INPLACE) is not None:
@@ -296,10 +315,11 @@ class TorchTapeRule:
             return updated
         op = type(original.operator)
         if op in ASSIGN_OPS:
-            call = parse_template_expression(f"{{x}}.{ASSIGN_OPS[op]}({{v}})", x=cst.Name(leaf), v=updated.value)
+            call = parse_template_expression(f"{{x}}.{ASSIGN_OPS[op]}({{v}})", x=cst.parse_expression(leaf),
+                                             v=updated.value)
         elif op in ASSIGN_BINARY:
             call = parse_template_expression(f"{{x}}.assign({{x}} {ASSIGN_BINARY[op]} {{v}})",
-                                             x=cst.Name(leaf), v=paren(updated.value))
+                                             x=cst.parse_expression(leaf), v=paren(updated.value))
         else:
             self.ctx.report(original, "TG503", f"in-place `{code_of(original.operator).strip()}` on leaf `{leaf}` "
                             "is not translated; left as is")
@@ -311,7 +331,7 @@ class TorchTapeRule:
             self.ctx.report(original, "TG503", f"in-place update of leaf `{leaf}` outside torch.no_grad() "
                             "(torch raises, semantics A17); left as is")
             return updated
-        method, x = original.func.attr.value, cst.Name(leaf)
+        method, x = original.func.attr.value, cst.parse_expression(leaf)
         args = [a.value for a in updated.args if a.keyword is None]
         alpha = keyword(updated, "alpha")
         if method in ("sub_", "add_") and len(args) == 1:
@@ -331,12 +351,12 @@ class TorchTapeRule:
         return updated
 
     def _leaf(self, expr) -> str | None:
-        """The leaf named by `x` or `x.data`."""
+        """The leaf named by `x` or `x.data`, or a Module's parameter (`p`, `model.w`): its code."""
         if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
             expr = expr.value
         if isinstance(expr, cst.Name) and self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], expr.value):
             return expr.value
-        return None
+        return code_of(expr) if self._holder_value(expr) else None
 
     def _graph_tensor(self, expr) -> bool:
         """A name that holds a tensor computed from leaves (so `.data` is its detached value)."""

@@ -34,3 +34,15 @@ criterion(model(x), y).backward()
 criterion(model(x), y * 2).backward()
 accumulated = [p.grad for p in model.parameters()]
 names = len(list(model.parameters()))
+
+for step in range(3):  # by hand, as the examples_nn tutorial does
+    model.zero_grad()
+    criterion(model(x), y).backward()
+    with torch.no_grad():
+        for param in model.parameters():
+            if param.grad is not None:
+                param -= 0.01 * param.grad
+        model.b.data.sub_(0.001 * model.b.grad)
+        model.a.grad.zero_()
+by_hand = [p.detach().clone() for p in model.parameters()]
+zeroed = model.a.grad
