@@ -69,6 +69,11 @@ class Context:
     # -- names ---------------------------------------------------------------------------------------------------
     def qualname(self, expr: cst.BaseExpression) -> str | None:
         """The qualified name an expression refers to through the file's imports (`tf.math.add` -> `tensorflow.math.add`)."""
+        head = expr
+        while type(head) is cst.Attribute:
+            head = head.value
+        if type(head) is not cst.Name or head.value not in self.aliases:
+            return None  # most names and chains: decided without building their text
         text = dotted(expr)
         if text is None:
             return None

@@ -32,6 +32,18 @@ def kind_of(value) -> int:
     return found
 
 
+_STATEMENTS: dict[type, bool] = {}
+
+
+def is_statement(node: cst.CSTNode) -> bool:
+    """A statement line or a compound statement (cached per type, like `kind_of`)."""
+    kind = type(node)
+    found = _STATEMENTS.get(kind)
+    if found is None:
+        found = _STATEMENTS[kind] = issubclass(kind, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return found
+
+
 class _FieldOrder(cst.CSTVisitor):
     """Records the fields in the order libcst visits them (it announces each one, present or not)."""
 
@@ -47,13 +59,21 @@ class _FieldOrder(cst.CSTVisitor):
             self.fields.append(attribute)
 
 
+# Fields that by libcst's naming hold only whitespace or punctuation (test_walk checks the order against libcst).
+_LAYOUT_FIELDS = {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "footer",
+                  "trailing_whitespace", "newline", "equal", "colon", "dot", "header"}
+
+
 def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    """The fields that may hold a non-trivia child, in libcst's visiting order."""
     kind = type(node)
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
         order = _FieldOrder(node)
         node._visit_and_replace_children(order)
-        fields = _CHILD_FIELDS[kind] = tuple(dict.fromkeys(order.fields))
+        fields = _CHILD_FIELDS[kind] = tuple(
+            name for name in dict.fromkeys(order.fields)
+            if not name.startswith("whitespace") and name not in _LAYOUT_FIELDS)
     return fields
 
 

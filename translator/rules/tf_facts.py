@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..walk import Visitor, walk
+from ..walk import Visitor, is_statement, walk
 
 TAPE = "tensorflow.GradientTape"
 TAPE_METHODS = {"gradient", "jacobian", "batch_jacobian", "watch", "stop_recording", "reset", "watched_variables"}
@@ -103,12 +103,12 @@ class FactsCollector(Visitor):
     # -- structure ---------------------------------------------------------------------------------------------------
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.order += 1
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if is_statement(node):
             self._statements.append(node)
         return super().on_visit(node)
 
     def on_leave(self, node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if is_statement(node):
             self._statements.pop()
         super().on_leave(node)
 
