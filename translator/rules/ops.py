@@ -15,6 +15,7 @@ import libcst as cst
 
 from .. import table as api_table
 from ..rewrite import dotted
+from ..walk import transform
 
 IGNORED = {"name"}  # TF op names: no meaning in torch
 DROPPED = {"torch": {"device"}}  # placement only: TF places tensors itself; the numbers do not change
@@ -32,10 +33,18 @@ class Unmatched(Exception):
         self.code = code
 
 
+_LEAVES = (cst.Name, cst.Integer, cst.Float, cst.SimpleString)
+_LITERAL_LIKE = (*_LEAVES, cst.Attribute, cst.Imaginary, cst.ConcatenatedString, cst.UnaryOperation, cst.List,
+                 cst.Tuple, cst.Dict, cst.Set)
+
+
 def code_of(node: cst.CSTNode) -> str:
+    if type(node) in _LEAVES and not node.lpar:
+        return node.value  # most arguments: no code generation needed
     return cst.Module([]).code_for_node(node)
 
 
+@functools.lru_cache(maxsize=4096)
 def _literal(text: str):
     """(True, value) for a Python literal, else (False, normalized text)."""
     try:
@@ -326,7 +335,7 @@ class Call:
     # -- emitting ----------------------------------------------------------------------------------------------------
     def expr(self, text: str) -> cst.BaseExpression:
         """A table literal/default as a target expression (dtype names translated)."""
-        return _parse_template(text).visit(_Refs(self, {}))
+        return transform(_parse_template(text), _Refs(self, {}))
 
     def target_args(self, values: dict) -> list[cst.Arg]:
         by_target = {self.entry.mapped(name, self.origin): (name, *v) for name, v in values.items()}
@@ -352,11 +361,12 @@ class Call:
             raw = node
             if isinstance(node, list):  # torch varargs (`x.view(2, 3)`)
                 node = _pack(node)
-            text = code_of(node)
-            if p.default is not None and same_value(text, p.default):
+            # Defaults are literals or dotted names: only such a node can equal one (its text costs a codegen).
+            text = code_of(node) if type(node) in _LITERAL_LIKE else None
+            if text is not None and p.default is not None and same_value(text, p.default):
                 positional = False  # omitted: the target's default does the same
                 continue
-            if same_value(text, "None"):
+            if text is not None and same_value(text, "None"):
                 # None means something else here (`axis=None` reduces axis 0 in tf.argmax): no exact form.
                 raise Unmatched("TG201", f"{p.name}=None has no exact {self.to} equivalent; pass it explicitly")
             if p.kind == "varargs":
@@ -385,7 +395,7 @@ class Call:
         body = _parse_template(_fill_slots(text))
         inline = {n: v for n, v in slots.items() if n not in repeated}
         inline.update({n: cst.Name(params[n]) for n in repeated})
-        body = body.visit(_Refs(self, inline))
+        body = transform(body, _Refs(self, inline))
         if repeated:
             lam = cst.Lambda(params=cst.Parameters([cst.Param(cst.Name(params[n])) for n in repeated]), body=body)
             body = cst.Call(func=lam.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),
@@ -402,7 +412,7 @@ def _pack(nodes: list) -> cst.BaseExpression:
 
 @functools.lru_cache(maxsize=None)
 def _parse_template(text: str) -> cst.BaseExpression:
-    """Table texts are few and parsed often; the parsed node is never emitted itself (`_Refs` rebuilds it)."""
+    """Table texts are few and used often: parsed once (the output shares the parts `_Refs` does not change)."""
     return cst.parse_expression(text)
 
 
