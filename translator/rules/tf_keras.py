@@ -27,6 +27,7 @@ Codes:
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from collections import defaultdict
 from importlib import resources
@@ -577,7 +578,7 @@ class TfKerasRule:
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._helpers:
             return updated
-        classes = [cst.parse_statement(HELPERS[kind].replace("{name}", name).lstrip("\n"))
+        classes = [_helper_class(HELPERS[kind].replace("{name}", name).lstrip("\n"))
                    for kind, name in self._helpers.items()]
         body = list(updated.body)
         at = _after_imports(body)
@@ -611,6 +612,12 @@ class OptimizerVariablesRule:
             return updated
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+
+@functools.lru_cache(maxsize=None)
+def _helper_class(source: str) -> cst.BaseStatement:
+    """The helper classes are long: parsed once each (a tenth of translating a 300-line file otherwise)."""
+    return cst.parse_statement(source)
 
 
 def _after_imports(body: list) -> int:
