@@ -128,14 +128,35 @@ def _hook(visitor: type, prefix: str, kind: type):
 
 def transform(node: cst.CSTNode, visitor):
     """libcst's transform protocol (`on_visit(node)`, `on_leave(original, updated)` returning the replacement, a
-    `RemovalSentinel` or a `FlattenSentinel` in sequences), rebuilding only nodes whose children changed."""
+    `RemovalSentinel` or a `FlattenSentinel` in sequences), rebuilding only nodes whose children changed.
+    libcst transformers (`cst.CSTTransformer`) work too, their hooks looked up once per node type."""
+    kind = type(visitor)
+    if kind.on_visit is cst.CSTTransformer.on_visit and kind.on_leave is cst.CSTTransformer.on_leave:
+        visitor = _CachedDispatch(visitor)
+    return _transform(node, visitor)
+
+
+class _CachedDispatch:
+    def __init__(self, transformer: cst.CSTTransformer):
+        self.transformer, self.kind = transformer, type(transformer)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        hook = _hook(self.kind, "visit_", type(node))
+        return True if hook is None else hook(self.transformer, node) is not False
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
+        hook = _hook(self.kind, "leave_", type(original))
+        return updated if hook is None else hook(self.transformer, original, updated)
+
+
+def _transform(node: cst.CSTNode, visitor):
     changes = None
     if visitor.on_visit(node) is not False:
         for name in child_fields(node):
             value = getattr(node, name)
             kind = kind_of(value)
             if kind == NODE:
-                new = transform(value, visitor)
+                new = _transform(value, visitor)
                 if new is not value:
                     if isinstance(new, (cst.RemovalSentinel, cst.FlattenSentinel)):
                         raise TypeError(f"{type(value).__name__} in {type(node).__name__}.{name} cannot be "
@@ -158,7 +179,7 @@ def _transform_sequence(children, visitor, *, body: bool):
     emptied is dropped."""
     out, changed = [], False
     for child in children:
-        new = child if kind_of(child) != NODE else transform(child, visitor)
+        new = child if kind_of(child) != NODE else _transform(child, visitor)
         if new is child:
             out.append(child)
             continue

@@ -121,3 +121,23 @@ def test_transform_refuses_to_remove_a_required_child():
 
     with pytest.raises(TypeError, match="cannot be removed"):
         transform(cst.parse_module("a = b.c\n"), RemoveNames())
+
+
+class HookedRewrites(cst.CSTTransformer):
+    """A libcst transformer with per-type hooks (run through the cached dispatch)."""
+
+    def visit_Lambda(self, node) -> bool:
+        return False  # names inside lambdas keep their spelling
+
+    def leave_Name(self, original, updated):
+        return updated.with_changes(value=updated.value.upper()) if updated.value == "x" else updated
+
+    def leave_Del(self, original, updated):
+        return cst.RemovalSentinel.REMOVE
+
+
+def test_transform_runs_libcst_transformer_hooks_as_libcst_does():
+    module = cst.parse_module(SOURCE)
+    ours = transform(module, HookedRewrites())
+    assert ours.code == module.visit(HookedRewrites()).code
+    assert "X = [v * 2.0" in ours.code and "del a" not in ours.code
