@@ -27,13 +27,11 @@ KNOWN = {
                           "None`, `[p.grad for p in variables]`) are not translated (TG501)",
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
-    "module_training": "parameters as attributes of an nn.Module (model.w.grad) are not leaves to the PyTorch -> TF "
-                       "rules (TG501)",
 }
 # The Keras layers come back as torch Modules that build lazily (UninitializedParameter, torch.nn.init), which the
 # PyTorch -> TF rules do not translate (TG516): only Modules holding Parameters made in __init__ are.
 KNOWN.update(dict.fromkeys(["keras_batchnorm", "keras_custom_layers", "keras_custom_training", "keras_dense",
-                            "keras_models", "keras_sequential_input"],
+                            "keras_models", "keras_sequential_input", "keras_simple_layers"],
                            "the PyTorch side's lazily built Modules (UninitializedParameter) are left as is (TG516)"))
 
 

@@ -245,9 +245,11 @@ class TorchTapeRule:
 
     def _holder_value(self, expr) -> bool:
         """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()`, in a file whose
-        backward() calls put gradients on Module parameters."""
-        if not self.plan.holder_sites:
+        backward() calls put gradients on Module parameters; anything, where no gradient is kept in a name."""
+        if not self.plan.holder_sites or not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return False
+        if not self.plan.named_leaves:
+            return True  # every gradient of the file is on its variable
         scope = self.plan.scope()
         if isinstance(expr, cst.Attribute):
             root = expr

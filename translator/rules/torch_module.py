@@ -2,14 +2,15 @@
 
 * `torch.nn.Parameter(data)` -> `tf.Variable(data)` (`requires_grad=False` -> `trainable=False`); a named leaf
   `w = torch.nn.Parameter(data)` is the autograd rule's (it wraps `data` itself).
-* The class gets `__call__` (torch's `model(x)` runs `forward`) and `parameters()`: the Parameters in the order
-  `__init__` assigns them, which is torch's order (tf.Module's `trainable_variables` sorts them by name), so that
-  optimizers and loops over `model.parameters()` see the same list.
+* The class gets `__call__` (torch's `model(x)` runs `forward`; a class may define `__call__` itself instead),
+  `parameters()` and `named_parameters()`: the Parameters in the order `__init__` assigns them, which is torch's
+  order (tf.Module's `trainable_variables` sorts them by name), so that optimizers and loops over
+  `model.parameters()` see the same list.
 * Gradients of these variables live on the variables (`p.grad`), as in torch: see `torch_plan.py` (holders).
 
 TG516 (error) a Module this does not cover is left as is: other bases, submodules or Parameters assigned other
-than as `self.name = torch.nn.Parameter(...)` statements of `__init__`, its own `parameters`, `__call__` besides
-`forward`, no `forward`.
+than as `self.name = torch.nn.Parameter(...)` statements of `__init__`, its own `parameters`, both or neither of
+`forward` and `__call__`.
 """
 from __future__ import annotations
 
@@ -20,12 +21,15 @@ from .torch_plan import is_false, keyword
 
 MODULE = {"torch.nn.Module", "torch.nn.modules.module.Module"}
 PARAMETER = {"torch.nn.Parameter", "torch.nn.parameter.Parameter"}
-METHODS = '''def __call__(self, *args, **kwargs):
+CALL = '''def __call__(self, *args, **kwargs):
     return self.forward(*args, **kwargs)
-
-def parameters(self):
+'''
+METHODS = '''def parameters(self):
     """torch's order: as __init__ assigns them."""
     return [{params}]
+
+def named_parameters(self):
+    return [{named}]
 '''
 
 
@@ -60,7 +64,9 @@ class TorchModuleRule:
             self.ctx.report(original, "TG516", f"torch.nn.Module {params}: not translated; left as is")
             return updated
         self.ctx.consume(bases[0].value)
-        methods = cst.parse_module(METHODS.format(params=", ".join(f"self.{p}" for p in params))).body
+        defined = {m.name.value for m in original.body.body if isinstance(m, cst.FunctionDef)}
+        methods = cst.parse_module(("" if "__call__" in defined else CALL + "\n") + METHODS.format(
+            params=", ".join(f"self.{p}" for p in params), named=", ".join(f"({p!r}, self.{p})" for p in params))).body
         body = [*updated.body.body, *(m.with_changes(leading_lines=[cst.EmptyLine(indent=False)]) for m in methods)]
         base = bases[0].with_changes(value=self.ctx.ref("tensorflow.Module"), comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(bases=[base], body=updated.body.with_changes(body=body))
@@ -70,8 +76,9 @@ class TorchModuleRule:
         if len(node.bases) != 1 or node.keywords:
             return "with other bases"
         methods = {m.name.value: m for m in node.body.body if isinstance(m, cst.FunctionDef)}
-        if "forward" not in methods or {"__call__", "parameters"} & set(methods) or "__init__" not in methods:
-            return "without forward and __init__, or with its own __call__ or parameters"
+        if ("forward" in methods) == ("__call__" in methods) or {"parameters", "named_parameters"} & set(methods) \
+                or "__init__" not in methods:
+            return "without __init__ and one of forward and __call__, or with its own parameters"
         params = []
         for stmt in methods["__init__"].body.body:
             small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
