@@ -398,6 +398,7 @@ class Plan:
         self.stack: list = []  # the module and the functions being walked
         self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
         self.holder_sites: list[Site] = []  # backward() sites whose gradients go to the parameters' `.grad`
+        self.named_leaves = False  # some scope has leaves of its own (their gradients are names, not p.grad)
 
     def ensure(self) -> None:
         if not self.done and self.module is not None:
@@ -431,6 +432,7 @@ class Plan:
             for name in bound:
                 scope.binders.setdefault(name, []).append(stmt)
         self._find_leaves(scope, statements)
+        self.named_leaves |= bool(scope.leaves)
         self._find_holders(scope, statements)
         self._find_carrying(scope, statements)
         self._find_optimizers(scope, statements)
@@ -577,6 +579,15 @@ class Plan:
                       for b in binders]
             if values and all(isinstance(v, cst.Call) and self._constructs_module(v.func) for v in values):
                 scope.holders.add(name)
+        if isinstance(scope.node, cst.FunctionDef) and id(scope.node) not in self.methods and scope.parent:
+            uses = _Uses(scope.node.name.value)
+            walk(self.module, uses)
+            for i, param in enumerate(scope.params):
+                passed = [a.value for call in uses.calls for j, a in enumerate(call.args)
+                          if (a.keyword.value == param if a.keyword else j == i and not a.star)]
+                if not uses.other and uses.calls and len(passed) == len(uses.calls) and all(
+                        isinstance(v, cst.Name) and scope.parent.holder(v.value) for v in passed):
+                    scope.holders.add(param)  # every call passes a Module
 
     def _constructs_module(self, func) -> bool:
         qualified = self.ctx.qualname(func) or ""
