@@ -34,11 +34,13 @@ Codes:
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
   torch's answer (values from calls it cannot see into, names bound several times) have no TF counterpart; left as
   is. Where it is sure, they become the literal True/False.
-* TG509 (error) `torch.autograd.functional.jacobian`/`vjp` with `create_graph`, `strict` or a list of inputs is left
-  as is; `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(...,
+* TG509 (error) `torch.autograd.functional.jacobian`/`vjp`/`jvp`/`hessian` with `create_graph`, `strict` or a list
+  of inputs is left as is; `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(...,
   unconnected_gradients=ZERO)` (torch gives zeros where the output does not depend on the input, TF None: A16);
   for a tuple of inputs (a tuple display, or a name last bound to one) `f(*inputs)` and one block per input;
-  `out, g = vjp(f, x, v)` -> `(outputs, tape.gradient(outputs, x, output_gradients=v, ...ZERO))`.
+  `out, g = vjp(f, x, v)` -> `(outputs, tape.gradient(outputs, x, output_gradients=v, ...ZERO))`;
+  `hessian(f, x)` -> the gradient taken inside an outer tape, then its jacobian (a tuple of inputs: TG509);
+  `jvp(f, x, v)` -> `tf.autodiff.ForwardAccumulator(x, v)` around f(x), `(outputs, acc.jvp(outputs, ...ZERO))`.
 * TG511 (error) a block whose statements another rule split or removed cannot get its tapes; left as is.
 * TG513 (warning) `print(x.grad_fn)` (and `.next_functions` chains): torch's backward node has no TF counterpart;
   the print shows a placeholder (None where torch shows None: a leaf, a tensor off the graph). Elsewhere `.grad_fn`
@@ -526,16 +528,32 @@ class TorchTapeRule:
         if not isinstance(func, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not func.lpar:
             func = func.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         tape, output = cst.Name(jac.tape), cst.Name(jac.output)
+        zero = parse_template_expression("{tf}.UnconnectedGradients.ZERO", tf=self.ctx.ref("tensorflow"))
         # torch calls f(*inputs) for a tuple; TF's tape gives results in the structure of the sources (a tuple)
         body = [line("{t}.watch({x})\n", t=tape, x=inputs),
                 line("{y} = {f}(*{x})\n" if jac.unpack else "{y} = {f}({x})\n", y=output, f=func, x=inputs)]
         item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape")), asname=cst.AsName(tape))
+        if jac.kind == "jvp":  # forward mode: the accumulator pushes the tangents v through f
+            seed = keyword(call, "v", 2) or parse_template_expression("{tf}.ones_like({x})", tf=self.ctx.ref(
+                "tensorflow"), x=inputs)  # torch allows no v for a one-element input only
+            item = cst.WithItem(parse_template_expression("{tf}.autodiff.ForwardAccumulator({x}, {v})", tf=self.ctx.ref(
+                "tensorflow"), x=inputs, v=seed), asname=cst.AsName(tape))
+            body = body[1:]
+        if jac.kind == "hessian":  # the inner gradient is taken inside the outer tape, which records it
+            inner, gradient = cst.Name(jac.inner[0]), cst.Name(jac.inner[1])
+            first = cst.With([item.with_changes(asname=cst.AsName(inner))], cst.IndentedBlock(
+                [line("{t}.watch({x})\n", t=inner, x=inputs), body[1]]))
+            body = [body[0], first, line("{g} = {t}.gradient({y}, {x}, unconnected_gradients={z})\n", g=gradient,
+                                         t=inner, y=output, x=inputs, z=zero)]
+            output = gradient
         out.append(cst.With([item], cst.IndentedBlock(body)))
-        zero = parse_template_expression("{tf}.UnconnectedGradients.ZERO", tf=self.ctx.ref("tensorflow"))
         # torch gives zeros for outputs that do not depend on the inputs (A16)
-        if jac.kind == "jacobian":
+        if jac.kind in ("jacobian", "hessian"):
             result = parse_template_expression("{t}.jacobian({y}, {x}, unconnected_gradients={z})",
                                                t=tape, y=output, x=inputs, z=zero)
+        elif jac.kind == "jvp":
+            result = parse_template_expression("({y}, {t}.jvp({y}, unconnected_gradients={z}))", t=tape, y=output,
+                                               z=zero)
         else:  # vjp: (f(inputs), v^T J), the product seeded by v like backward(v)
             seed = keyword(call, "v", 2)
             result = parse_template_expression(

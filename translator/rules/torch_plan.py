@@ -40,7 +40,9 @@ BUILTIN_NAMES = set(dir(builtins))
 # torch.autograd.functional calls translated as a tape around func(inputs): name -> positions of the options that
 # change the numbers (create_graph, strict) and must be off
 FUNCTIONAL = {"torch.autograd.functional.jacobian": {"create_graph": 2, "strict": 3},
-              "torch.autograd.functional.vjp": {"create_graph": 3, "strict": 4}}
+              "torch.autograd.functional.vjp": {"create_graph": 3, "strict": 4},
+              "torch.autograd.functional.jvp": {"create_graph": 3, "strict": 4},
+              "torch.autograd.functional.hessian": {"create_graph": 2, "strict": 3}}
 OPERATORS = (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison, cst.IfExp, cst.Lambda,
              cst.NamedExpr)
 EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
@@ -84,6 +86,7 @@ class Jacobian:
     inputs: str | None  # name for the inputs when they are not a plain name
     unpack: bool  # the inputs are a tuple: torch calls f(*inputs) and gives one block per input
     outer: tuple[str, ...] = ()
+    inner: tuple[str, str] | None = None  # hessian: the inner tape and the name of its gradient
 
 
 class _Uses(cst.CSTVisitor):
@@ -872,9 +875,14 @@ class Plan:
             return
         binding = self._latest_binding(stmt, inputs.value) if isinstance(inputs, cst.Name) else None
         unpack = isinstance(inputs, cst.Tuple) or binding is not None and isinstance(binding[1], cst.Tuple)
-        self.jacobians[id(stmt)] = Jacobian(call, kind, self.ctx.new_name("tape"), self.ctx.new_name("outputs"),
-                                            None if isinstance(inputs, cst.Name) else self.ctx.new_name("inputs"),
-                                            unpack, outer)
+        if unpack and (kind == "hessian" or kind == "jvp" and keyword(call, "v", 2) is None):
+            self.refuse(stmt, call, "TG509", f"{kind} over a tuple of inputs{' without v' if kind == 'jvp' else ''} "
+                        "is not translated; left as is")
+            return
+        self.jacobians[id(stmt)] = Jacobian(
+            call, kind, self.ctx.new_name("tape" if kind != "jvp" else "accumulator"), self.ctx.new_name("outputs"),
+            None if isinstance(inputs, cst.Name) else self.ctx.new_name("inputs"), unpack, outer,
+            (self.ctx.new_name("tape"), self.ctx.new_name("gradient")) if kind == "hessian" else None)
         self.ctx.consume(call.func)
 
     def _is_no_grad(self, stmt) -> bool:
