@@ -47,6 +47,7 @@ Codes:
   is TG507.
 * TG508 (warning) `g = x.grad` keeps torch's gradient buffer, which the file changes in place somewhere
   (`zero_()`, a backward() adding into it: A5); the translation keeps the value of that moment (as `.clone()`).
+  For a Module parameter's `p.grad` (kept in a name, also in a tuple) it is reported wherever it is kept.
 TG505/TG506: optimizers, see `torch_optim.py`.
 """
 from __future__ import annotations
@@ -193,6 +194,11 @@ class TorchTapeRule:
         if attr == "grad" and self._holder_value(value):  # a Module's parameter: its gradient is on it, as in torch
             if self._assigned(original):
                 return updated
+            if self._kept(original, elements=True):
+                self.ctx.report(original, "TG508", f"`{code_of(original)}` is kept in a name: a later backward() "
+                                "adding into it or an in-place change of it changes torch's tensor, and so the kept "
+                                "value (semantics A5); the TF value stays as it is now, like `.clone()`",
+                                level="warning")
             return parse_template_expression("getattr({p}, 'grad', None)", p=updated.value)
         if attr == "grad" and not self.ctx.is_source_framework(self.ctx.qualname(original)) and not in_grad_loop:
             self.ctx.report(original, "TG501", f"`{code_of(original)}` is not the gradient of a leaf tensor "
@@ -300,10 +306,14 @@ class TorchTapeRule:
         grad = self.plan.scope().grad_name(leaf)
         return cst.Assign([cst.AssignTarget(cst.Name(grad))], updated.value)
 
-    def _kept(self, node) -> bool:
+    def _kept(self, node, elements: bool = False) -> bool:
+        """`g = node` (or, with elements, `g, h = node, ...`)."""
         statement = self.ctx.statements[-1]
-        return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign) \
-            and statement.body[0].value is node
+        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)):
+            return False
+        value = statement.body[0].value
+        return value is node or elements and isinstance(value, (cst.Tuple, cst.List)) and any(
+            e.value is node for e in value.elements)
 
     def _untaped(self, target) -> bool:
         """In-place on a leaf is an untaped update under no_grad, or on `x.data` anywhere."""
