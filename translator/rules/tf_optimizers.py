@@ -197,7 +197,7 @@ class TfOptimizerRule:
             self._schedule_names.add(statement.body[0].targets[0].target.value)
         return cst.Lambda(params=cst.Parameters(params=[cst.Param(step)]), body=body)
 
-    def _learning_rate_schedule(self, original: cst.Call, spec: dict, given: dict) -> cst.BaseExpression | None:
+    def _learning_rate_schedule(self, spec: dict, given: dict) -> cst.BaseExpression | None:
         """The translated schedule an optimizer reads its lr from (a lambda, or a name bound to one); None if
         learning_rate is a number. Raises ValueError with the reason when a schedule cannot be followed exactly."""
         value = given.get("learning_rate")
@@ -245,7 +245,7 @@ class TfOptimizerRule:
             # Keras' Adam with weight_decay is its AdamW: decoupled decay, which torch's AdamW does (D6).
             spec, given["weight_decay"] = self.by_keras["tensorflow.keras.optimizers.AdamW"], around.pop("weight_decay")
         try:
-            schedule = self._learning_rate_schedule(original, spec, given)
+            schedule = self._learning_rate_schedule(spec, given)
         except ValueError as why:
             self.ctx.report(original, "TG303", str(why))
             return updated
