@@ -28,7 +28,7 @@ SET_DEFAULT = "torch.set_default_device"
 NEUTRAL = {"non_blocking", "copy", "memory_format"}  # .to() options that do not change the values
 
 
-class _Bindings(cst.CSTVisitor):
+class Bindings(cst.CSTVisitor):
     """name -> every value assigned to it anywhere in the file (None for a binding that is not `name = value`)."""
 
     def __init__(self):
@@ -89,7 +89,7 @@ class TorchDeviceRule:
         self._devices: dict[str, bool] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
-        visitor = _Bindings()
+        visitor = Bindings()
         walk(node, visitor)
         self.bindings = visitor.values
 
