@@ -147,3 +147,16 @@ def test_a_function_parameter_does_not_hide_what_a_module_level_name_holds():
     result = translate(HEAD + source, path="k.py")
     assert not result.flagged
     assert "names = [param for _, param in sorted(model.named_parameters())]" in result.code
+
+
+def test_dropout_under_training_warns_that_masks_differ():
+    source = "drop = tf.keras.layers.Dropout(0.5)\ny = drop(tf.ones([2, 2]), training=True)\n"
+    result = translate(HEAD + source)
+    assert not result.flagged
+    assert [(d.line, d.code, d.level) for d in result.diagnostics] == [(2, "TG402", "warning")]
+
+
+@pytest.mark.parametrize("call", ["tf.keras.layers.ReLU(max_value=6.0)", "tf.keras.layers.Softmax(axis=ax)",
+                                  "tf.keras.layers.Flatten(data_format='channels_first')"])
+def test_layer_options_torch_modules_lack_are_refused(call):
+    assert (2, "TG401") in errors(f"layer = {call}\n")

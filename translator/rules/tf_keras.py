@@ -12,7 +12,11 @@
   called with an explicit training= (else TG401).
 - Activations given as strings ('relu') or functions (tf.nn.relu, keras.activations.elu) are translated through
   api_table.json, like a call of that function on one tensor.
-- `keras.Sequential([...])` → `torch.nn.Sequential(...)`, `.add` → `.append`.
+- `keras.Sequential([...])` → `torch.nn.Sequential(...)` (`KerasSequential`, passing training= on, where the file
+  passes that flag), `.add` → `.append`. Given its input shape, Keras builds every layer at construction: so do the
+  helpers then.
+- Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
+  training=True, E7/E8).
 - Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward`. Keras 3 does not
   track a bare `tf.Variable` a layer holds (it is in no `trainable_variables`), so that stays a plain leaf tensor.
 - `m.trainable_variables` / `variables` / `weights` / `layers` of a Keras object → the module's parameters or
@@ -20,9 +24,10 @@
   weights, then tracked sublayers in assignment order), whereas tf.Module sorts by attribute name (tf_module.py).
 
 Codes:
-  TG401 error  a Keras layer argument, model method or attribute with no exact torch translation (compile/fit,
-               other initialisers, regularizers, build/add_weight, ...), or a variable list of an object that
-               could be a Keras model or a tf.Module: left as is
+  TG401 error    a Keras layer argument, model method or attribute with no exact torch translation (compile/fit,
+                 other initialisers, regularizers, build/add_weight, ...), or a variable list of an object that
+                 could be a Keras model or a tf.Module: left as is
+  TG402 warning  a layer drawing random numbers when training (Dropout): under training=True its values differ
 """
 from __future__ import annotations
 
@@ -155,12 +160,33 @@ class {name}(torch.nn.Module):
         return torch.nn.Parameter(torch.nn.init.trunc_normal_(weight, 0.0, std, -2.0 * std, 2.0 * std))
 ''', "Sequential": '''
 class {name}(torch.nn.Sequential):
-    """keras.Sequential: passes its training flag on to its layers, as Keras does."""
+    """keras.Sequential: passes its training flag on to the layers that take one, as Keras does."""
 
     def forward(self, x, training=None):
         for layer in self:
-            x = layer(x) if training is None else layer(x, training=training)
+            takes_it = training is not None and "training" in inspect.signature(layer.forward).parameters
+            x = layer(x, training=training) if takes_it else layer(x)
         return x
+''', "Dropout": '''
+class {name}(torch.nn.Module):
+    """keras.layers.Dropout: drops only when called with training=True (Keras infers by default, E7)."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x, training=None):
+        return torch.nn.functional.dropout(x, self.rate, training=bool(training))
+''', "Activation": '''
+class {name}(torch.nn.Module):
+    """keras.layers.Activation: a function as a layer."""
+
+    def __init__(self, activation=None):
+        super().__init__()
+        self.activation = activation
+
+    def forward(self, x, training=None):
+        return x if self.activation is None else self.activation(x)
 '''}
 
 
@@ -358,7 +384,7 @@ class TfKerasRule:
         what = qualified.replace("tensorflow.", "tf.", 1)
         self.ctx.consume(original.func)
         params = api_table.parse_side("tf", spec["signature"]).params
-        args = []
+        args, values = [], {}
         for i, (before, after) in enumerate(zip(original.args, updated.args)):
             if before.star:
                 return self._refuse(original, f"{what}(*args/**kwargs) cannot be checked statically")
@@ -379,11 +405,20 @@ class TfKerasRule:
                     return original
                 if value is not None:
                     args.append(_kwarg(name, value))
+                    values[name] = value
                 continue
             if exact == "int" and not _is_int(before.value) or exact not in ("*", "int") and not any(
                     same_value(code_of(before.value), v) for v in exact):
                 return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact torch translation")
             args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
+            values[name] = after.value
+        if "random" in spec and "training=" in self.ctx.text:
+            self.ctx.report(original, "TG402", spec["random"], level="warning")
+        if "torch" in spec:
+            self.ctx.ref("torch.nn.Module")
+            slots = {p.name: values.get(p.name) or cst.parse_expression(p.default) for p in params
+                     if "{%s}" % p.name in spec["torch"]}
+            return parse_template_expression(spec["torch"], **slots)
         return cst.Call(func=cst.Name(self._helper(spec["helper"])), args=args)
 
     def _add_weight(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -495,14 +530,17 @@ class TfKerasRule:
         for before, after in elements:
             spec = self.table["layers"].get(self.ctx.qualname(before.value.func)) if isinstance(
                 before.value, cst.Call) else None
-            axis = _argument(before.value, "axis", 0) if spec and spec["output"] == "same" else None
-            if spec is None or not isinstance(after.value, cst.Call) or (
+            names = [p.name for p in api_table.parse_side("tf", spec["signature"]).params] if spec else []
+            axis = _argument(before.value, "axis", names.index("axis")) if "axis" in names else None
+            if spec is None or "output" not in spec or not isinstance(after.value, cst.Call) or (
                     axis is not None and code_of(axis) != "-1"):
                 self._refuse(before.value, "a Sequential given its input shape builds its layers at construction: "
                                            "this one cannot be built here")
                 return None
-            built.append(after.with_changes(value=after.value.with_changes(
-                args=[*after.value.args, _kwarg("input_dim", width)])))
+            if spec.get("input_dim"):
+                after = after.with_changes(value=after.value.with_changes(
+                    args=[*after.value.args, _kwarg("input_dim", width)]))
+            built.append(after)
             if spec["output"] != "same":
                 width = _argument(before.value, spec["output"], 0)
                 if not isinstance(width, (cst.Integer, cst.Name)):
@@ -571,8 +609,9 @@ class TfKerasRule:
         if kind not in self._helpers:
             self._helpers[kind] = self.ctx.new_name("Keras" + kind)
             self.ctx.ref("torch.nn.Module")  # the helpers use torch
-            if "math." in HELPERS[kind]:
-                self.ctx.ref("math.sqrt")
+            for module in ("math", "inspect"):  # standard modules a helper uses
+                if f"{module}." in HELPERS[kind]:
+                    self.ctx.ref(f"{module}.__name__")
         return self._helpers[kind]
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
