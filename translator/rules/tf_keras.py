@@ -17,15 +17,17 @@
   helpers then.
 - Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
   training=True, E7/E8).
-- Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward`. Keras 3 does not
-  track a bare `tf.Variable` a layer holds (it is in no `trainable_variables`), so that stays a plain leaf tensor.
+- Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward` (`KerasLayer`,
+  which runs `build(input_shape)` before the first call and implements `add_weight`, for those that need it).
+  Keras 3 does not track a bare `tf.Variable` a layer holds (it is in no `trainable_variables`): it stays a plain
+  leaf tensor.
 - `m.trainable_variables` / `variables` / `weights` / `layers` of a Keras object → the module's parameters or
   children. torch lists a module's own parameters, then each submodule's in assignment order: Keras' order (own
   weights, then tracked sublayers in assignment order), whereas tf.Module sorts by attribute name (tf_module.py).
 
 Codes:
   TG401 error    a Keras layer argument, model method or attribute with no exact torch translation (compile/fit,
-                 other initialisers, regularizers, build/add_weight, ...), or a variable list of an object that
+                 other initialisers, regularizers, add_weight forms, ...), or a variable list of an object that
                  could be a Keras model or a tf.Module: left as is
   TG402 warning  a layer drawing random numbers when training (Dropout): under training=True its values differ
 """
@@ -190,7 +192,8 @@ class {name}(torch.nn.Module):
 '''}
 
 
-def _load() -> dict:
+@functools.lru_cache(maxsize=None)
+def _load() -> dict:  # read-only once loaded
     raw = json.loads(resources.files("twingrad.translator").joinpath("keras_table.json").read_text())
     raw["layers"] = {api_table.expand(k): v for k, v in raw["layers"].items()}
     for key in ("sequential", "bases", "inputs"):
@@ -207,9 +210,8 @@ class _KerasFacts(cst.CSTVisitor):
         self.class_nodes: set[int] = set()
         self.builds: set[int] = set()  # Keras classes with a build() method or add_weight() calls
         self.tf_modules = False
-        # name -> kinds of what is bound to it: "keras", "training" (a Keras layer that computes differently under
-        # training=True), "sequential", "other" (surely none of these) or "unknown"
-        # (id of the module or function binding it, name) -> kinds
+        # (id of the module or function binding it, name) -> kinds of what is bound to it: "keras", "training" (a Keras
+        # layer that computes differently under training=True), "sequential", "other" (surely none) or "unknown"
         self.names: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
         self.stateful = False  # the file builds a layer with non-trainable variables
@@ -289,7 +291,7 @@ class TfKerasRule:
             self.facts = _KerasFacts(self.ctx, self.table)
             walk(node, self.facts)
 
-    # -- what an expression holds ---------------------------------------------------------------------------------------
+    # -- what an expression holds --------------------------------------------------------------------------------------
     def _kind(self, expr: cst.BaseExpression) -> str | None:
         """What the expression surely holds ('keras', 'training', 'sequential' or 'other'); None when that cannot
         be told."""
@@ -348,7 +350,7 @@ class TfKerasRule:
             return updated.with_changes(name=cst.Name("forward"), params=params)
         return updated
 
-    # -- calls -----------------------------------------------------------------------------------------------------------
+    # -- calls ---------------------------------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         if self.facts is not None and self.ctx.qualname(node.func) in self.table["sequential"] and node.args:
             layers = node.args[0].value
@@ -427,14 +429,15 @@ class TfKerasRule:
         keywords = {a.keyword.value: a.value for a in original.args if a.keyword is not None}
         given = dict(zip(("shape", "initializer", "dtype"), (a.value for a in positional)), **keywords)
         initializer = given.get("initializer")
+        unknown = sorted(set(given) - {"shape", "initializer", "dtype", "trainable", "name"})
         problem = None
         if len(positional) > 3 or any(a.star for a in original.args):
             problem = "add_weight() with these arguments"
         elif positional and isinstance(positional[0].value, cst.SimpleString):
             problem = "add_weight() with a positional name (Keras raises)"
-        elif set(given) - {"shape", "initializer", "dtype", "trainable", "name"}:
-            problem = f"add_weight({sorted(set(given) - {'shape', 'initializer', 'dtype', 'trainable', 'name'})[0]}=...)"
-        elif initializer is not None and not (isinstance(initializer, cst.Name) and initializer.value == "None") and not (
+        elif unknown:
+            problem = f"add_weight({unknown[0]}=...)"
+        elif initializer is not None and code_of(initializer) != "None" and not (
                 isinstance(initializer, cst.SimpleString)
                 and ast.literal_eval(initializer.value) in self.table["initializers"]):
             problem = f"add_weight(initializer={code_of(initializer)})"
@@ -575,7 +578,7 @@ class TfKerasRule:
         self.ctx.report(original, CODE, message + "; left as is")
         return original
 
-    # -- attributes ------------------------------------------------------------------------------------------------------
+    # -- attributes ----------------------------------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if self.facts is None or self.ctx.qualname(original) is not None:
             return updated
@@ -604,7 +607,7 @@ class TfKerasRule:
         kinds = [*self.facts.names.values(), *self.facts.attributes.values()]
         return any(k & {"keras", "sequential"} for k in kinds)
 
-    # -- the helper modules ------------------------------------------------------------------------------------------------
+    # -- the helper modules --------------------------------------------------------------------------------------------
     def _helper(self, kind: str) -> str:
         if kind not in self._helpers:
             self._helpers[kind] = self.ctx.new_name("Keras" + kind)
@@ -647,7 +650,8 @@ class OptimizerVariablesRule:
             return updated
         first = updated.args[0].value
         if not (isinstance(first, cst.Attribute) and first.attr.value in ("trainable_variables", "trainable_weights")
-                and dotted(first.value) is not None and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
+                and dotted(first.value) is not None
+                and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
             return updated
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
