@@ -36,6 +36,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import math
 from collections import defaultdict
 from importlib import resources
 
@@ -521,7 +522,10 @@ class TfKerasRule:
         if not isinstance(first, cst.Call):
             return [after for _, after in elements]
         is_input = self.ctx.qualname(first.func) in self.table["inputs"]
-        width = self._input_width(first, is_input)
+        layer = elements[1][0].value if is_input and len(elements) > 1 else first
+        flattens = isinstance(layer, cst.Call) and self.table["layers"].get(
+            self.ctx.qualname(layer.func), {}).get("flattens", False)
+        width = self._input_width(first, is_input, flattens)
         if width is False:
             return None
         if is_input:
@@ -552,9 +556,10 @@ class TfKerasRule:
                     return None
         return built
 
-    def _input_width(self, first: cst.Call, is_input: bool):
+    def _input_width(self, first: cst.Call, is_input: bool, flattens: bool):
         """The feature width a Sequential's first element gives (an Input's shape, or input_shape=/input_dim= of a
-        layer); None when it gives none, False when refused."""
+        layer; the product of a shape of numbers when the first layer flattens); None when it gives none, False when
+        refused."""
         if is_input:
             shape = _argument(first, "shape", 0) or _argument(first, "input_shape", None)
             others = [a for a in first.args if a.keyword is not None and a.keyword.value not in (
@@ -567,8 +572,10 @@ class TfKerasRule:
             others = []
         if shape is None and not others:
             return None
-        width = shape.elements[0].value if isinstance(shape, (cst.Tuple, cst.List)) and len(shape.elements) == 1 \
-            else None
+        dims = [e.value for e in shape.elements] if isinstance(shape, (cst.Tuple, cst.List)) else []
+        width = dims[0] if len(dims) == 1 else None
+        if flattens and dims and all(isinstance(d, cst.Integer) for d in dims):
+            width = cst.Integer(str(math.prod(int(d.value) for d in dims)))
         if others or not isinstance(width, (cst.Integer, cst.Name)):
             self._refuse(first, "only a one-axis input shape given as a name or a number is translated")
             return False
