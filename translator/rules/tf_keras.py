@@ -15,6 +15,7 @@
 - `keras.Sequential([...])` → `torch.nn.Sequential(...)` (`KerasSequential`, passing training= on, where the file
   passes that flag), `.add` → `.append`. Given its input shape, Keras builds every layer at construction: so do the
   helpers then.
+- LayerNormalization (last axis) → a helper with Keras' epsilon (E9).
 - Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
   training=True, E7/E8).
 - Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward` (`KerasLayer`,
@@ -170,6 +171,32 @@ class {name}(torch.nn.Sequential):
             takes_it = training is not None and "training" in inspect.signature(layer.forward).parameters
             x = layer(x, training=training) if takes_it else layer(x)
         return x
+''', "LayerNormalization": '''
+class {name}(torch.nn.Module):
+    """keras.layers.LayerNormalization over the last axis: Keras' epsilon 1e-3 (torch's LayerNorm takes 1e-5, E9),
+    gamma and beta made once the width is known (as in KerasDense)."""
+
+    def __init__(self, epsilon=1e-3, center=True, scale=True, input_dim=None):
+        super().__init__()
+        self.epsilon = epsilon
+        self.gamma = torch.nn.UninitializedParameter() if scale else None
+        self.beta = torch.nn.UninitializedParameter() if center else None
+        if input_dim is not None:
+            self.build(input_dim)
+
+    def build(self, width):
+        for weight, value in ((self.gamma, 1.0), (self.beta, 0.0)):
+            if weight is not None:
+                weight.materialize((width,))
+                torch.nn.init.constant_(weight, value)
+
+    def forward(self, x, training=None):
+        x = torch.as_tensor(x)
+        if x.is_floating_point():
+            x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
+        if isinstance(self.gamma if self.gamma is not None else self.beta, torch.nn.UninitializedParameter):
+            self.build(x.shape[-1])
+        return torch.nn.functional.layer_norm(x, (x.shape[-1],), self.gamma, self.beta, self.epsilon)
 ''', "Dropout": '''
 class {name}(torch.nn.Module):
     """keras.layers.Dropout: drops only when called with training=True (Keras infers by default, E7)."""
