@@ -218,11 +218,28 @@ def collect(namespace: dict, names=None) -> dict:
     return out
 
 
+def collect_expressions(namespace: dict, expressions) -> dict:
+    """Values reached through attributes of named ones (`x.grad`), which the other world holds under names."""
+    out: dict = {}
+    for expression in expressions:
+        head, *attributes = expression.split(".")
+        if head not in namespace:
+            continue
+        value = namespace[head]
+        try:
+            for attribute in attributes:
+                value = getattr(value, attribute)
+        except Exception:  # not there in this run: nothing to compare
+            continue
+        flatten(expression, value, out)
+    return out
+
+
 def _child_main(argv: list[str]) -> int:
     """`python -m twingrad.kernel.runner WORLD SEED REQUEST RESULT`: run one program, pickle the outcome."""
     world_name, seed, request, result = argv
     with open(request, "rb") as f:
-        source, path = pickle.load(f)
+        source, path, expressions = pickle.load(f)
     world = World(world_name, int(seed))
     world.install()
     started = time.perf_counter()
@@ -231,7 +248,8 @@ def _child_main(argv: list[str]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     with open(result, "wb") as f:
-        pickle.dump({"values": collect(world.namespace), "error": error, "error_type": error_type,
+        pickle.dump({"values": {**collect(world.namespace), **collect_expressions(world.namespace, expressions)},
+                     "error": error, "error_type": error_type,
                      "seconds": seconds}, f)
     return 0
 
@@ -253,13 +271,13 @@ def world_env() -> dict:
 class _Run:
     """A world subprocess in flight."""
 
-    def __init__(self, source: str, path: str, world: str, seed: int):
+    def __init__(self, source: str, path: str, world: str, seed: int, expressions=()):
         self.world = world
         self.dir = tempfile.TemporaryDirectory(prefix=f"twingrad-{world}-")
         self.request = os.path.join(self.dir.name, "request.pickle")
         self.result = os.path.join(self.dir.name, "result.pickle")
         with open(self.request, "wb") as f:
-            pickle.dump((source, path), f)
+            pickle.dump((source, path, tuple(expressions)), f)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "twingrad.kernel.runner", world, str(seed), self.request, self.result],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=world_env(),
@@ -367,10 +385,17 @@ def run_twin(origin: str | None, source: str, path: str, translation, translatio
     """Run an original and its translation (see `plan`) in fresh worlds, side by side, and compare them."""
     from .compare import compare
 
-    runs = {w: _Run(code, code_path, w, seed)
+    # What the original holds in attributes (a torch leaf's .grad) is compared with the translation's names for it.
+    names = getattr(translation, "names", None) or {}
+    runs = {w: _Run(code, code_path, w, seed, names if w == origin else ())
             for w, (code, code_path) in plan(origin, source, path, translation).items()}
     results = {w: runs[w].wait(timeout) if w in runs else
                WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
+    if origin is not None and names:
+        values = results[other(origin)].values
+        for expression, name in names.items():
+            if name in values:
+                values[expression] = values.pop(name)
     return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
                       compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol))
 

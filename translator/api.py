@@ -40,6 +40,9 @@ class Translation:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source_framework: str | None = None  # "tf", "torch", or None when the file uses neither
     target_framework: str = "torch"
+    # What the original keeps in an attribute and the translation in a module-level name of its own, for
+    # comparing them: {"x.grad": "x_grad"} (a PyTorch leaf's gradient, held by a variable in TF).
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def flagged(self) -> bool:

@@ -64,6 +64,7 @@ class Context:
         self._marks: dict[int, list[str]] = defaultdict(list)
         self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
         self.cache: dict = {}  # analyses rules share (built once per file)
+        self.names: dict[str, str] = {}  # see Translation.names
         self.module = module
 
     # -- names ---------------------------------------------------------------------------------------------------
@@ -416,4 +417,5 @@ def rewrite_module(module: cst.Module, text: str, *, origin: str, to: str, style
     ctx.register_top_level_imports()
     engine = Engine(ctx, rules_for(origin, to, ctx))
     code = _fix_imports(transform(module, engine), ctx)
-    return Translation(code=code, diagnostics=ctx.diagnostics(), source_framework=origin, target_framework=to)
+    return Translation(code=code, diagnostics=ctx.diagnostics(), source_framework=origin, target_framework=to,
+                       names=ctx.names)

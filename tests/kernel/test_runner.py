@@ -193,3 +193,24 @@ def test_collect_skips_what_it_cannot_compare_and_survives_odd_objects():
     assert list(values) == ["looped[0]", "looped[2][0]", "looped[2][2][0]", "looped[2][2][2][0]",
                             "nested['w'][0]", "nested['w'][1]", "steps"]
     assert values["nested['w'][1]"] is None and values["steps"].tolist() == [1.0, 2.5]
+
+
+TORCH_GRAD_ONLY = "import torch\nx = torch.tensor(3.0, requires_grad=True)\n(x ** 2).backward()\n"
+
+
+def test_a_torch_leaf_gradient_is_compared_with_the_translation_s_name_for_it():
+    """x.grad is never bound to a name in the PyTorch program; its TF translation keeps it in x_grad."""
+    result = compare_source(TORCH_GRAD_ONLY, "grad.py", source_framework="torch")
+    assert result.translation.names == {"x.grad": "x_grad"}
+    assert result.torch.values["x.grad"] == 6.0 and result.tf.values["x.grad"] == 6.0
+    assert result.comparison["x.grad"].match and "x_grad" not in result.tf.values
+
+
+def test_a_wrong_translated_gradient_is_a_mismatch():
+    from twingrad.kernel.runner import run_twin, translate_for_twin
+
+    origin, translation, _ = translate_for_twin(TORCH_GRAD_ONLY, "grad.py", source_framework="torch")
+    translation.code = translation.code.replace("tape.gradient(", "2 * tape.gradient(")
+    result = run_twin(origin, TORCH_GRAD_ONLY, "grad.py", translation, None)
+    assert result.tf.values["x.grad"] == 12.0 and not result.comparison["x.grad"].match
+    assert not result.comparison.ok

@@ -536,6 +536,8 @@ class Plan:
                     scope.leaves[leaf[1]] = self.ctx.new_name(f"{leaf[1]}_grad")
                     if scope.parent is None:  # a module-level leaf: its gradient is compared by name
                         self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]
+                    if scope.parent is None:  # a module-level leaf: its gradient is compared by name
+                        self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]
 
     def _leaf_statement(self, stmt):
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
