@@ -16,7 +16,6 @@ TRIVIA = (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespa
           cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
           cst.ImportStar, cst.ParamStar, cst.ParamSlash)
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # What a field's value is, by its type (isinstance on libcst's abstract classes is slow): a node to walk, trivia,
 # a sequence, or anything else (strings, sentinels).
 NODE, SKIP, SEQUENCE = 1, 2, 3
@@ -59,6 +58,7 @@ class _FieldOrder(cst.CSTVisitor):
             self.fields.append(attribute)
 
 
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields that by libcst's naming hold only whitespace or punctuation (test_walk checks the order against libcst).
 _LAYOUT_FIELDS = {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "footer",
                   "trailing_whitespace", "newline", "equal", "colon", "dot", "header"}
