@@ -15,7 +15,7 @@
 - `keras.Sequential([...])` → `torch.nn.Sequential(...)` (`KerasSequential`, passing training= on, where the file
   passes that flag), `.add` → `.append`. Given its input shape, Keras builds every layer at construction: so do the
   helpers then.
-- LayerNormalization (last axis) → a helper with Keras' epsilon (E9).
+- LayerNormalization (last axis) → a helper with Keras' epsilon (E9); Embedding → a helper with Keras' initialiser.
 - Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
   training=True, E7/E8).
 - Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward` (`KerasLayer`,
@@ -197,6 +197,21 @@ class {name}(torch.nn.Module):
         if isinstance(self.gamma if self.gamma is not None else self.beta, torch.nn.UninitializedParameter):
             self.build(x.shape[-1])
         return torch.nn.functional.layer_norm(x, (x.shape[-1],), self.gamma, self.beta, self.epsilon)
+''', "Embedding": '''
+class {name}(torch.nn.Module):
+    """keras.layers.Embedding: the table drawn from U(-0.05, 0.05) at the first call, as Keras does (torch's Embedding
+    draws N(0, 1) at construction, E2)."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        self.embeddings = torch.nn.UninitializedParameter()
+        self.input_dim, self.output_dim = input_dim, output_dim
+
+    def forward(self, ids, training=None):
+        if isinstance(self.embeddings, torch.nn.UninitializedParameter):
+            self.embeddings.materialize((self.input_dim, self.output_dim))
+            torch.nn.init.uniform_(self.embeddings, -0.05, 0.05)
+        return torch.nn.functional.embedding(torch.as_tensor(ids).long(), self.embeddings)
 ''', "Dropout": '''
 class {name}(torch.nn.Module):
     """keras.layers.Dropout: drops only when called with training=True (Keras infers by default, E7)."""
