@@ -23,16 +23,14 @@ OTHER = {"tf": "torch", "torch": "tf"}
 KNOWN = {
     "adam_function": "the PyTorch side sets Adam's eps per step through opt.param_groups/opt.state (Keras' epsilon "
                      "placement, D3); Keras optimizers have neither (TG505)",
-    "gradient_functions": "gradients of leaves passed in as a list argument (`for param in variables: param.grad = "
-                          "None`, `[p.grad for p in variables]`) are not translated (TG501)",
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
 }
-# The Keras layers come back as torch Modules that build lazily (UninitializedParameter, torch.nn.init), which the
-# PyTorch -> TF rules do not translate (TG516): only Modules holding Parameters made in __init__ are.
-KNOWN.update(dict.fromkeys(["keras_batchnorm", "keras_custom_layers", "keras_custom_training", "keras_dense",
-                            "keras_models", "keras_sequential_input", "keras_simple_layers"],
-                           "the PyTorch side's lazily built Modules (UninitializedParameter) are left as is (TG516)"))
+# Keras layers come back as torch Modules with submodules or lazily built parameters (UninitializedParameter,
+# torch.nn.init), which the PyTorch -> TF rules do not translate (TG516): only Modules holding Parameters made in
+# __init__ are.
+KNOWN.update({p.stem: "the PyTorch side's Modules with submodules or lazily built parameters are left as is (TG516)"
+              for p in TF_PROGRAMS if p.stem.startswith("keras_")})
 
 
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step

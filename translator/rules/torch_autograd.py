@@ -58,6 +58,7 @@ from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_device import TorchDeviceRule
 from .torch_function import TorchFunctionRule
+from .torch_index import TorchIndexRule
 from .torch_masked_assign import TorchMaskedAssignRule
 from .torch_matmul import TorchMatmulRule
 from .torch_module import TorchModuleRule
@@ -78,7 +79,7 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 def torch_rules(ctx) -> list:
     plan = Plan(ctx)
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
-            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan)]
+            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan), TorchIndexRule(ctx)]
 
 
 def code_of(node: cst.CSTNode) -> str:
@@ -177,7 +178,7 @@ class TorchTapeRule:
             return self._shown(updated.value)
         if attr == "grad_fn" and self._printed():
             return self._grad_fn_printed(original)
-        if attr == "grad" and isinstance(value, cst.Name):
+        if attr == "grad" and isinstance(value, cst.Name) and not self.plan.attribute_mode:
             grad = self.plan.scope().grad_name(value.value)
             leaf = self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], value.value)
             if grad is not None and leaf is False and not self._assigned(original):
@@ -203,7 +204,7 @@ class TorchTapeRule:
         if attr == "grad" and not self.ctx.is_source_framework(self.ctx.qualname(original)) and not in_grad_loop:
             self.ctx.report(original, "TG501", f"`{code_of(original)}` is not the gradient of a leaf tensor "
                             "created in this module or function; left as is")
-        elif attr == "data" and self._grad_leaf(value) is not None:
+        elif attr == "data" and (self._grad_leaf(value) is not None or self._holder_grad(value) is not None):
             return updated.value
         elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value)):
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
@@ -251,12 +252,13 @@ class TorchTapeRule:
             return code_of(expr)
         return None
 
-    def _holder_value(self, expr) -> bool:
-        """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()`, in a file whose
-        backward() calls put gradients on Module parameters; anything, where no gradient is kept in a name."""
+    def _holder_value(self, expr, strict: bool = False) -> bool:
+        """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()` (any loop variable in
+        attribute mode), in a file whose backward() calls put gradients on variables; anything, where no gradient is
+        kept in a name, unless strict (in-place updates: a variable, not any tensor)."""
         if not self.plan.holder_sites or not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return False
-        if not self.plan.named_leaves:
+        if not strict and (not self.plan.named_leaves or self.plan.attribute_mode):
             return True  # every gradient of the file is on its variable
         scope = self.plan.scope()
         if isinstance(expr, cst.Attribute):
@@ -268,6 +270,8 @@ class TorchTapeRule:
             loops = [s for s in self.ctx.statements if isinstance(s, cst.For)] + _comprehension_loops(
                 self.ctx.statements[-1])
             loops = [s for s in loops if isinstance(s.target, cst.Name) and s.target.value == expr.value]
+            if loops and self.plan.attribute_mode:
+                return True  # `for param in params:` over variables passed in
             receiver = method_call(loops[-1].iter, "parameters") if loops and isinstance(loops[-1].iter, cst.Call) \
                 else None
             return isinstance(receiver, cst.Name) and scope.holder(receiver.value)
@@ -307,13 +311,13 @@ class TorchTapeRule:
         return cst.Assign([cst.AssignTarget(cst.Name(grad))], updated.value)
 
     def _kept(self, node, elements: bool = False) -> bool:
-        """`g = node` (or, with elements, `g, h = node, ...`)."""
+        """`g = node` (or, with elements, `g, h = node, ...` and `gs = [node for ...]`)."""
         statement = self.ctx.statements[-1]
         if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)):
             return False
         value = statement.body[0].value
-        return value is node or elements and isinstance(value, (cst.Tuple, cst.List)) and any(
-            e.value is node for e in value.elements)
+        return value is node or elements and (isinstance(value, (cst.Tuple, cst.List)) and any(
+            e.value is node for e in value.elements) or getattr(value, "elt", None) is node)
 
     def _untaped(self, target) -> bool:
         """In-place on a leaf is an untaped update under no_grad, or on `x.data` anywhere."""
@@ -370,7 +374,7 @@ class TorchTapeRule:
             expr = expr.value
         if isinstance(expr, cst.Name) and self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], expr.value):
             return expr.value
-        return code_of(expr) if self._holder_value(expr) else None
+        return code_of(expr) if self._holder_value(expr, strict=True) else None
 
     def _graph_tensor(self, expr) -> bool:
         """A name that holds a tensor computed from leaves (so `.data` is its detached value)."""
@@ -586,6 +590,8 @@ class TorchTapeRule:
                 first = line("{x} = {V}({x})\n", x=cst.Name(name), V=variable)
             first = first.with_changes(leading_lines=updated.leading_lines,
                                        trailing_whitespace=updated.trailing_whitespace)
+            if plan.attribute_mode:  # the gradient will be an attribute of the variable
+                return [first]
             return [first, cst.parse_statement(f"{scope.grad_name(name)} = None\n")]
         if id(original) in plan.adam_steps:
             # torch adds eps after Adam's bias correction, Keras before it (D3): Keras' epsilon this step

@@ -87,7 +87,7 @@ class TorchOptimizerRule:
         if holder is not None:  # a Module's parameters keep their gradients in p.grad; step() skips None ones
             p = self.ctx.new_name("param")
             return cst.parse_expression(f"{receiver.value}.apply_gradients([({p}.grad, {p}) for {p} in "
-                                        f"{holder}.parameters() if getattr({p}, 'grad', None) is not None])")
+                                        f"{holder} if getattr({p}, 'grad', None) is not None])")
         grads = ", ".join(self.plan.scope().grad_name(p) for p in params)
         return cst.parse_expression(f"{receiver.value}.apply_gradients(zip([{grads}], [{', '.join(params)}]))")
 
@@ -103,12 +103,13 @@ class TorchOptimizerRule:
         if not isinstance(receiver, cst.Name) or self.plan.refusals.get(id(original)):
             return updated
         scope = self.plan.scope()
-        holder = scope.holder_optimizer(receiver.value) or (receiver.value if scope.holder(receiver.value) else None)
+        holder = scope.holder_optimizer(receiver.value) or (
+            f"{receiver.value}.parameters()" if scope.holder(receiver.value) else None)
         call = single_call(original)
         if holder is None or call.args:
             return updated
         p = self.ctx.new_name("param")
-        loop = cst.parse_statement(f"for {p} in {holder}.parameters():\n    {p}.grad = None\n")
+        loop = cst.parse_statement(f"for {p} in {holder}:\n    {p}.grad = None\n")
         return loop.with_changes(leading_lines=updated.leading_lines)
 
     def leave_Expr(self, original: cst.Expr, updated: cst.Expr):

@@ -18,7 +18,10 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
 * holders: names of torch.nn Modules (classes of the file that `torch_module.py` translates, torch.nn's own).
   Their parameters are no leaves of the plan: a backward() whose target reads a holder and no leaf gets its tape
   like any other and puts every watched variable's gradient on the variable (`p.grad`, added up as torch does);
-  an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504).
+  an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504);
+* attribute mode: a file that reads `.grad` of tensors it does not name as leaves (`param.grad` in a function given
+  a list of leaves, `pair[0].grad`) keeps every gradient on its variable, as holders do, and none in a name:
+  every backward() fills `.grad` of all the variables its tape watched (`backward(inputs=...)` is refused there).
 """
 from __future__ import annotations
 
@@ -130,7 +133,7 @@ class Scope:
         self.mutated: set[str] = set()  # leaves whose .grad tensor torch changes in place (zero_, accumulation)
         self.opaque: set[str] = set()  # carrying names computed by calls the plan cannot see into
         self.holders: set[str] = set()  # names of torch.nn Modules (their parameters are not leaves of the plan)
-        self.holder_optimizers: dict[str, str] = {}  # optimizer over `holder.parameters()` -> the holder
+        self.holder_optimizers: dict[str, str] = {}  # optimizer keeping gradients on its variables -> their iterable
 
     def holder(self, name: str) -> bool:
         return name in self.holders or (self.parent is not None and name not in self.bound
@@ -402,11 +405,46 @@ class Plan:
         self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
         self.holder_sites: list[Site] = []  # backward() sites whose gradients go to the parameters' `.grad`
         self.named_leaves = False  # some scope has leaves of its own (their gradients are names, not p.grad)
+        self.attribute_mode = False  # every gradient is kept on its variable (`x.grad`), none in a name
 
     def ensure(self) -> None:
         if not self.done and self.module is not None:
             self.done = True
+            self.attribute_mode = self._dynamic_grads()
             self._scope(self.module, None)
+
+    def _dynamic_grads(self) -> bool:
+        """Does the file read `.grad` of tensors it does not name as leaves (`param.grad` in a function given a list
+        of leaves, `pair[0].grad`)? Then every gradient lives on its variable (`x.grad`), as in torch."""
+        plan = self
+
+        class Visitor(cst.CSTVisitor):
+            def __init__(self):
+                self.leaves, self.bound, self.receivers = set(), set(), []
+
+            def visit_SimpleStatementLine(self, node) -> None:
+                leaf = plan._leaf_statement(node)
+                if leaf is not None:
+                    self.leaves.add(leaf[1])
+
+            def visit_Param(self, node) -> None:
+                self.bound.add(node.name.value)
+
+            def visit_For(self, node) -> None:
+                self.bound |= names_bound(node.target) if not isinstance(node.target, cst.Name) else {
+                    node.target.value}
+
+            def visit_CompFor(self, node) -> None:
+                _target_names(node.target, self.bound)
+
+            def visit_Attribute(self, node) -> None:
+                if node.attr.value == "grad" and not plan.ctx.is_source_framework(plan.ctx.qualname(node)):
+                    self.receivers.append(node.value)
+
+        visitor = Visitor()
+        walk(self.module, visitor)
+        return any(not isinstance(r, cst.Name) or (r.value in visitor.bound and r.value not in visitor.leaves)
+                   for r in visitor.receivers)
 
     def scope(self) -> Scope:
         return self.scopes[id(self.stack[-1])]
@@ -511,7 +549,9 @@ class Plan:
                 if arg.star:
                     return set(params)
                 target = arg.keyword.value if arg.keyword else params[i] if i < len(params) else None
-                if target is not None and self.carries(arg.value, module.carrying):
+                # a lambda is code the function runs itself, on its own tape, not a value on the caller's graph
+                if target is not None and not isinstance(arg.value, cst.Lambda) and self.carries(
+                        arg.value, module.carrying):
                     carrying.add(target)
         return carrying
 
@@ -534,10 +574,8 @@ class Plan:
                 self.leaf_stmts[id(stmt)] = leaf
                 if leaf[1] not in scope.leaves:
                     scope.leaves[leaf[1]] = self.ctx.new_name(f"{leaf[1]}_grad")
-                    if scope.parent is None:  # a module-level leaf: its gradient is compared by name
-                        self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]
-                    if scope.parent is None:  # a module-level leaf: its gradient is compared by name
-                        self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]
+                    if scope.parent is None and not self.attribute_mode:  # compared by name (kept on the variable
+                        self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]  # in attribute mode: no name)
 
     def _leaf_statement(self, stmt):
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
@@ -800,8 +838,10 @@ class Plan:
             params = optimizer_params(small.value, qualified, lists, scope)
             name = small.targets[0].target.value
             if isinstance(params, tuple):  # ("holder", module name): over a Module's parameters()
-                scope.holder_optimizers[name] = params[1]
+                scope.holder_optimizers[name] = f"{params[1]}.parameters()"
                 params = []
+            elif isinstance(params, list) and self.attribute_mode:  # gradients on the variables
+                scope.holder_optimizers[name] = f"[{', '.join(params)}]"
             if isinstance(params, str):
                 self.refuse(stmt, small.value, "TG505", params)
                 continue
@@ -922,7 +962,12 @@ class Plan:
                 site.sources, site.explicit = [n.value for n in names], True
             else:
                 site.sources = list(leaves_before.get(id(stmt), ()))
-            site.holders = not site.explicit and any(scope.holder(n) for n in self._reads_before(scope, stmt))
+            site.holders = not site.explicit and (self.attribute_mode or any(
+                scope.holder(n) for n in self._reads_before(scope, stmt)))
+            if site.explicit and self.attribute_mode:
+                self.refuse(stmt, call, "TG504", "backward(inputs=...) in a file whose gradients are kept on the "
+                            "variables is not translated; left as is")
+                return None
             if not site.sources and not site.holders:
                 self.refuse(stmt, call, "TG504", "backward() with no leaf tensor created before it; left as is")
                 return None
@@ -1010,6 +1055,9 @@ class Plan:
             if prev.start < start <= prev.index:
                 start = prev.start
         site.start = start
+        if site.holders and self.attribute_mode:
+            self.holder_sites.append(site)
+            return True
         if site.holders:
             reach = names_read(site.target).union(*(statement_reads(n) for n in deps[1:]))
             if not any(scope.holder(n) for n in reach):
@@ -1071,7 +1119,7 @@ class Plan:
         state = dict(state)
         leaf = self.leaf_stmts.get(id(stmt))
         site = self.sites.get(id(stmt))
-        loop = self._grad_loop(scope, stmt)
+        loop = None if self.attribute_mode else self._grad_loop(scope, stmt)
         if loop is not None:
             self.grad_loops[id(stmt)] = loop
             for name in loop:
@@ -1093,7 +1141,8 @@ class Plan:
                 state[s] = False
             self._writes(scope, site.sources)
         elif isinstance(stmt, cst.SimpleStatementLine):
-            self._flow_small(scope, stmt, state)
+            if not self.attribute_mode:  # else .grad statements stay what they are: attributes of variables
+                self._flow_small(scope, stmt, state)
         elif isinstance(stmt, (cst.For, cst.While)):
             entry = self._join(state, state)
             while True:  # entry states only lose certainty: this stops
