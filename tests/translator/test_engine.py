@@ -88,3 +88,12 @@ def test_parsing_leaves_libcst_validation_on():
         translate("import tensorflow as tf\nx = (\n")
     with pytest.raises(cst.CSTValidationError):
         cst.Name("not a name")
+
+
+def test_an_assign_whose_result_is_used_stays_flagged():
+    """TF returns the variable (or a Keras variable's snapshot), torch's in-place op the tensor: only a discarded
+    result (`_ = v.assign_sub(d)`) is translated."""
+    source = "import tensorflow as tf\nv = tf.Variable(1.0)\n_ = v.assign_sub(0.5)\nkept = v.assign(2.0)\n"
+    result = translate(source)
+    assert [(d.line, d.code) for d in result.diagnostics if d.level == "error"] == [(4, "TG302")]
+    assert "    _ = v.sub_(0.5)\n" in result.code and "kept = v.assign(2.0)  # twingrad: TG302" in result.code

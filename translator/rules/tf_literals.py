@@ -16,22 +16,30 @@ ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultipl
 CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.cast")
 
 
+def foreign_kind(ctx, expr: cst.BaseExpression) -> str | None:
+    """"list" / "numpy" for an operand (an original node) PyTorch won't take as a tensor, else None."""
+    if has_float(expr):
+        return "list"
+    if isinstance(expr, cst.Name):
+        kind = Facts.of(ctx).kind_of(expr)
+        return {"numbers": "list", "numpy": "numpy"}.get(kind)
+    return None
+
+
+def as_tensor(ctx, expr: cst.BaseExpression, foreign: str) -> cst.BaseExpression:
+    func = "torch.tensor" if foreign == "list" and not isinstance(expr, cst.Name) else "torch.as_tensor"
+    return cst.Call(func=ctx.ref(func), args=[cst.Arg(expr)])
+
+
 class TfForeignOperandRule:
     def __init__(self, ctx):
         self.ctx = ctx
 
     def _foreign(self, expr: cst.BaseExpression) -> str | None:
-        """"list" / "numpy" for an operand PyTorch won't take as a tensor, else None."""
-        if has_float(expr):
-            return "list"
-        if isinstance(expr, cst.Name):
-            kind = Facts.of(self.ctx).kind_of(expr)
-            return {"numbers": "list", "numpy": "numpy"}.get(kind)
-        return None
+        return foreign_kind(self.ctx, expr)
 
     def _tensor(self, expr: cst.BaseExpression, foreign: str) -> cst.BaseExpression:
-        func = "torch.tensor" if foreign == "list" and not isinstance(expr, cst.Name) else "torch.as_tensor"
-        return cst.Call(func=self.ctx.ref(func), args=[cst.Arg(expr)])
+        return as_tensor(self.ctx, expr, foreign)
 
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
         if not isinstance(original.operator, ARITHMETIC):

@@ -13,6 +13,7 @@ import libcst as cst
 
 from ..templates import parse_template_expression, parse_template_statement
 from .tf_facts import Facts, is_int_tensor_init
+from .tf_literals import as_tensor, foreign_kind
 
 VARIABLE = "tensorflow.Variable"
 ASSIGN_METHODS = {"assign": "copy_", "assign_add": "add_", "assign_sub": "sub_"}
@@ -88,25 +89,42 @@ class TfVariableRule:
     # -- v.assign(...) statements -----------------------------------------------------------------------------------------
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         for small in node.body:
-            call = small.value if isinstance(small, cst.Expr) else None
+            call = _statement_call(small)
             if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in ASSIGN_METHODS:
                 self._statement_calls.add(id(call))
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
-        if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Expr):
+        if len(updated.body) != 1:
             return updated
-        call = updated.body[0].value
+        call = _statement_call(updated.body[0])
         if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value in ASSIGN_METHODS and id(original.body[0].value) in self._statement_calls):
+                and call.func.attr.value in ASSIGN_METHODS
+                and id(_statement_call(original.body[0])) in self._statement_calls):
             return updated
         if len(call.args) != 1:
             self.ctx.report(original, "TG302", f"{call.func.attr.value}() with options is not translated")
             return updated
         method = ASSIGN_METHODS[call.func.attr.value]
-        statement = parse_template_statement(
-            "with {no_grad}():\n    {v}.{m}({e})\n", no_grad=self.ctx.ref("torch.no_grad"), v=call.func.value,
-            m=cst.Name(method), e=call.args[0].value)
+        value = call.args[0].value
+        foreign = foreign_kind(self.ctx, _statement_call(original.body[0]).args[0].value)
+        if foreign:  # TF converts a list or NumPy array here; torch's in-place ops want a tensor
+            value = as_tensor(self.ctx, value, foreign)
+        update = parse_template_expression("{v}.{m}({e})", v=call.func.value, m=cst.Name(method), e=value)
+        small = updated.body[0].with_changes(value=update)
+        statement = parse_template_statement("with {no_grad}():\n    {small}\n", no_grad=self.ctx.ref("torch.no_grad"),
+                                             small=small)
         return statement.with_changes(leading_lines=updated.leading_lines)
+
+
+def _statement_call(small: cst.BaseSmallStatement) -> cst.BaseExpression | None:
+    """The call a statement is: `v.assign(e)`, or `_ = v.assign(e)` (the result discarded: TF returns the variable,
+    or for a Keras variable a snapshot, where torch returns the tensor itself, so only a discarded one is exact)."""
+    if isinstance(small, cst.Expr):
+        return small.value
+    if (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value == "_"):
+        return small.value
+    return None
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
