@@ -19,6 +19,8 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
   Their parameters are no leaves of the plan: a backward() whose target reads a holder and no leaf gets its tape
   like any other and puts every watched variable's gradient on the variable (`p.grad`, added up as torch does);
   an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504);
+* a function decorated with `@torch.no_grad()` / `@torch.inference_mode()` has its body under no_grad (the rule
+  `torch_no_grad_function.py` cuts its results off the tape);
 * attribute mode: a file that reads `.grad` of tensors it does not name as leaves (`param.grad` in a function given
   a list of leaves, `pair[0].grad`) keeps every gradient on its variable, as holders do, and none in a name:
   every backward() fills `.grad` of all the variables its tape watched (`backward(inputs=...)` is refused there).
@@ -465,7 +467,7 @@ class Plan:
             scope.params = [p.name.value for p in node.params.params + node.params.kwonly_params]
             scope.bound |= set(scope.params)
             scope.carrying_params = self._carrying_params(node, scope.params, parent)
-        self._mark_no_grad(body, False)
+        self._mark_no_grad(body, isinstance(node, cst.FunctionDef) and self.no_grad_decorator(node) is not None)
         scope.lists = self._list_names(statements)
         for stmt in statements:
             bound = names_bound(stmt) if isinstance(stmt, cst.SimpleStatementLine) else \
@@ -926,6 +928,14 @@ class Plan:
             None if isinstance(inputs, cst.Name) else self.ctx.new_name("inputs"), unpack, outer,
             (self.ctx.new_name("tape"), self.ctx.new_name("gradient")) if kind == "hessian" else None)
         self.ctx.consume(call.func)
+
+    def no_grad_decorator(self, func: cst.FunctionDef):
+        """The `@torch.no_grad()` (or `@torch.inference_mode()`) decorator of a function, else None."""
+        for decorator in func.decorators:
+            call = decorator.decorator
+            if isinstance(call, cst.Call) and not call.args and self.ctx.qualname(call.func) in NO_GRAD:
+                return decorator
+        return None
 
     def _is_no_grad(self, stmt) -> bool:
         if not isinstance(stmt, cst.With) or len(stmt.items) != 1 or stmt.items[0].asname is not None:
