@@ -7,7 +7,7 @@ Codes:
   TG103 info     tape.reset() inside the block: what the block computed so far is detached
   TG110 error    tape method with no PyTorch translation; watched_variables() the block does not answer statically
                  (watched_variables() becomes the tuple of the variables TF watched: tf_watched.py)
-  TG111 error    gradient sources of a shape we cannot map (nested structures)
+  TG111 error    gradient sources of a shape we cannot map (nested structures; jacobian sources held in a name)
   TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
 
 Style: `backward()` and `.grad` where that computes TF's numbers (a fresh leaf gradient, one call per tape), with
@@ -419,13 +419,21 @@ class TfTapeRule:
     def _jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
         """TF's jacobian is None when no element of the target reaches the source (zeros with ZERO); its
         batch_jacobian is zeros then. Elements that do not reach it are zero rows in both (A16)."""
-        if isinstance(sources, (cst.List, cst.Tuple, cst.Dict)) or _is_sequence_name(sources, self.facts):
-            self.ctx.report(original, "TG111", f"tape.{info.method} over several sources is not translated",
+        if _is_nested_structure(sources) or _is_sequence_name(sources, self.facts) or \
+                (isinstance(sources, (cst.List, cst.Tuple, cst.Dict)) and info.method == "batch_jacobian"):
+            self.ctx.report(original, "TG111", f"tape.{info.method} over these sources is not translated",
                             suggestion="one jacobian call per source")
             return original
         self.ctx.consume(original.func)
         for arg in original.args[2:]:  # unconnected_gradients, parallel_iterations, experimental_use_pfor
             self.ctx.consume(arg.value)
+        if isinstance(sources, (cst.List, cst.Tuple, cst.Dict)):
+            # TF gives the sources' structure, each jacobian on its own (None where that source is unconnected).
+            return sources.with_changes(elements=[e.with_changes(value=self._one_jacobian(
+                original, info, target, e.value)) for e in sources.elements])
+        return self._one_jacobian(original, info, target, sources)
+
+    def _one_jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
         unconnected = _arg(original, 2, "unconnected_gradients")
         zero = unconnected is not None and _code(unconnected).endswith("ZERO")
         batch = info.method == "batch_jacobian"
