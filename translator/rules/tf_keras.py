@@ -12,14 +12,15 @@
   called with an explicit training= (else TG401).
 - Activations given as strings ('relu') or functions (tf.nn.relu, keras.activations.elu) are translated through
   api_table.json, like a call of that function on one tensor.
-- `keras.Sequential([...])` → `torch.nn.Sequential(...)` (`KerasSequential`, passing training= on, where the file
-  passes that flag), `.add` → `.append`. Given its input shape, Keras builds every layer at construction: so do the
+- `keras.Sequential([...])` → `KerasSequential(...)`, an nn.Sequential converting its input as Keras does and passing
+  training= on; `.add` → `.append`. Given its input shape, Keras builds every layer at construction: so do the
   helpers then.
 - LayerNormalization (last axis) → a helper with Keras' epsilon (E9); Embedding → a helper with Keras' initialiser.
 - Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
   training=True, E7/E8).
-- Subclasses of keras.Model / keras.layers.Layer → torch.nn.Module with `call` renamed `forward` (`KerasLayer`,
-  which runs `build(input_shape)` before the first call and implements `add_weight`, for those that need it).
+- Subclasses of keras.Model / keras.layers.Layer → subclasses of `KerasLayer`, an nn.Module converting inputs as
+  Keras does (arrays to tensors, floating ones to float32), running `build(input_shape)` before the first call and
+  implementing `add_weight`; `call` is renamed `forward`.
   Keras 3 does not track a bare `tf.Variable` a layer holds (it is in no `trainable_variables`): it stays a plain
   leaf tensor.
 - `m.trainable_variables` / `variables` / `weights` / `layers` of a Keras object → the module's parameters or
@@ -131,14 +132,23 @@ class {name}(torch.nn.Module):
         return x * inv.reshape(shape) + offset.reshape(shape)
 ''', "Layer": '''
 class {name}(torch.nn.Module):
-    """keras.layers.Layer: build(input_shape) runs before the first call, with the first input's shape, and
-    add_weight() makes a parameter initialised as Keras initialises it."""
+    """keras.layers.Layer / keras.Model: inputs converted as Keras converts them (arrays to tensors, floating ones to
+    float32), build(input_shape) before the first call, add_weight() initialising as Keras does."""
 
     def __call__(self, *args, **kwargs):
+        args = [self.keras_input(a) for a in args]
         if not getattr(self, "built", False):
-            self.build(tuple(torch.as_tensor(args[0]).shape))
+            if type(self).build is not {name}.build:  # only a build() of the subclass needs the shape
+                self.build(tuple(args[0].shape))
             self.built = True
         return super().__call__(*args, **kwargs)
+
+    @staticmethod
+    def keras_input(x):
+        if torch.is_tensor(x) or hasattr(x, "__array__"):
+            x = torch.as_tensor(x)
+            return x.to(torch.float32) if x.is_floating_point() else x
+        return x
 
     def build(self, input_shape):
         pass
@@ -164,9 +174,13 @@ class {name}(torch.nn.Module):
         return torch.nn.Parameter(torch.nn.init.trunc_normal_(weight, 0.0, std, -2.0 * std, 2.0 * std))
 ''', "Sequential": '''
 class {name}(torch.nn.Sequential):
-    """keras.Sequential: passes its training flag on to the layers that take one, as Keras does."""
+    """keras.Sequential: converts its input as Keras does (arrays to tensors, floating ones to float32) and passes its
+    training flag on to the layers that take one."""
 
     def forward(self, x, training=None):
+        if torch.is_tensor(x) or hasattr(x, "__array__"):
+            x = torch.as_tensor(x)
+            x = x.to(torch.float32) if x.is_floating_point() else x
         for layer in self:
             takes_it = training is not None and "training" in inspect.signature(layer.forward).parameters
             x = layer(x, training=training) if takes_it else layer(x)
@@ -251,14 +265,12 @@ class _KerasFacts(cst.CSTVisitor):
         self.ctx, self.table = ctx, table
         self.classes: set[str] = set()
         self.class_nodes: set[int] = set()
-        self.builds: set[int] = set()  # Keras classes with a build() method or add_weight() calls
         self.tf_modules = False
         # (id of the module or function binding it, name) -> kinds of what is bound to it: "keras", "training" (a Keras
         # layer that computes differently under training=True), "sequential", "other" (surely none) or "unknown"
         self.names: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
         self.stateful = False  # the file builds a layer with non-trainable variables
-        self.training = False  # the file builds a layer that depends on training=
 
     def kind(self, value: cst.BaseExpression | None) -> str:
         if isinstance(value, cst.Call):
@@ -278,8 +290,6 @@ class _KerasFacts(cst.CSTVisitor):
                 isinstance(b.value, cst.Name) and b.value.value in self.classes for b in node.bases):
             self.classes.add(node.name.value)
             self.class_nodes.add(id(node))
-            if "build" in _method_names(node) or "add_weight" in code_of(node):
-                self.builds.add(id(node))
         self.tf_modules = self.tf_modules or TF_MODULE in bases
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -295,7 +305,6 @@ class _KerasFacts(cst.CSTVisitor):
         spec = self.table["layers"].get(self.ctx.qualname(node.func))
         if spec is not None:
             self.stateful = self.stateful or spec.get("state", False)
-            self.training = self.training or spec.get("training", False)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self.kind(node.value)
@@ -368,9 +377,7 @@ class TfKerasRule:
         for before, after in zip(original.bases, updated.bases):
             if self.ctx.qualname(before.value) in self.table["bases"]:
                 self.ctx.consume(before.value)
-                base = cst.Name(self._helper("Layer")) if id(original) in self.facts.builds else self.ctx.ref(
-                    "torch.nn.Module")
-                after = after.with_changes(value=base)
+                after = after.with_changes(value=cst.Name(self._helper("Layer")))
             bases.append(after)
         return updated.with_changes(bases=bases)
 
@@ -552,10 +559,7 @@ class TfKerasRule:
             args = [cst.Arg(el.value, star="*" if isinstance(el, cst.StarredElement) else "") for el in elements]
         else:
             args = [cst.Arg(layers, star="*")]
-        # nn.Sequential takes no training= (and would not pass it on to a layer that depends on it)
-        sequential = cst.Name(self._helper("Sequential")) if "training=" in self.ctx.text else self.ctx.ref(
-            "torch.nn.Sequential")
-        return cst.Call(func=sequential, args=args)
+        return cst.Call(func=cst.Name(self._helper("Sequential")), args=args)
 
     def _built(self, elements: list) -> list | None:
         """The layers of a Sequential literal; given its input shape, Keras builds them all at construction (drawing
@@ -740,10 +744,6 @@ def _is_int(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
         expr = expr.expression
     return isinstance(expr, cst.Integer)
-
-
-def _method_names(node: cst.ClassDef) -> set[str]:
-    return {stmt.name.value for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)}
 
 
 def _is_super(expr: cst.BaseExpression) -> bool:
