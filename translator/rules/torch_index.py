@@ -1,10 +1,12 @@
-"""`x[idx]` with an index tensor, in a PyTorch file -> `tf.gather(x, idx)`.
+"""`x[idx]` with an index tensor, in a PyTorch file -> `tf.gather(x, idx)`; with a mask -> `tf.boolean_mask(x, m)`.
 
 torch indexes by an integer tensor along the first axis (semantics B13: `tf.gather` takes the same whole slices);
 a TF tensor takes only ints, slices and scalar tensors as indices. The index must certainly be a tensor made by
 `torch.tensor(...)`, `torch.as_tensor(...)`, `torch.arange(...)` or `torch.randperm(...)`, or a name every binding
-in the file gives one (`batch_indices = torch.tensor(indices[i:j])`). Where torch would take it as a mask (a
-bool tensor) or wrap a negative index, TF's gather raises: an error, never other numbers. No diagnostics.
+in the file gives one (`batch_indices = torch.tensor(indices[i:j])`); a mask is one whose data has True/False
+literals or whose dtype is torch.bool (`tf.boolean_mask` selects as torch does). Where torch would take an index
+of unknown data as a mask, or wrap a negative index, TF's gather raises: an error, never other numbers.
+No diagnostics.
 """
 from __future__ import annotations
 
@@ -33,20 +35,41 @@ class TorchIndexRule:
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stores.add(id(node.target))
 
-    def _index_tensor(self, node, seen: frozenset = frozenset()) -> bool:
+    def _index_tensor(self, node, seen: frozenset = frozenset()) -> str | None:
+        """"gather" for an integer index tensor, "boolean_mask" for a mask, None where that is not certain."""
         if isinstance(node, cst.Call):
-            return self.ctx.qualname(node.func) in INDEX_TENSORS
+            if self.ctx.qualname(node.func) not in INDEX_TENSORS:
+                return None
+            return "boolean_mask" if _boolean(node) else "gather"
         if isinstance(node, cst.Name) and node.value not in seen:
-            values = self.bindings.get(node.value)
-            return bool(values) and all(v is not None and self._index_tensor(v, seen | {node.value}) for v in values)
-        return False
+            kinds = {self._index_tensor(v, seen | {node.value}) if v is not None else None
+                     for v in self.bindings.get(node.value, [None])}
+            return kinds.pop() if len(kinds) == 1 else None
+        return None
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
         if id(original) in self._stores or len(original.slice) != 1 or not isinstance(original.slice[0].slice,
                                                                                           cst.Index):
             return updated
-        if not self._index_tensor(original.slice[0].slice.value):
+        kind = self._index_tensor(original.slice[0].slice.value)
+        if kind is None:
             return updated
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        return cst.Call(self.ctx.ref("tensorflow.gather"), [
+        return cst.Call(self.ctx.ref(f"tensorflow.{kind}"), [
             cst.Arg(updated.value, comma=comma), cst.Arg(updated.slice[0].slice.value)])
+
+
+def _boolean(call: cst.Call) -> bool:
+    """A mask, not indices: `dtype=torch.bool`, or True/False literals in the data (torch masks with them)."""
+    if any(a.keyword is not None and a.keyword.value == "dtype" and "bool" in cst.Module([]).code_for_node(a.value)
+           for a in call.args):
+        return True
+    found = []
+
+    class Literals(cst.CSTVisitor):
+        def visit_Name(self, node) -> None:
+            found.append(node.value in ("True", "False"))
+
+    if call.args:
+        call.args[0].value.visit(Literals())
+    return any(found)
