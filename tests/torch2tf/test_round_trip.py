@@ -25,9 +25,6 @@ KNOWN = {
                      "placement, D3); Keras optimizers have neither (TG505)",
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
-    "gradient_functions": "the PyTorch side's backward(inputs=[p for p in ... if p.requires_grad]) is refused: inputs "
-                          "other than leaves, and requires_grad of a loop variable is not known statically (TG504)",
-    "module_training": "the PyTorch side's backward(inputs=[p for p in ... if p.requires_grad]) is refused (TG504)",
 }
 # Keras layers come back as torch Modules with submodules or lazily built parameters (UninitializedParameter,
 # torch.nn.init), which the PyTorch -> TF rules do not translate (TG516): only Modules holding Parameters made in

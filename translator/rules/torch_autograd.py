@@ -64,8 +64,8 @@ from .torch_matmul import TorchMatmulRule
 from .torch_module import TorchModuleRule
 from .torch_no_grad_function import TorchNoGradFunctionRule
 from .torch_optim import TorchOptimizerRule
-from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, paren,
-                         single_call)
+from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, names_read,
+                         paren, single_call)
 
 ACCUMULATE = '''def {name}(grad, new):
     """torch's backward() adds into .grad; a leaf the target does not reach keeps its .grad."""
@@ -210,6 +210,9 @@ class TorchTapeRule:
             return updated.value
         elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value)):
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
+        elif attr == "requires_grad" and isinstance(value, cst.Name) and self._holder_value(value, strict=True) \
+                and not self._assigned(original):
+            return updated.with_changes(attr=cst.Name("trainable"))  # a variable's (a tensor has none: it raises)
         elif attr in NO_COUNTERPART and id(self.ctx.statements[-1]) not in self.plan.leaf_stmts:
             known = self.plan.requires_grad(self.plan.scope(), value, self.ctx.statements[-1])
             if attr == "is_leaf" and known is not None:  # torch: tensors that do not require grad are leaves too
@@ -274,9 +277,9 @@ class TorchTapeRule:
             loops = [s for s in loops if isinstance(s.target, cst.Name) and s.target.value == expr.value]
             if loops and self.plan.attribute_mode:
                 return True  # `for param in params:` over variables passed in
-            receiver = method_call(loops[-1].iter, "parameters") if loops and isinstance(loops[-1].iter, cst.Call) \
-                else None
-            return isinstance(receiver, cst.Name) and scope.holder(receiver.value)
+            # over a Module's parameters() / named_parameters(), however wrapped (sorted(...), a comprehension)
+            return bool(loops) and "parameters()" in code_of(loops[-1].iter) and any(
+                scope.holder(n) for n in names_read(loops[-1].iter))
         return False
 
     def _assigned(self, node) -> bool:
@@ -529,10 +532,17 @@ class TorchTapeRule:
         seed = keyword(call, "gradient", 0)
         extra = f", output_gradients={code_of(seed)}" if seed is not None and code_of(seed) != "None" else ""
         v, g = self.ctx.new_name("variable"), self.ctx.new_name("grad")
-        text = (f"for {v}, {g} in zip({site.tape}.watched_variables(), {site.tape}.gradient({code_of(target)}, "
-                f"{site.tape}.watched_variables(){extra})):\n"
+        inputs = keyword(call, "inputs", 3)
+        sources = f"{site.tape}.watched_variables()"
+        out = []
+        if inputs is not None:  # backward(inputs=...): only those get gradients
+            sources = self.ctx.new_name("sources")
+            out.append(line("{s} = list({i})\n", s=cst.Name(sources), i=inputs))
+        text = (f"for {v}, {g} in zip({sources}, {site.tape}.gradient({code_of(target)}, {sources}{extra})):\n"
                 f"    {v}.grad = {self.plan.accumulate}(getattr({v}, 'grad', None), {g})\n")
-        return [cst.parse_statement(text).with_changes(leading_lines=_moved(updated_stmt.leading_lines))]
+        out.append(cst.parse_statement(text))
+        out[0] = out[0].with_changes(leading_lines=_moved(updated_stmt.leading_lines))
+        return out
 
     def _jacobian(self, jac, updated) -> list:
         call = updated.body[0].value

@@ -23,7 +23,7 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
   `torch_no_grad_function.py` cuts its results off the tape);
 * attribute mode: a file that reads `.grad` of tensors it does not name as leaves (`param.grad` in a function given
   a list of leaves, `pair[0].grad`) keeps every gradient on its variable, as holders do, and none in a name:
-  every backward() fills `.grad` of all the variables its tape watched (`backward(inputs=...)` is refused there).
+  every backward() fills `.grad` of all the variables its tape watched (or of its `inputs=`, any expression there).
 """
 from __future__ import annotations
 
@@ -963,6 +963,10 @@ class Plan:
                             "use torch.autograd.grad(..., create_graph=True)")
                 return None
             inputs = keyword(call, "inputs", 3)
+            on_variables = self.attribute_mode or any(scope.holder(n) for n in self._reads_before(scope, stmt))
+            if inputs is not None and on_variables:  # the gradients go to the variables the inputs list
+                site.explicit = site.holders = True
+                return site
             if inputs is not None:
                 names = [e.value for e in getattr(inputs, "elements", [])] if isinstance(inputs, (cst.List, cst.Tuple)) \
                     else [inputs]
@@ -972,12 +976,7 @@ class Plan:
                 site.sources, site.explicit = [n.value for n in names], True
             else:
                 site.sources = list(leaves_before.get(id(stmt), ()))
-            site.holders = not site.explicit and (self.attribute_mode or any(
-                scope.holder(n) for n in self._reads_before(scope, stmt)))
-            if site.explicit and self.attribute_mode:
-                self.refuse(stmt, call, "TG504", "backward(inputs=...) in a file whose gradients are kept on the "
-                            "variables is not translated; left as is")
-                return None
+            site.holders = not site.explicit and on_variables
             if not site.sources and not site.holders:
                 self.refuse(stmt, call, "TG504", "backward() with no leaf tensor created before it; left as is")
                 return None

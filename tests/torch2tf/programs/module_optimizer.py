@@ -46,3 +46,7 @@ for step in range(3):  # by hand, as the examples_nn tutorial does
         model.a.grad.zero_()
 by_hand = [p.detach().clone() for p in model.parameters()]
 zeroed = model.a.grad
+
+model.zero_grad()
+criterion(model(x), y).backward(inputs=[p for p in model.parameters() if p.requires_grad and p.dim() > 0])
+only_b = [p.grad for p in model.parameters()]
