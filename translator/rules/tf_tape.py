@@ -259,17 +259,24 @@ class TfTapeRule:
         self._backward_calls += 1
         reset_needed = info.in_loop or info.in_function or self._backward_calls > 1
         prefix: list[cst.BaseStatement] = []
+        # Not the first backward: it must not add into the .grad of leaves that are not its sources, which
+        # gradients read earlier may still be holding (TF's gradient calls are independent): `inputs=`.
+        inputs = None
         if reset_needed:
-            prefix += self._resets(tape, sources)
+            many = _is_dict_name(sources, self.facts) or _is_sequence_name(sources, self.facts)
+            param = cst.Name(self.ctx.new_name("param")) if many else None
+            prefix += self._resets(tape, sources, param)
+            inputs = self._inputs(tape, sources, param)
         target_expr, scalar = self._target(target, info)
         seed = options["output_gradients"]
-        if seed is not None:
-            backward = parse_template_statement("{t}.backward({g})\n", t=target_expr, g=seed)
-        elif scalar:
-            backward = parse_template_statement("{t}.backward()\n", t=target_expr)
-        else:
-            backward = parse_template_statement("{t}.backward({ones}({t}))\n", t=target_expr,
-                                                ones=self.ctx.ref("torch.ones_like"))
+        args = [cst.Arg(seed if seed is not None else parse_template_expression(
+            "{ones}({t})", ones=self.ctx.ref("torch.ones_like"), t=target_expr))] if seed is not None or not scalar \
+            else []
+        if inputs is not None:
+            args.append(cst.Arg(inputs, keyword=cst.Name("inputs"), equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
+        backward = cst.SimpleStatementLine([cst.Expr(cst.Call(
+            func=cst.Attribute(value=target_expr, attr=cst.Name("backward")), args=_with_commas(args)))])
         if self._may_leave_graph(target, info):
             # TF answers None when nothing differentiable reached the target; backward() would raise (A15).
             backward = cst.If(test=parse_template_expression("{t}.requires_grad", t=target_expr),
@@ -297,18 +304,27 @@ class TfTapeRule:
     def _grad_attr(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
         return cst.Name("None") if kind == "none" else cst.Attribute(value=source, attr=cst.Name("grad"))
 
-    def _resets(self, tape: Tape, sources) -> list[cst.BaseStatement]:
-        resets = []
-        if _is_dict_name(sources, self.facts) or _is_sequence_name(sources, self.facts):
-            param = cst.Name(self.ctx.new_name("param"))
-            values = parse_template_expression("{s}.values()", s=sources) if _is_dict_name(sources, self.facts) \
-                else sources
-            resets.append(parse_template_statement("for {p} in {s}:\n    {p}.grad = None\n", p=param, s=values))
-            return resets
-        for element in _elements(sources):
-            if self._source_kind(tape, element) != "none":
-                resets.append(parse_template_statement("{s}.grad = None\n", s=element))
-        return resets
+    def _inputs(self, tape: Tape, sources, param: cst.Name | None) -> cst.BaseExpression | None:
+        """The sources as backward()'s `inputs=`: variables by name, or those of a list that require grad; None
+        where that cannot be told (the backward then goes without)."""
+        if param is not None:
+            values = _values(sources, self.facts)
+            if isinstance(values, cst.ListComp) and _is_copy(values):
+                values = values.for_in.iter  # `[param for param in m.parameters()]`: iterate the parameters
+            return parse_template_expression("[{p} for {p} in {s} if {p}.requires_grad]", p=param, s=values)
+        elements = _elements(sources)
+        kinds = [self._source_kind(tape, e) for e in elements]
+        leaves = [e for e, kind in zip(elements, kinds) if kind == "leaf"]
+        if not leaves or any(kind not in ("leaf", "none") for kind in kinds):
+            return None
+        return cst.List([cst.Element(e) for e in leaves])
+
+    def _resets(self, tape: Tape, sources, param: cst.Name | None) -> list[cst.BaseStatement]:
+        if param is not None:
+            return [parse_template_statement("for {p} in {s}:\n    {p}.grad = None\n", p=param,
+                                             s=_values(sources, self.facts))]
+        return [parse_template_statement("{s}.grad = None\n", s=element) for element in _elements(sources)
+                if self._source_kind(tape, element) != "none"]
 
     def _target(self, target: cst.BaseExpression, info: TapeCall) -> tuple[cst.BaseExpression, bool]:
         """A list or dict of targets is differentiated as the sum of their sums, as TF does (A1, A2)."""
@@ -517,6 +533,23 @@ def _smooth_names(expr: cst.BaseExpression, ctx) -> set[str] | None:
     if any(p is None for p in parts):
         return None
     return set().union(*parts)
+
+
+def _values(sources: cst.BaseExpression, facts: Facts) -> cst.BaseExpression:
+    """The tensors of a list or dict of sources, to iterate over."""
+    return parse_template_expression("{s}.values()", s=sources) if _is_dict_name(sources, facts) else sources
+
+
+def _is_copy(comprehension: cst.ListComp) -> bool:
+    """`[x for x in it]`."""
+    loop = comprehension.for_in
+    return (isinstance(comprehension.elt, cst.Name) and isinstance(loop.target, cst.Name)
+            and comprehension.elt.value == loop.target.value and not loop.ifs and loop.inner_for_in is None)
+
+
+def _with_commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [a.with_changes(comma=comma) for a in args[:-1]] + args[-1:]
 
 
 def _elements(sources: cst.BaseExpression) -> list[cst.BaseExpression]:
