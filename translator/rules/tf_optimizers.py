@@ -412,8 +412,13 @@ class TfOptimizerRule:
             epsilon = parse_template_expression('getattr({opt}, "epsilon", {eps})', opt=optimizer, eps=epsilon)
         beta_2 = given.get("beta_2") or _literal(defaults["beta_2"])
         group = cst.Name(self.ctx.new_name("group"))
+        # Keras counts steps once for all variables, torch per parameter: they part when a variable has no
+        # gradient at some steps, and every bias correction after that would differ. Stop there, loudly.
         return parse_template_statement(
             "for {group} in {opt}.param_groups:  # Keras adds epsilon before the bias correction\n"
+            "    if len({int({opt}.state[p].get(\"step\", 0)) for p in {group}[\"params\"] if p in {opt}.state or p.grad is not None}) > 1:\n"
+            "        raise RuntimeError(\"twingrad: a variable had no gradient at some steps; Keras' Adam counts steps for all \"\n"
+            "                           \"variables together, torch's per parameter (not translated)\")\n"
             "    {group}[\"eps\"] = {eps} / (1 - {b2} ** (int({opt}.state[{group}[\"params\"][0]].get(\"step\", 0)) + 1)) ** 0.5\n",
             group=group, opt=optimizer, eps=epsilon, b2=beta_2)
 
