@@ -7,6 +7,8 @@ only the nodes whose children changed, and skip trivia (whitespace, punctuation,
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 import libcst as cst
 
 # Nodes that hold only layout and punctuation: no rule hook runs on them and no name can occur inside them.
@@ -103,27 +105,30 @@ class Visitor:
     """Base for read-only visitors run by `walk`: dispatches to `visit_<Type>` / `leave_<Type>` methods."""
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        hook = _hook(type(self), "visit_", type(node))
+        hook = _VISITS[type(self)].get(type(node), _UNKNOWN)
+        if hook is _UNKNOWN:
+            hook = _hook(_VISITS, type(self), "visit_", type(node))
         return True if hook is None else hook(self, node) is not False
 
     def on_leave(self, node: cst.CSTNode) -> None:
-        hook = _hook(type(self), "leave_", type(node))
+        hook = _LEAVES[type(self)].get(type(node), _UNKNOWN)
+        if hook is _UNKNOWN:
+            hook = _hook(_LEAVES, type(self), "leave_", type(node))
         if hook is not None:
             hook(self, node)
 
 
-_HOOKS: dict[tuple, object] = {}
-
-
-# libcst's dispatch (a getattr on a formatted name per node) replaced by the same lookup, cached.
+# libcst's dispatch (a getattr on a formatted name per node) replaced by the same lookup, cached:
+# visitor class -> node type -> its visit_/leave_ method or None.
 _FAST = {cst.CSTVisitor.on_visit: Visitor.on_visit, cst.CSTVisitor.on_leave: Visitor.on_leave}
+_VISITS: dict[type, dict[type, object]] = defaultdict(dict)
+_LEAVES: dict[type, dict[type, object]] = defaultdict(dict)
+_UNKNOWN = object()
 
 
-def _hook(visitor: type, prefix: str, kind: type):
-    key = (visitor, prefix, kind)
-    if key not in _HOOKS:
-        _HOOKS[key] = getattr(visitor, prefix + kind.__name__, None)
-    return _HOOKS[key]
+def _hook(table: dict, visitor: type, prefix: str, kind: type):
+    hook = table[visitor][kind] = getattr(visitor, prefix + kind.__name__, None)
+    return hook
 
 
 def transform(node: cst.CSTNode, visitor):
@@ -141,11 +146,15 @@ class _CachedDispatch:
         self.transformer, self.kind = transformer, type(transformer)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        hook = _hook(self.kind, "visit_", type(node))
+        hook = _VISITS[self.kind].get(type(node), _UNKNOWN)
+        if hook is _UNKNOWN:
+            hook = _hook(_VISITS, self.kind, "visit_", type(node))
         return True if hook is None else hook(self.transformer, node) is not False
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
-        hook = _hook(self.kind, "leave_", type(original))
+        hook = _LEAVES[self.kind].get(type(original), _UNKNOWN)
+        if hook is _UNKNOWN:
+            hook = _hook(_LEAVES, self.kind, "leave_", type(original))
         return updated if hook is None else hook(self.transformer, original, updated)
 
 
