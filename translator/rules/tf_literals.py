@@ -20,6 +20,9 @@ def foreign_kind(ctx, expr: cst.BaseExpression) -> str | None:
     """"list" / "numpy" for an operand (an original node) PyTorch won't take as a tensor, else None."""
     if has_float(expr):
         return "list"
+    if (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "numpy"
+            and not expr.args):
+        return "numpy"  # `tf.nn.softmax(logits.numpy())`: TF takes the array back
     if isinstance(expr, cst.Name):
         kind = Facts.of(ctx).kind_of(expr)
         return {"numbers": "list", "numpy": "numpy"}.get(kind)
