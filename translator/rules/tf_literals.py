@@ -58,11 +58,18 @@ class TfForeignOperandRule:
         if (not self.ctx.is_source_framework(qualified) or qualified in CONVERTING
                 or self.ctx.is_consumed(original.func)):
             return updated  # not a TF op, or one an earlier rule already rewrote whole
+        reduction = "reduce_" in qualified.rpartition(".")[2]
         args = []
-        for before, after in zip(original.args, updated.args):
+        for i, (before, after) in enumerate(zip(original.args, updated.args)):
             foreign = self._foreign(before.value) if before.keyword is None else None
+            if reduction and i == 0 and _is_shape(before.value):
+                foreign = "list"  # tf.reduce_prod(t.shape): TF reduces the shape as a tensor, torch.prod refuses a Size
             args.append(after.with_changes(value=self._tensor(after.value, foreign)) if foreign else after)
         return updated.with_changes(args=args)
+
+
+def _is_shape(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "shape"
 
 
 def _is_number(expr: cst.BaseExpression) -> bool:

@@ -1,4 +1,5 @@
-# Values taken out to NumPy and handed back to TF ops, as beginners' code does (TF converts them; torch does not).
+# Values TF converts where torch wants tensors: arrays taken out to NumPy and handed back, as beginners' code does,
+# and a shape reduced like a tensor.
 import tensorflow as tf
 
 logits = tf.constant([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]])
@@ -9,3 +10,5 @@ with tf.GradientTape() as tape:
     total = tf.reduce_sum(tf.square(scores))
 dw = tape.gradient(total, w)
 top = tf.argmax(probs.numpy(), axis=1)
+size = tf.reduce_prod(w.shape)
+flat = tf.reshape(probs, [tf.reduce_prod(probs.shape)])
