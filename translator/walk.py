@@ -7,6 +7,9 @@ only the nodes whose children changed, and skip trivia (whitespace, punctuation,
 """
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import re
 from collections import defaultdict
 
 import libcst as cst
@@ -45,21 +48,6 @@ def is_statement(node: cst.CSTNode) -> bool:
     return found
 
 
-class _FieldOrder(cst.CSTVisitor):
-    """Records the fields in the order libcst visits them (it announces each one, present or not)."""
-
-    def __init__(self, parent: cst.CSTNode):
-        super().__init__()
-        self.parent, self.fields = parent, []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return False
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if node is self.parent:
-            self.fields.append(attribute)
-
-
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields that by libcst's naming hold only whitespace or punctuation (test_walk checks the order against libcst).
 _LAYOUT_FIELDS = {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "footer",
@@ -71,12 +59,22 @@ def child_fields(node: cst.CSTNode) -> tuple[str, ...]:
     kind = type(node)
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        order = _FieldOrder(node)
-        node._visit_and_replace_children(order)
         fields = _CHILD_FIELDS[kind] = tuple(
-            name for name in dict.fromkeys(order.fields)
-            if not name.startswith("whitespace") and name not in _LAYOUT_FIELDS)
+            name for name in _visiting_order(kind) if not name.startswith("whitespace") and name not in _LAYOUT_FIELDS)
     return fields
+
+
+def _visiting_order(kind: type) -> list[str]:
+    """The fields in the order the class's `_visit_and_replace_children` visits them, read from its source: some
+    are visited only when present (an f-string's format_spec), so no single instance shows them all. Fields the
+    source does not name (plain values, in practice) follow in declaration order."""
+    try:
+        source = inspect.getsource(kind._visit_and_replace_children)
+    except (OSError, TypeError):  # no source at hand: declaration order
+        source = ""
+    visited = list(dict.fromkeys(re.findall(r'\(\s*self,\s*"(\w+)"', source)))
+    declared = [field.name for field in dataclasses.fields(kind)]
+    return [name for name in visited if name in declared] + [name for name in declared if name not in visited]
 
 
 def walk(node: cst.CSTNode, visitor) -> None:

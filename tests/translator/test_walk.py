@@ -141,3 +141,15 @@ def test_transform_runs_libcst_transformer_hooks_as_libcst_does():
     ours = transform(module, HookedRewrites())
     assert ours.code == module.visit(HookedRewrites()).code
     assert "X = [v * 2.0" in ours.code and "del a" not in ours.code
+
+
+def test_fields_libcst_visits_only_when_present_are_walked_whatever_came_first():
+    """An f-string's format_spec is visited only when there is one: an f-string without one, walked first, must
+    not hide it from later ones (the field list once came from the first instance seen)."""
+    from twingrad.translator import walk as walk_module
+
+    walk_module._CHILD_FIELDS.clear()  # as in a fresh process
+    walk(cst.parse_module('x = f"{a}"\n'), FastOrder())
+    ours = FastOrder()
+    walk(cst.parse_module('y = f"{a:{width}}"\n'), ours)
+    assert "Name:width" in ours.seen
