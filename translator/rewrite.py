@@ -8,6 +8,7 @@ or consumed is left in place, marked inline and reported.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import re
 from collections import defaultdict
@@ -191,15 +192,7 @@ class _StartRecorder(CodegenState):
         return self.syntactic.get(node_id, self.first_token.get(node_id))
 
 
-class _NoRecording:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NO_RECORDING = _NoRecording()
+_NO_RECORDING = contextlib.nullcontext()
 
 
 class _Recording:

@@ -38,20 +38,14 @@ class TfForeignOperandRule:
     def __init__(self, ctx):
         self.ctx = ctx
 
-    def _foreign(self, expr: cst.BaseExpression) -> str | None:
-        return foreign_kind(self.ctx, expr)
-
-    def _tensor(self, expr: cst.BaseExpression, foreign: str) -> cst.BaseExpression:
-        return as_tensor(self.ctx, expr, foreign)
-
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
         if not isinstance(original.operator, ARITHMETIC):
             return updated
-        left, right = self._foreign(original.left), self._foreign(original.right)
+        left, right = foreign_kind(self.ctx, original.left), foreign_kind(self.ctx, original.right)
         if bool(left) == bool(right) or _is_number(original.left) or _is_number(original.right):
             return updated  # both foreign (NumPy or list arithmetic), or neither, or scaled by a number
         side, foreign = ("left", left) if left else ("right", right)
-        return updated.with_changes(**{side: self._tensor(getattr(updated, side), foreign)})
+        return updated.with_changes(**{side: as_tensor(self.ctx, getattr(updated, side), foreign)})
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualname(original.func)
@@ -61,10 +55,10 @@ class TfForeignOperandRule:
         reduction = "reduce_" in qualified.rpartition(".")[2]
         args = []
         for i, (before, after) in enumerate(zip(original.args, updated.args)):
-            foreign = self._foreign(before.value) if before.keyword is None else None
+            foreign = foreign_kind(self.ctx, before.value) if before.keyword is None else None
             if reduction and i == 0 and _is_shape(before.value):
                 foreign = "list"  # tf.reduce_prod(t.shape): TF reduces the shape as a tensor, torch.prod refuses a Size
-            args.append(after.with_changes(value=self._tensor(after.value, foreign)) if foreign else after)
+            args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign)) if foreign else after)
         return updated.with_changes(args=args)
 
 
