@@ -1,0 +1,35 @@
+"""translator/templates.py must build what libcst's own template helpers build, and refuse what they refuse."""
+import libcst as cst
+import pytest
+from libcst.helpers import parse_template_expression as libcst_expression
+from libcst.helpers import parse_template_statement as libcst_statement
+
+from twingrad.translator.templates import parse_template_expression, parse_template_statement
+
+STATEMENTS = [
+    ("{target} = torch.autograd.grad({y}, [{x}], create_graph=True)[0]\n",
+     dict(target=cst.Name("g"), y=cst.parse_expression("a + b"), x=cst.Name("x"))),
+    ("with torch.no_grad():\n    {body}\n", dict(body=cst.parse_statement("x -= 1\n"))),
+    ("def f({p}):\n    return {v}\n", dict(p=cst.Param(cst.Name("q")), v=cst.Name("q"))),
+    ("{a}[{i}] = {f}({args})\n", dict(a=cst.Name("a"), i=cst.Integer("0"), f=cst.Name("g"),
+                                     args=cst.Arg(cst.Name("z")))),
+]
+
+
+@pytest.mark.parametrize("template, replacements", STATEMENTS)
+def test_statements_match_libcst_and_repeat_alike(template, replacements):
+    expected = cst.Module([libcst_statement(template, **replacements)]).code
+    for _ in range(2):  # the second use comes from the cached parse
+        assert cst.Module([parse_template_statement(template, **replacements)]).code == expected
+
+
+def test_expressions_match_libcst():
+    replacements = dict(x=cst.Name("y"), d=cst.Arg(cst.Integer("1")))
+    module = cst.Module([])
+    assert module.code_for_node(parse_template_expression("({x}).sum({d})", **replacements)) == \
+        module.code_for_node(libcst_expression("({x}).sum({d})", **replacements))
+
+
+def test_an_unused_replacement_is_refused_as_libcst_does():
+    with pytest.raises(ValueError, match="missing a reference"):
+        parse_template_statement("{a} = 1\n", a=cst.Name("x"), c=cst.Name("y"))
