@@ -33,3 +33,16 @@ def test_expressions_match_libcst():
 def test_an_unused_replacement_is_refused_as_libcst_does():
     with pytest.raises(ValueError, match="missing a reference"):
         parse_template_statement("{a} = 1\n", a=cst.Name("x"), c=cst.Name("y"))
+
+
+def test_expression_replacements_are_copies_and_the_cached_template_stays_intact():
+    x = cst.parse_expression("a * b")
+    first = parse_template_expression("torch.sum({x}) + {x}", x=x)
+    second = parse_template_expression("torch.sum({x}) + {x}", x=cst.Name("c"))
+    module = cst.Module([])
+    assert module.code_for_node(first) == "torch.sum(a * b) + a * b"
+    assert module.code_for_node(second) == "torch.sum(c) + c"
+    copies = [first.left.args[0].value, first.right]
+    assert all(copy is not x and copy.deep_equals(x) for copy in copies)  # rules tell nodes apart by id
+    assert copies[0] is not copies[1] and copies[0].left is not x.left
+
