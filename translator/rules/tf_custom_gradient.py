@@ -8,15 +8,18 @@
                                                            return y
                                                        @staticmethod
                                                        def backward(ctx, *upstream): ... ctx.backward_fn(*upstream)
-                                                   clip_gradients = ClipGradientsFunction.apply
+                                                   def clip_gradients(*args):
+                                                       return ClipGradientsFunction.apply(
+                                                           *(torch.as_tensor(arg) for arg in args))
 
 The body runs unchanged as `forward` and its grad_fn closure is called by `backward`, so whatever it captured from
 the forward pass is there. TF records the call as one op whose gradient is grad_fn (its inner ops do not count);
-torch's Function does the same. A grad_fn returning a list is turned into the tuple torch requires.
+torch's Function does the same. A grad_fn returning a list is turned into the tuple torch requires. The wrapper
+converts the arguments to tensors as TF does (`f(2.0)`: torch's ops refuse a Python number).
 
 A body reading one trainable tf.Variable is TF's `variables=` form: TF hands the variable to
 `grad_fn(*upstream, variables=[v])`, which returns (input gradients, variable gradients). The variable becomes one
-more input of the Function (passed by a wrapper with the function's name), so torch routes its gradient.
+more input of the Function (passed by the wrapper), so torch routes its gradient.
 
 Codes:
   TG307 error  a custom_gradient form not translated: a method, default/keyword/star parameters, a return that is not
@@ -86,12 +89,12 @@ class TfCustomGradientRule:
             body=cst.IndentedBlock([forward, backward.with_changes(leading_lines=[cst.EmptyLine(indent=False)])]),
             leading_lines=[*updated.leading_lines, *original.decorators[0].leading_lines])
         blank = [cst.EmptyLine(indent=False)] * (2 if len(self.ctx.statements) == 1 else 1)  # PEP 8 after a class
-        if captured:  # the variables the body reads become inputs, passed as TF passes them: read at each call
-            apply = parse_template_statement(
-                f"def {name}(*args):\n    return {class_name}.apply(*args, {', '.join(captured)})\n")
-        else:
-            apply = parse_template_statement(f"{name} = {class_name}.apply\n")
-        apply = apply.with_changes(leading_lines=blank)
+        # TF converts the arguments to tensors (a Python number too: torch's ops in forward would refuse it, and
+        # torch routes no gradient to it); the variables the body reads become inputs, read at each call as TF does.
+        variables = "".join(f", {v}" for v in captured)
+        apply = parse_template_statement(
+            f"def {name}(*args):\n    return {class_name}.apply(*({{as_tensor}}(arg) for arg in args){variables})\n",
+            as_tensor=self.ctx.ref("torch.as_tensor")).with_changes(leading_lines=blank)
         return cst.FlattenSentinel([function_class, apply])
 
     def _captured_variables(self, original: cst.FunctionDef) -> list[str]:
