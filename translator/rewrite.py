@@ -7,8 +7,8 @@ or consumed is left in place, marked inline and reported.
 """
 from __future__ import annotations
 
+import ast
 import bisect
-import contextlib
 import itertools
 import re
 from collections import defaultdict
@@ -17,6 +17,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from .api import Diagnostic, Translation
+from .codegen import NO_RECORDING, code_of
 from .walk import Visitor, transform, walk
 
 FRAMEWORK_ROOTS = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
@@ -58,7 +59,8 @@ class Context:
         self.text = text  # the source, for cheap "does the file mention X" checks
         self.origin, self.to, self.style, self.path = origin, to, style, path
         self.aliases: dict[str, str] = {}  # local name -> qualified module/object name
-        self._reports: list[tuple] = []  # (original node, code, message, level, suggestion): placed at the end
+        # (original node, its top-level statement, code, message, level, suggestion): placed at the end
+        self._reports: list[tuple] = []
         self.imports: dict[str, str | None] = {}  # module -> local alias (None: plain `import module`)
         self._taken_names = set(re.findall(r"\b[A-Za-z_]\w*\b", text))
         self._consumed: set[int] = set()
@@ -152,14 +154,15 @@ class Context:
     def report(self, original: cst.CSTNode, code: str, message: str, *, level: str = "error",
                suggestion: str | None = None, mark: bool | None = None) -> None:
         """Report a finding at an original node; errors (left untranslated) are also marked inline."""
-        self._reports.append((original, code, message, level, suggestion))
+        self._reports.append((original, self.statements[0] if self.statements else None, code, message, level,
+                              suggestion))
         if (level == "error" if mark is None else mark) and self.statements:
             self._marks[id(self.statements[-1])].append(f"{code} {message}")
 
     def diagnostics(self) -> list[Diagnostic]:
         """The reports with their places in the source, in source order (one code generation for all)."""
-        positions = start_positions(self.module, [report[0] for report in self._reports])
-        found = [Diagnostic(*positions[id(node)], *rest, self.path) for node, *rest in self._reports]
+        positions = start_positions(self.module, self.text, [report[:2] for report in self._reports])
+        found = [Diagnostic(*positions[id(node)], *rest, self.path) for node, _, *rest in self._reports]
         return sorted(found, key=lambda d: (d.line, d.col, d.code))
 
     def take_marks(self, statement: cst.CSTNode) -> list[str]:
@@ -183,16 +186,13 @@ class _StartRecorder(CodegenState):
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         if id(node) not in self.wanted:
-            return _NO_RECORDING
+            return NO_RECORDING
         if start_node is not None:
             self.wanted.add(id(start_node))
         return _Recording(self, node, start_node)
 
     def start(self, node_id: int) -> int:
         return self.syntactic.get(node_id, self.first_token.get(node_id))
-
-
-_NO_RECORDING = contextlib.nullcontext()
 
 
 class _Recording:
@@ -209,21 +209,69 @@ class _Recording:
         return False
 
 
-def start_positions(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
-    """id(node) -> (line, column), both 1-based, for nodes of `module`: libcst's PositionProvider start."""
-    if not nodes:
+def start_positions(module: cst.Module, text: str, reports: list[tuple[cst.CSTNode, cst.CSTNode | None]]
+                    ) -> dict[int, tuple[int, int]]:
+    """id(node) -> (line, column), both 1-based, for nodes of `module` (parsed from `text`): libcst's
+    PositionProvider start. `reports` pairs each node with the top-level statement holding it (None: unknown).
+
+    Only the top-level statements holding the nodes are generated, placed by the line Python's own parser gives
+    their first token; where that cannot be trusted (the statement's line differs from the source's there), the
+    whole module is generated, as it always used to be."""
+    if not reports:
         return {}
+    groups: dict[int, tuple[cst.CSTNode | None, list[cst.CSTNode]]] = {}
+    for node, top in reports:
+        groups.setdefault(id(top), (top, []))[1].append(node)
+    firsts = _first_lines(module, text) if None not in (top for top, _ in groups.values()) else None
+    if firsts is not None:
+        source_lines = _NEWLINE.split(text)
+        positions = {}
+        for top, nodes in groups.values():
+            first = firsts.get(id(top), 0)
+            found = None if first < 1 else _starts(top, module, nodes)
+            if found is None:
+                break
+            starts, code_lines = found
+            header = len(top.leading_lines)  # the statement's code begins with its leading blank and comment lines
+            if code_lines[header] != source_lines[first + header - 1]:
+                break
+            positions.update({key: (first + line - 1, col) for key, (line, col) in starts.items()})
+        else:
+            return positions
+    return _starts(module, module, [node for node, _ in reports])[0]
+
+
+def _first_lines(module: cst.Module, text: str) -> dict[int, int] | None:
+    """id(top-level statement) -> the line its code begins on, or None where Python's parser disagrees."""
+    try:
+        parsed = iter(ast.parse(text).body)
+        firsts = {}
+        for statement in module.body:
+            found = [next(parsed) for _ in (statement.body if isinstance(statement, cst.SimpleStatementLine) else [1])]
+            decorators = getattr(found[0], "decorator_list", None)
+            line = decorators[0].lineno if decorators else found[0].lineno
+            firsts[id(statement)] = line - len(statement.leading_lines)
+    except (SyntaxError, ValueError, StopIteration):
+        return None
+    return None if next(parsed, None) is not None else firsts
+
+
+def _starts(root: cst.CSTNode, module: cst.Module, nodes: list[cst.CSTNode]):
+    """({id(node): (line, column)} within the code of `root`, that code's lines), or None if a node is not in it."""
     state = _StartRecorder(module, {id(n) for n in nodes})
-    module._codegen(state)
+    root._codegen(state)
     offsets = [0, *itertools.accumulate(map(len, state.tokens))]
     code = "".join(state.tokens)
     line_ends = [m.end() for m in _NEWLINE.finditer(code)]
     positions = {}
     for node in nodes:
-        offset = offsets[state.start(id(node))]
+        token = state.start(id(node))
+        if token is None:
+            return None
+        offset = offsets[token]
         line = bisect.bisect_right(line_ends, offset)
         positions[id(node)] = (line + 1, offset - (line_ends[line - 1] if line else 0) + 1)
-    return positions
+    return positions, _NEWLINE.split(code)
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -377,14 +425,15 @@ def _fix_imports(module: cst.Module, ctx: Context) -> str:
     wanted = []
     for mod, alias in sorted(ctx.imports.items(), key=lambda kv: (kv[1] is not None, kv[0])):
         wanted.append(f"import {mod}" + (f" as {alias}" if alias else ""))
-    present = {module.code_for_node(s).strip() for s in kept if isinstance(s, cst.SimpleStatementLine) and s.body
+    present = {code_of(s, module).strip() for s in kept if isinstance(s, cst.SimpleStatementLine) and s.body
                and isinstance(s.body[0], (cst.Import, cst.ImportFrom))}
     new = [cst.parse_statement(line + "\n") for line in wanted if line not in present]
     if not new and len(kept) == len(body):
-        return module.code
+        return code_of(module, module)
     at = _import_insertion_index(kept)
     kept[at:at] = new
-    return module.with_changes(body=kept).code
+    output = module.with_changes(body=kept)
+    return code_of(output, output)
 
 
 def _import_insertion_index(kept: list) -> int:
