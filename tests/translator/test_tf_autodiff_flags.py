@@ -101,6 +101,16 @@ schedule = tf.keras.optimizers.schedules.CosineDecay(0.1, 10, warmup_target=0.2,
         "SGD()", "SGD(clipnorm=1.0, clipvalue=0.5)")),
     "clipnorm from a name": ("TG303", OPTIMIZER.format(opt="SGD", line="").replace("SGD()", "SGD(clipnorm=b)")),
     "minimize (Keras 3 optimizers have none)": ("TG304", OPTIMIZER.format(opt="SGD", line="opt.minimize(lambda: w * b, [w, b])")),
+    "the name of a variable made in a name scope (TF prefixes it)": ("TG302", """
+with tf.name_scope("block"):
+    v = tf.Variable(0.0)
+label = v.name
+"""),
+    "the name of a variable given a computed name": ("TG302", """
+prefix = "layer"
+v = tf.Variable(0.0, name=prefix + "_bias")
+label = v.name
+"""),
 }
 
 

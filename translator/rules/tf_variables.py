@@ -1,7 +1,11 @@
 """tf.Variable → a PyTorch leaf tensor; assign* → in-place updates under torch.no_grad(); `.numpy()` → detached.
 
 Codes:
-  TG302 error  `assign*` used inside an expression (only statement form is translated)
+  TG302 error  `assign*` used inside an expression (only statement form is translated); `v.name` where the name TF
+               gives is not known statically (a computed `name=`, a variable made inside a name scope)
+
+`v.name` of a name bound to a tf.Variable becomes TF's name, a string: "Variable:0", or "<name>:0" for a literal
+`name=` (a torch tensor has none: `.name` is None there).
 
 tf.Variable keeps its initial value's dtype (numpy float64 stays float64, Python floats are float32, Python ints are
 int32 and never get gradients: semantics.md A13, B1); `trainable=False` gives a tensor without requires_grad (A14);
@@ -33,6 +37,37 @@ class TfVariableRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self._statement_calls: set[int] = set()
+        self._name_scopes = 0  # `with tf.name_scope(...)` blocks open at this point of the walk
+        self._scoped: set[int] = set()  # ids of tf.Variable calls made inside one (TF prefixes their names)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._name_scopes += self._opens_name_scope(node)
+
+    def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
+        self._name_scopes -= self._opens_name_scope(original)
+        return updated
+
+    def _opens_name_scope(self, node: cst.With) -> int:
+        return any(isinstance(i.item, cst.Call) and (self.ctx.qualname(i.item.func) or "").endswith("name_scope")
+                   for i in node.items)
+
+    # -- v.name ---------------------------------------------------------------------------------------------------------
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression) -> cst.BaseExpression:
+        if original.attr.value != "name" or not isinstance(original.value, cst.Name):
+            return updated
+        facts = Facts.of(self.ctx)
+        use = facts.uses.get(id(original.value))
+        binding = facts.binding_before(original.value.value, *use) if use else None
+        init = binding.value if binding is not None else None
+        if not (isinstance(init, cst.Call) and self.ctx.qualname(init.func) == VARIABLE):
+            return updated
+        name = _bound(init).get("name")
+        if id(init) in self._scoped or not (name is None or isinstance(name, cst.SimpleString)):
+            self.ctx.report(original, "TG302", "the name TF gives this variable is not known statically (a computed "
+                            "name, a name scope); torch tensors have none; left as is")
+            return updated
+        text = "Variable" if name is None else name.evaluated_value
+        return cst.SimpleString(f'"{text}:0"' if '"' not in text else repr(f"{text}:0"))
 
     # -- tf.Variable(...) ---------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -50,6 +85,8 @@ class TfVariableRule:
 
     def _variable(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         self.ctx.consume(original.func)
+        if self._name_scopes:
+            self._scoped.add(id(original))
         before, after = _bound(original), _bound(updated)
         init = after.get("initial_value")
         if init is None:
