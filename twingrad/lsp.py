@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
+import gc
 import textwrap
 from importlib.metadata import version
 
@@ -286,6 +287,10 @@ def _minimal_edit(old: str, new: str) -> types.TextEdit:
 
 
 def main() -> None:
+    # A translation makes some 10^5 short-lived objects (syntax trees hold no cycles): the default collector
+    # thresholds ran collections through them, and through everything imported, for ~4% of a request's time.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 50)
     server.start_io()
 
 
