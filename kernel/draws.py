@@ -17,7 +17,9 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   and ``torch.nn.init.uniform_/normal_/trunc_normal_/xavier_*/kaiming_*`` with the bounds the framework
   itself computes. ``torch.nn.Linear`` is initialised like ``keras.layers.Dense`` (glorot-uniform drawn in
   Keras' ``(in, out)`` kernel layout and transposed, zero bias), so ``Linear(3, 4)`` and ``Dense(4)`` on
-  3 features start from identical weights. This changes torch's own default initialisation in twin runs.
+  3 features start from identical weights. This changes torch's own default initialisation in twin runs. The
+  PyTorch -> TF translation's ``TorchLinear`` (translator/rules/torch_nn.py) draws the same: a Keras
+  ``GlorotUniform`` on ``(in, out)``, transposed, zero bias, at construction as torch does.
 * ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
   (and still seed the framework), so programs that set the same seed in both worlds stay in step.
 * In the twingrad kernel the data stream restarts at every cell (keyed by the seed and the cell's number),

@@ -36,6 +36,10 @@ KNOWN.update({p.stem: "the PyTorch side's Modules with submodules or lazily buil
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step
 # `opt.epsilon = eps * sqrt(1 - beta_2 ** t)` that puts Keras Adam's epsilon where torch has it (D3).
 BACK_KNOWN = {
+    # The TF helper for torch.nn.Linear draws its weights with a Keras initialiser, which the TF -> PyTorch leg flags
+    # (TG900) until it recognises the helper (translator/torch_nn_table.json names it) and returns torch.nn.Linear.
+    "nn_module": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
+    "nn_sequential": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
 }
 
 

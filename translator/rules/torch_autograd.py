@@ -62,6 +62,7 @@ from .torch_index import TorchIndexRule
 from .torch_masked_assign import TorchMaskedAssignRule
 from .torch_matmul import TorchMatmulRule
 from .torch_module import TorchModuleRule
+from .torch_nn import TorchNNRule
 from .torch_no_grad_function import TorchNoGradFunctionRule
 from .torch_optim import TorchOptimizerRule
 from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, names_read,
@@ -80,7 +81,8 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 def torch_rules(ctx) -> list:
     plan = Plan(ctx)
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
-            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan), TorchIndexRule(ctx),
+            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan), TorchNNRule(ctx),
+            TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan)]
 
 

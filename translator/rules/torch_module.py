@@ -1,22 +1,28 @@
-"""`class M(torch.nn.Module)` holding `torch.nn.Parameter`s -> `class M(tf.Module)` holding `tf.Variable`s.
+"""`class M(torch.nn.Module)` holding `torch.nn.Parameter`s and submodules -> `class M(tf.Module)`.
 
 * `torch.nn.Parameter(data)` -> `tf.Variable(data)` (`requires_grad=False` -> `trainable=False`); a named leaf
   `w = torch.nn.Parameter(data)` is the autograd rule's (it wraps `data` itself).
+* Submodules: `self.name = torch.nn.Linear(...)` / `Sequential(...)` (`torch_nn.py` translates them to TF helpers
+  with torch's parameters) or a Module class of the file; modules holding no parameters (activations, losses) may
+  be made anywhere.
 * The class gets `__call__` (torch's `model(x)` runs `forward`; a class may define `__call__` itself instead),
-  `parameters()` and `named_parameters()`: the Parameters in the order `__init__` assigns them, which is torch's
-  order (tf.Module's `trainable_variables` sorts them by name), so that optimizers and loops over
-  `model.parameters()` see the same list.
+  `parameters()` and `named_parameters()` in torch's order: the Parameters in the order `__init__` assigns them, then
+  each submodule's, in the order `__init__` assigns the submodules (tf.Module's `trainable_variables` sorts by name),
+  so that optimizers and loops over `model.parameters()` see the same list.
 * Gradients of these variables live on the variables (`p.grad`), as in torch: see `torch_plan.py` (holders).
 
-TG516 (error) a Module this does not cover is left as is: other bases, submodules or Parameters assigned other
-than as `self.name = torch.nn.Parameter(...)` statements of `__init__`, its own `parameters`, both or neither of
-`forward` and `__call__`.
+TG516 (error) a Module this does not cover is left as is: other bases, Parameters or parameter-holding submodules
+made other than as `self.name = ...` statements of `__init__` (lists of layers, ModuleList, layers made in
+`forward`), torch.nn modules `torch_nn.py` and api_table.json do not translate, its own `parameters`, both or
+neither of `forward` and `__call__`. A parameter shared by two submodules is listed once by torch, twice here.
 """
 from __future__ import annotations
 
 import libcst as cst
 
+from .. import table as api_table
 from ..walk import walk
+from .torch_nn import module_spec
 from .torch_plan import is_false, keyword
 
 MODULE = {"torch.nn.Module", "torch.nn.modules.module.Module"}
@@ -25,7 +31,7 @@ CALL = '''def __call__(self, *args, **kwargs):
     return self.forward(*args, **kwargs)
 '''
 METHODS = '''def parameters(self):
-    """torch's order: as __init__ assigns them."""
+    """torch's order: as __init__ assigns them{children_doc}."""
     return [{params}]
 
 def named_parameters(self):
@@ -38,8 +44,9 @@ class TorchModuleRule:
 
     def __init__(self, ctx, plan):
         self.ctx, self.plan = ctx, plan
+        self._submodules: list[set[str]] = []  # for each enclosing class: its submodules' attribute names
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call):
+    def _parameter(self, original: cst.Call, updated: cst.Call):
         if self.ctx.qualname(original.func) not in PARAMETER:
             return updated
         data, flag = keyword(updated, "data", 0), keyword(original, "requires_grad", 1)
@@ -55,55 +62,114 @@ class TorchModuleRule:
                             equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))]
         return cst.Call(self.ctx.ref("tensorflow.Variable"), args)
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        found = self.parameters(node) if self._is_module(node) else None
+        self._submodules.append(set() if found is None or isinstance(found, str) else found[2])
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        func = original.func
+        if self._submodules and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+                and func.value.value == "self" and func.attr.value in self._submodules[-1]:
+            self.ctx.consume(func)  # `self.relu(x)` calls a submodule, not the tensor method relu
+            return updated
+        return self._parameter(original, updated)
+
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        self._submodules.pop()
+        if not self._is_module(original):
+            return updated
         bases = [b for b in original.bases if self.ctx.qualname(b.value) in MODULE]
-        if not bases:
+        found = self.parameters(original)
+        if isinstance(found, str):
+            self.ctx.report(original, "TG516", f"torch.nn.Module {found}: not translated; left as is")
             return updated
-        params = self.parameters(original)
-        if isinstance(params, str):
-            self.ctx.report(original, "TG516", f"torch.nn.Module {params}: not translated; left as is")
-            return updated
+        params, children, _ = found
         self.ctx.consume(bases[0].value)
         defined = {m.name.value for m in original.body.body if isinstance(m, cst.FunctionDef)}
         methods = cst.parse_module(("" if "__call__" in defined else CALL + "\n") + METHODS.format(
-            params=", ".join(f"self.{p}" for p in params), named=", ".join(f"({p!r}, self.{p})" for p in params))).body
+            children_doc=", then each submodule's" if children else "",
+            params=", ".join([*(f"self.{p}" for p in params), *(f"*self.{c}.parameters()" for c in children)]),
+            named=", ".join([*(f"({p!r}, self.{p})" for p in params), *(
+                f"*[({c + '.'!r} + name, p) for name, p in self.{c}.named_parameters()]" for c in children)]))).body
         body = [*updated.body.body, *(m.with_changes(leading_lines=[cst.EmptyLine(indent=False)]) for m in methods)]
         base = bases[0].with_changes(value=self.ctx.ref("tensorflow.Module"), comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(bases=[base], body=updated.body.with_changes(body=body))
 
-    def parameters(self, node: cst.ClassDef) -> list[str] | str:
-        """The Parameters `__init__` assigns, in order, or what keeps the class from being translated."""
+    def _is_module(self, node: cst.ClassDef) -> bool:
+        return any(self.ctx.qualname(b.value) in MODULE for b in node.bases)
+
+    def _module_classes(self) -> set[str]:
+        module = self.plan.module
+        return {c.name.value for c in (module.body if module is not None else ())
+                if isinstance(c, cst.ClassDef) and self._is_module(c)}
+
+    def parameters(self, node: cst.ClassDef) -> tuple[list[str], list[str], set[str]] | str:
+        """The Parameters and the parameter-holding submodules `__init__` assigns, in order, and the names of all
+        its submodules; or what keeps the class from being translated."""
         if len(node.bases) != 1 or node.keywords:
             return "with other bases"
         methods = {m.name.value: m for m in node.body.body if isinstance(m, cst.FunctionDef)}
         if ("forward" in methods) == ("__call__" in methods) or {"parameters", "named_parameters"} & set(methods) \
                 or "__init__" not in methods:
             return "without __init__ and one of forward and __call__, or with its own parameters"
-        params = []
+        found = _TorchNN(self.ctx, self._module_classes())
+        params, children, submodules = [], [], set()
         for stmt in methods["__init__"].body.body:
             small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
             value = small.value if isinstance(small, cst.Assign) else None
-            qualified = self.ctx.qualname(value.func) if isinstance(value, cst.Call) else None
-            if qualified in PARAMETER and len(small.targets) == 1 and isinstance(small.targets[0].target,
-                                                                                  cst.Attribute) \
-                    and isinstance(small.targets[0].target.value, cst.Name) \
-                    and small.targets[0].target.value.value == "self":
-                params.append(small.targets[0].target.attr.value)
+            if not (isinstance(value, cst.Call) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Attribute)
+                    and isinstance(small.targets[0].target.value, cst.Name)
+                    and small.targets[0].target.value.value == "self"):
+                continue
+            name, kind = small.targets[0].target.attr.value, found.kind(value)
+            if kind == "parameter":
+                params.append(name)
+            elif kind == "holder":
+                children.append(name)
+            if kind is not None:
+                submodules.add(name)
+                found.allow(value)
         for method in methods.values():
-            found = _TorchNN(self.ctx)
             walk(method.body, found)
-            if found.count > sum(1 for _ in params if method is methods["__init__"]):
-                return "with submodules or Parameters made other than by `self.name = torch.nn.Parameter(...)`"
-        return params
+        return found.problem or (params, children, submodules - set(params))
 
 
 class _TorchNN(cst.CSTVisitor):
-    """Counts the torch.nn module and Parameter constructions (not functional calls, not losses used as values)."""
+    """Finds the torch.nn constructions of a class that its parameters() would miss: Parameters and
+    parameter-holding modules other than those allowed (assigned to `self.name` in __init__, or the modules of an
+    allowed Sequential), and torch.nn modules nothing translates."""
 
-    def __init__(self, ctx):
-        self.ctx, self.count = ctx, 0
+    def __init__(self, ctx, classes: set[str]):
+        self.ctx, self.classes = ctx, classes
+        self.allowed: set[int] = set()
+        self.problem: str | None = None
+
+    def kind(self, call: cst.Call) -> str | None:
+        """"parameter", "holder" (holds parameters), "plain" (a torch.nn module holding none) or None."""
+        qualified = self.ctx.qualname(call.func)
+        if qualified in PARAMETER:
+            return "parameter"
+        if qualified is None:
+            return "holder" if isinstance(call.func, cst.Name) and call.func.value in self.classes else None
+        spec = module_spec(qualified)
+        if spec is not None:
+            return "holder" if spec.get("parameters") else "plain"
+        if qualified.startswith("torch.nn.") and not qualified.startswith(("torch.nn.functional", "torch.nn.init")):
+            return "plain" if api_table.load().overloads(qualified, "torch") else "unknown"
+        return None
+
+    def allow(self, call: cst.Call) -> None:
+        self.allowed.add(id(call))
+        if module_spec(self.ctx.qualname(call.func)) is module_spec("torch.nn.Sequential"):
+            for arg in call.args:
+                if isinstance(arg.value, cst.Call) and self.kind(arg.value) in ("holder", "plain"):
+                    self.allow(arg.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.ctx.qualname(node.func) or ""
-        if qualified.startswith("torch.nn.") and not qualified.startswith(("torch.nn.functional", "torch.nn.init")):
-            self.count += 1
+        kind = self.kind(node)
+        if kind == "unknown":
+            self.problem = self.problem or f"with {self.ctx.qualname(node.func)}, which is not translated"
+        elif kind in ("parameter", "holder") and id(node) not in self.allowed:
+            self.problem = self.problem or ("with Parameters or submodules made other than by `self.name = ...` "
+                                            "in __init__")

@@ -1,0 +1,210 @@
+"""torch.nn layers and activation modules -> TF modules and functions that compute what torch's forward computes.
+
+- `torch.nn.Linear(in, out, bias=)` -> `TorchLinear(...)`, a tf.Module the output defines once. It keeps torch's
+  weight layout (out_features, in_features), its attributes `weight`/`bias` and its parameters() order, so
+  `layer.weight[:, 0]`, gradients read from `.grad` and updates over `model.parameters()` see what torch shows.
+  It starts as twin runs start torch.nn.Linear (kernel/draws.py): glorot-uniform drawn by a Keras initialiser in the
+  (in, out) layout and transposed, zero bias. Outside twin runs torch draws U(-k, k), k = 1/sqrt(in_features), for
+  both: the starting weights differ in distribution there (they never agree draw for draw across frameworks).
+- `torch.nn.Sequential(*modules)` -> `TorchSequential(...)`: calls them in order; `model[i]`, slices, len(),
+  iteration; parameters() lists each module's in turn, each parameter once, as torch does.
+- `torch.nn.Flatten(start_dim, end_dim)` -> `TorchFlatten(...)`; activation modules (`ReLU()`, `Tanh()`, ...) ->
+  the TF function (`tf.nn.relu`): they hold nothing, and calling either computes the same.
+- The mapping is data: translator/torch_nn_table.json (which also names the helpers, for the way back).
+
+Codes:
+  TG517 error  a torch.nn module argument or argument value with no exact TF translation (`bias=` other than as given,
+               `inplace=True`, a dtype other than float32, a Sequential of an OrderedDict): left as is
+"""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import libcst as cst
+
+from .. import table as api_table
+from ..templates import parse_template_expression
+from .ops import code_of, same_value
+
+CODE = "TG517"
+
+# The TF modules the output defines, by the table's "helper" name ({name}: the name the output gives the class).
+HELPERS = {"Linear": '''
+class {name}(tf.Module):
+    """torch.nn.Linear: input @ weight.T + bias, with torch's weight layout (out_features, in_features) and
+    parameters() order (weight, bias). Starts as twin runs start torch.nn.Linear: glorot-uniform drawn in the
+    (in, out) layout and transposed, zero bias (torch's own default draws U(-k, k), k = 1/sqrt(in_features))."""
+
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        kernel = tf.keras.initializers.GlorotUniform()((in_features, out_features))
+        self.weight = tf.Variable(tf.transpose(kernel))
+        self.bias = tf.Variable(tf.zeros([out_features])) if bias else None
+
+    def __call__(self, input):
+        output = tf.einsum("...i,oi->...o", input, self.weight)  # 1-D inputs too, as torch
+        return output if self.bias is None else output + self.bias
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def named_parameters(self):
+        return [("weight", self.weight)] + ([] if self.bias is None else [("bias", self.bias)])
+''', "Sequential": '''
+class {name}(tf.Module):
+    """torch.nn.Sequential: calls its modules in order; indexing, slices, len() and iteration as torch's;
+    parameters() lists each module's in turn, each parameter once (torch's order)."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        self.layers = list(modules)
+
+    def __call__(self, input):
+        for module in self.layers:
+            input = module(input)
+        return input
+
+    def __getitem__(self, index):
+        return {name}(*self.layers[index]) if isinstance(index, slice) else self.layers[index]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def named_parameters(self):
+        named = []
+        for i, module in enumerate(self.layers):
+            for key, p in getattr(module, "named_parameters", list)():  # functions (activations) hold none
+                if not any(p is q for _, q in named):
+                    named.append((f"{i}.{key}", p))
+        return named
+''', "Flatten": '''
+class {name}(tf.Module):
+    """torch.nn.Flatten: the axes start_dim..end_dim (inclusive) become one."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def __call__(self, input):
+        shape = tf.shape(input)
+        return tf.reshape(input, tf.concat([shape[:self.start_dim], [-1], shape[self.end_dim:][1:]], 0))
+'''}
+
+
+@functools.lru_cache(maxsize=None)
+def load() -> dict:
+    return json.loads(resources.files("twingrad.translator").joinpath("torch_nn_table.json").read_text())
+
+
+def module_spec(qualified: str | None) -> dict | None:
+    return load()["modules"].get(qualified or "")
+
+
+@functools.lru_cache(maxsize=None)
+def _helper_class(source: str) -> cst.BaseStatement:
+    return cst.parse_statement(source)
+
+
+class TorchNNRule:
+    code = CODE
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.helpers: dict[str, str] = {}  # helper kind -> the name the output gives it
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        qualified = self.ctx.qualname(original.func)
+        spec = module_spec(qualified)
+        if spec is None:
+            return updated
+        what = qualified.split(".")[-1]
+        self.ctx.consume(original.func)
+        params = api_table.parse_side("torch", spec["signature"]).params
+        positional = [p for p in params if p.kind == "positional"]
+        args, values = [], {}
+        for i, (before, after) in enumerate(zip(original.args, updated.args)):
+            varargs = params and params[0].kind == "varargs" and before.keyword is None
+            name = params[0].name if varargs else before.keyword.value if before.keyword else (
+                positional[i].name if i < len(positional) else None)
+            exact = spec["exact"].get(name)
+            if before.star or exact is None:
+                return self._refuse(original, f"torch.nn.{what}: argument {name or i + 1!r} is not translated")
+            if exact == "ignored":
+                continue
+            if exact == "modules" and isinstance(before.value, cst.Call) and not self.ctx.is_consumed(
+                    before.value.func) and (self.ctx.qualname(before.value.func) or "").startswith("collections."):
+                return self._refuse(original, f"torch.nn.{what} of named modules is not translated")
+            if exact == "int" and not _is_int(before.value) or isinstance(exact, list) and not any(
+                    same_value(code_of(before.value), v) for v in exact):
+                return self._refuse(original, f"torch.nn.{what}({name}={code_of(before.value)}) has no exact TF "
+                                              "translation")
+            args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
+            values[name] = after.value
+        self.ctx.ref("tensorflow.Module")  # the helpers and templates use tf
+        if "tf" in spec:
+            slots = {}
+            for p in params:
+                if "{%s}" % p.name in spec["tf"]:
+                    if p.name not in values and p.default in (None, "None"):
+                        return self._refuse(original, f"torch.nn.{what} without {p.name}= is not translated")
+                    slots[p.name] = values.get(p.name) or cst.parse_expression(p.default)
+            return parse_template_expression(spec["tf"], **slots)
+        kept = args if len(args) < len(updated.args) or any(a is not b for a, b in zip(args, updated.args)) else None
+        return updated.with_changes(func=cst.Name(self._helper(spec["helper"])),
+                                    args=updated.args if kept is None else _commas(kept))
+
+    def _refuse(self, original: cst.Call, message: str) -> cst.Call:
+        self.ctx.report(original, CODE, f"{message}; left as is")
+        return original
+
+    def _helper(self, kind: str) -> str:
+        if kind not in self.helpers:
+            self.helpers[kind] = self.ctx.new_name("Torch" + kind)
+        return self.helpers[kind]
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self.helpers:
+            return updated
+        body = list(updated.body)
+        at = 1 if body and _is_docstring(body[0]) else 0
+        while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(
+                body[at].body[0], (cst.Import, cst.ImportFrom)):
+            at += 1
+        blank = [cst.EmptyLine()] * 2  # PEP 8 around top-level classes
+        classes = [_helper_class(HELPERS[kind].replace("{name}", name).lstrip("\n")).with_changes(leading_lines=blank)
+                   for kind, name in self.helpers.items()]
+        if at < len(body):
+            comments = [line for line in body[at].leading_lines if line.comment is not None]
+            body[at] = body[at].with_changes(leading_lines=[*blank, *comments])
+        return updated.with_changes(body=[*body[:at], *classes, *body[at:]])
+
+
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr) and isinstance(
+        stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _is_int(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        expr = expr.expression
+    return isinstance(expr, cst.Integer)
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+
+
+def _commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [a.with_changes(comma=space if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT)
+            for i, a in enumerate(args)]
