@@ -80,7 +80,7 @@ def _clone(node: cst.CSTNode) -> cst.CSTNode:
         kind = kind_of(value)
         if kind == SEQUENCE:
             value = tuple(_clone(item) if kind_of(item) in (NODE, SKIP) else item for item in value)
-        elif kind:
+        elif kind in (NODE, SKIP):
             value = _clone(value)
         object.__setattr__(copy, name, value)
     return copy
