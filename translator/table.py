@@ -121,6 +121,7 @@ class Table:
         self.entries = [_entry(e) for e in raw["ops"]]
         self._dtypes = _pairs(raw["dtypes"])  # origin -> {qualified: target qualified}
         self._constants = _pairs(raw["constants"])  # origin -> {qualified: target qualified or literal}
+        self.tensor_params = frozenset(raw["tensor_params"])  # TF parameter names that take a tensor
         self._functions = {"tf": {}, "torch": {}}  # origin -> {qualified: [entries, overloads in table order]}
         self._methods: dict[str, list[Entry]] = {}
         self._properties: dict[str, Entry] = {}

@@ -4,16 +4,22 @@
 
 Only float lists count (`[0] * n` and shapes like `[2, 3]` are left alone), and only names whose every binding is a
 NumPy value or a float list.
+
+A shape or a size (`t.shape`, `t.shape[0]`, `len(xs)`) given to a TF op where it takes a tensor (`tf.cast(x.shape[0],
+tf.float32)`, `tf.reduce_prod(x.shape)`, `tf.maximum(x.shape, 1)`: the table's `tensor_params`) is an int32 tensor in
+TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`.
 """
 from __future__ import annotations
 
 import libcst as cst
 
+from .. import table as api_table
 from .tf_facts import Facts, has_float
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power, cst.FloorDivide)
-# TF functions that take any array-like themselves (the creation ops): their arguments are left alone.
-CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.cast")
+# TF functions that take any array-like themselves (the creation ops, whose torch translations do too): their
+# arguments are left alone.
+CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor")
 
 
 def foreign_kind(ctx, expr: cst.BaseExpression) -> str | None:
@@ -23,6 +29,8 @@ def foreign_kind(ctx, expr: cst.BaseExpression) -> str | None:
     if (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "numpy"
             and not expr.args):
         return "numpy"  # `tf.nn.softmax(logits.numpy())`: TF takes the array back
+    if isinstance(expr, cst.Call) and (ctx.qualname(expr.func) or "").startswith("numpy."):
+        return "numpy"  # `tf.cast(np.ones(2), tf.float32)`
     if isinstance(expr, cst.Name):
         kind = Facts.of(ctx).kind_of(expr)
         return {"numbers": "list", "numpy": "numpy"}.get(kind)
@@ -52,17 +60,29 @@ class TfForeignOperandRule:
         if (not self.ctx.is_source_framework(qualified) or qualified in CONVERTING
                 or self.ctx.is_consumed(original.func)):
             return updated  # not a TF op, or one an earlier rule already rewrote whole
-        reduction = "reduce_" in qualified.rpartition(".")[2]
+        table = api_table.load()
+        entries = [e for e in table.overloads(qualified, "tf") if not e.sides["tf"].is_template]
+        positional = [p.name for p in entries[0].sides["tf"].params if p.kind == "positional"] if entries else []
         args = []
         for i, (before, after) in enumerate(zip(original.args, updated.args)):
+            param = before.keyword.value if before.keyword else positional[i] if i < len(positional) else None
+            if _is_shape(before.value) and param in table.tensor_params:
+                args.append(after.with_changes(value=cst.Call(self.ctx.ref("torch.tensor"), [
+                    cst.Arg(after.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    cst.Arg(self.ctx.ref("torch.int32"), keyword=cst.Name("dtype"), equal=cst.AssignEqual(
+                        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))])))
+                continue
             foreign = foreign_kind(self.ctx, before.value) if before.keyword is None else None
-            if reduction and i == 0 and _is_shape(before.value):
-                foreign = "list"  # tf.reduce_prod(t.shape): TF reduces the shape as a tensor, torch.prod refuses a Size
             args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign)) if foreign else after)
         return updated.with_changes(args=args)
 
 
 def _is_shape(expr: cst.BaseExpression) -> bool:
+    """`t.shape`, `t.shape[0]`, `len(xs)`: a torch.Size or a Python int where TF makes an int32 tensor."""
+    if isinstance(expr, cst.Subscript):
+        expr = expr.value
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "len":
+        return True
     return isinstance(expr, cst.Attribute) and expr.attr.value == "shape"
 
 

@@ -1,0 +1,16 @@
+# Shapes and NumPy arrays where TF ops take tensors: TF converts them (torch takes no torch.Size or array there).
+import numpy as np
+import tensorflow as tf
+
+x = tf.reshape(tf.linspace(0.5, 2.0, 12), (4, 3))
+dims = tf.cast(x.shape, tf.float32)
+at_least_two = tf.maximum(x.shape, 2)
+count = tf.reduce_prod(x.shape)
+mean = tf.reduce_sum(x) / tf.cast(tf.reduce_prod(x.shape), tf.float32)
+rows = tf.cast(len([x, x]), tf.float32)
+rounded = tf.cast([1.5, -2.5], tf.int32)
+weights = tf.cast(np.linspace(0.0, 1.0, 3), tf.float32)
+w = tf.Variable([0.5, -0.5, 2.0])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_sum(x * w * weights) / tf.cast(x.shape[0], tf.float32)
+gw = tape.gradient(loss, w)
