@@ -16,7 +16,7 @@ from traitlets import Enum, Float, Int
 from . import report
 from .cells import Session, names_in
 from .compare import compare
-from .runner import WORLDS, TwinResult, WorldResult, plan
+from .runner import WORLDS, TwinResult, WorldResult, other, plan, rename_held
 from .worker import Worker
 
 LABELS = {"tf": "[TF] ", "torch": "[PyTorch] "}
@@ -181,13 +181,17 @@ class TwinKernel(Kernel):
         translated = time.perf_counter()
         runs = plan(origin, code, path, translation)
         names = list(dict.fromkeys(names_in(code) + (names_in(translation.code) if translation else [])))
+        held = getattr(translation, "names", None) or {}  # `x.grad` in the original, `x_grad` in the translation
         for world, (world_code, world_path) in runs.items():
             self._worker(world).send({"op": "run", "code": world_code, "path": world_path, "names": names,
+                                      "expressions": list(held) if world == origin else [],
                                       "cell": self.execution_count})
         outcomes = self._await({w: self.workers[w].proc for w in runs}, silent)
         results = {w: WorldResult(w, **outcomes[w]) if w in outcomes else
                    WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
         self.session_cells.record(code)
+        if origin:
+            rename_held(results[other(origin)].values, held)
         twin = TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
                           compare(results["tf"].values, results["torch"].values, rtol=self.rtol, atol=self.atol))
         # Framework-free cells that leave no values and fail alike in both worlds have nothing to compare.

@@ -235,6 +235,14 @@ def collect_expressions(namespace: dict, expressions) -> dict:
     return out
 
 
+def rename_held(values: dict, names: dict[str, str]) -> None:
+    """The translation's values under the original's expressions for them (`x_grad` -> `x.grad`: see
+    Translation.names), so that they line up with what `collect_expressions` took from the original."""
+    for expression, name in names.items():
+        if name in values:
+            values[expression] = values.pop(name)
+
+
 def _child_main(argv: list[str]) -> int:
     """`python -m twingrad.kernel.runner WORLD SEED REQUEST RESULT`: run one program, pickle the outcome."""
     world_name, seed, request, result = argv
@@ -391,11 +399,8 @@ def run_twin(origin: str | None, source: str, path: str, translation, translatio
             for w, (code, code_path) in plan(origin, source, path, translation).items()}
     results = {w: runs[w].wait(timeout) if w in runs else
                WorldResult(w, error=translation_error, error_type="TranslatorError") for w in WORLDS}
-    if origin is not None and names:
-        values = results[other(origin)].values
-        for expression, name in names.items():
-            if name in values:
-                values[expression] = values.pop(name)
+    if origin is not None:
+        rename_held(results[other(origin)].values, names)
     return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
                       compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol))
 

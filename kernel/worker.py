@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-from .runner import _TF_BANNER, World, collect, world_env
+from .runner import _TF_BANNER, World, collect, collect_expressions, world_env
 
 PRELOAD = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
 
@@ -116,7 +116,9 @@ def main(world_name: str, seed: str, fd_in: str, fd_out: str) -> int:
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             seconds = time.perf_counter() - started
             send(("result", {"error_type": error_type, "error": error, "last": _repr(last),
-                             "seconds": seconds, "values": collect(world.namespace, request["names"])}))
+                             "seconds": seconds, "values": {
+                                 **collect(world.namespace, request["names"]),
+                                 **collect_expressions(world.namespace, request.get("expressions", ()))}}))
         else:
             ask = _complete if op == "complete" else _inspect
             try:

@@ -196,6 +196,9 @@ def test_pytorch_cells_are_compared_with_their_tf_translation(kernel):
     assert payload["worlds"]["tf"]["ok"], payload["worlds"]["tf"]["error"]
     gt = rows(payload)["gt"]
     assert gt["status"] == "match" and gt["torch"]["value"] == 27.0 == gt["tf"]["value"]
+    # the leaf's .grad itself, which TF keeps in a variable of the translation's own (Translation.names)
+    held = rows(payload)["xt.grad"]
+    assert held["status"] == "match" and held["torch"]["value"] == 27.0 == held["tf"]["value"]
 
 
 def test_an_untranslatable_cell_shows_diagnostics_and_still_runs_in_its_framework(kernel):
