@@ -56,6 +56,7 @@ class Side:
         return next((p for p in self.params if p.name == name), None)
 
 
+@functools.lru_cache(maxsize=None)  # rules parse the Keras and torch.nn tables' signatures at every use
 def parse_side(framework: str, text: str) -> Side:
     if "{" in text or not re.fullmatch(r"[A-Za-z_][\w.]*\(.*\)", text):
         return Side(framework, text)  # a template: slots, or an expression such as a lambda
