@@ -30,9 +30,25 @@ from .ops import code_of, same_value
 
 CODE = "TG517"
 
-# The TF modules the output defines, by the table's "helper" name ({name}: the name the output gives the class).
-HELPERS = {"Linear": '''
+# The TF modules the output defines, by the table's "helper" name ({name}: the name the output gives the class,
+# {base}: the name of the "Module" helper every other one derives from).
+HELPERS = {"Module": '''
 class {name}(tf.Module):
+    """What every torch.nn module has: train()/eval() and `training` (no layer translated to TF computes differently
+    in training mode: no Dropout, no BatchNorm)."""
+
+    training = True
+
+    def train(self, mode=True):
+        self.training = mode
+        for module in getattr(self, "layers", ()):  # a Sequential's modules
+            getattr(module, "train", lambda mode: None)(mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+''', "Linear": '''
+class {name}({base}):
     """torch.nn.Linear: input @ weight.T + bias, with torch's weight layout (out_features, in_features) and
     parameters() order (weight, bias). Starts as twin runs start torch.nn.Linear: glorot-uniform drawn in the
     (in, out) layout and transposed, zero bias (torch's own default draws U(-k, k), k = 1/sqrt(in_features))."""
@@ -54,7 +70,7 @@ class {name}(tf.Module):
     def named_parameters(self):
         return [("weight", self.weight)] + ([] if self.bias is None else [("bias", self.bias)])
 ''', "Sequential": '''
-class {name}(tf.Module):
+class {name}({base}):
     """torch.nn.Sequential: calls its modules in order; indexing, slices, len() and iteration as torch's;
     parameters() lists each module's in turn, each parameter once (torch's order)."""
 
@@ -87,7 +103,7 @@ class {name}(tf.Module):
                     named.append((f"{i}.{key}", p))
         return named
 ''', "Flatten": '''
-class {name}(tf.Module):
+class {name}({base}):
     """torch.nn.Flatten: the axes start_dim..end_dim (inclusive) become one."""
 
     def __init__(self, start_dim=1, end_dim=-1):
@@ -167,6 +183,8 @@ class TorchNNRule:
         return original
 
     def _helper(self, kind: str) -> str:
+        if not self.helpers:
+            self.helpers["Module"] = self.ctx.new_name("TorchModule")  # the base, defined first
         if kind not in self.helpers:
             self.helpers[kind] = self.ctx.new_name("Torch" + kind)
         return self.helpers[kind]
@@ -180,8 +198,8 @@ class TorchNNRule:
                 body[at].body[0], (cst.Import, cst.ImportFrom)):
             at += 1
         blank = [cst.EmptyLine()] * 2  # PEP 8 around top-level classes
-        classes = [_helper_class(HELPERS[kind].replace("{name}", name).lstrip("\n")).with_changes(leading_lines=blank)
-                   for kind, name in self.helpers.items()]
+        classes = [_helper_class(HELPERS[kind].replace("{name}", name).replace("{base}", self.helpers["Module"])
+                                 .lstrip("\n")).with_changes(leading_lines=blank) for kind, name in self.helpers.items()]
         if at < len(body):
             comments = [line for line in body[at].leading_lines if line.comment is not None]
             body[at] = body[at].with_changes(leading_lines=[*blank, *comments])

@@ -30,6 +30,8 @@ weight, bias = linear_layer.weight.detach().clone(), linear_layer.bias.detach().
 weight_grad, bias_grad = linear_layer.weight.grad, linear_layer.bias.grad
 first_power = linear_layer.weight[:, 0].item()
 count = len(model)
+evaluating = model.eval().training  # no layer here computes differently in either mode
+model.train()
 
 optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.5)
 for t in range(20):
