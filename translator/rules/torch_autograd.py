@@ -79,9 +79,9 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 
 def torch_rules(ctx) -> list:
-    plan = Plan(ctx)
+    plan, nn = Plan(ctx), TorchNNRule(ctx)
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
-            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan), TorchNNRule(ctx),
+            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan, nn), nn,
             TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan)]
 

@@ -1,4 +1,6 @@
-"""`class M(torch.nn.Module)` holding `torch.nn.Parameter`s and submodules -> `class M(tf.Module)`.
+"""`class M(torch.nn.Module)` holding `torch.nn.Parameter`s and submodules -> `class M(TorchModule)`.
+
+`TorchModule` is a tf.Module the output defines (`torch_nn.py`) with torch's train()/eval()/`training`.
 
 * `torch.nn.Parameter(data)` -> `tf.Variable(data)` (`requires_grad=False` -> `trainable=False`); a named leaf
   `w = torch.nn.Parameter(data)` is the autograd rule's (it wraps `data` itself).
@@ -42,8 +44,9 @@ def named_parameters(self):
 class TorchModuleRule:
     code = "TG516"
 
-    def __init__(self, ctx, plan):
-        self.ctx, self.plan = ctx, plan
+    def __init__(self, ctx, plan, nn=None):
+        # nn: the torch.nn rule, which defines the base class (none where only parameters() is asked: the plan's)
+        self.ctx, self.plan, self.nn = ctx, plan, nn
         self._submodules: list[set[str]] = []  # for each enclosing class: its submodules' attribute names
 
     def _parameter(self, original: cst.Call, updated: cst.Call):
@@ -92,7 +95,7 @@ class TorchModuleRule:
             named=", ".join([*(f"({p!r}, self.{p})" for p in params), *(
                 f"*[({c + '.'!r} + name, p) for name, p in self.{c}.named_parameters()]" for c in children)]))).body
         body = [*updated.body.body, *(m.with_changes(leading_lines=[cst.EmptyLine(indent=False)]) for m in methods)]
-        base = bases[0].with_changes(value=self.ctx.ref("tensorflow.Module"), comma=cst.MaybeSentinel.DEFAULT)
+        base = bases[0].with_changes(value=cst.Name(self.nn.helper("Module")), comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(bases=[base], body=updated.body.with_changes(body=body))
 
     def _is_module(self, node: cst.ClassDef) -> bool:

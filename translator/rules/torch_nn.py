@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 
 import libcst as cst
@@ -41,8 +42,9 @@ class {name}(tf.Module):
 
     def train(self, mode=True):
         self.training = mode
-        for module in getattr(self, "layers", ()):  # a Sequential's modules
-            getattr(module, "train", lambda mode: None)(mode)
+        for value in [*vars(self).values(), *getattr(self, "layers", ())]:  # submodules, a Sequential's modules
+            if isinstance(value, {name}):
+                value.train(mode)
         return self
 
     def eval(self):
@@ -173,18 +175,25 @@ class TorchNNRule:
                     if p.name not in values and p.default in (None, "None"):
                         return self._refuse(original, f"torch.nn.{what} without {p.name}= is not translated")
                     slots[p.name] = values.get(p.name) or cst.parse_expression(p.default)
-            return parse_template_expression(spec["tf"], **slots)
+            return parse_template_expression(self._aliased(spec["tf"]), **slots)
         kept = args if len(args) < len(updated.args) or any(a is not b for a, b in zip(args, updated.args)) else None
-        return updated.with_changes(func=cst.Name(self._helper(spec["helper"])),
+        return updated.with_changes(func=cst.Name(self.helper(spec["helper"])),
                                     args=updated.args if kept is None else _commas(kept))
+
+    def _aliased(self, code: str) -> str:
+        """The code with `tf.` as the output imports TensorFlow (`tensorflow.` where the file takes the name tf)."""
+        return re.sub(r"\btf\.", code_of(self.ctx.ref("tensorflow")) + ".", code)
 
     def _refuse(self, original: cst.Call, message: str) -> cst.Call:
         self.ctx.report(original, CODE, f"{message}; left as is")
         return original
 
-    def _helper(self, kind: str) -> str:
+    def helper(self, kind: str) -> str:
+        """The name of a helper class the output defines (the Module rule derives translated classes from
+        "Module")."""
         if not self.helpers:
             self.helpers["Module"] = self.ctx.new_name("TorchModule")  # the base, defined first
+            self.ctx.ref("tensorflow.Module")
         if kind not in self.helpers:
             self.helpers[kind] = self.ctx.new_name("Torch" + kind)
         return self.helpers[kind]
@@ -198,8 +207,9 @@ class TorchNNRule:
                 body[at].body[0], (cst.Import, cst.ImportFrom)):
             at += 1
         blank = [cst.EmptyLine()] * 2  # PEP 8 around top-level classes
-        classes = [_helper_class(HELPERS[kind].replace("{name}", name).replace("{base}", self.helpers["Module"])
-                                 .lstrip("\n")).with_changes(leading_lines=blank) for kind, name in self.helpers.items()]
+        classes = [_helper_class(self._aliased(HELPERS[kind]).replace("{name}", name).replace(
+            "{base}", self.helpers["Module"]).lstrip("\n")).with_changes(leading_lines=blank)
+            for kind, name in self.helpers.items()]
         if at < len(body):
             comments = [line for line in body[at].leading_lines if line.comment is not None]
             body[at] = body[at].with_changes(leading_lines=[*blank, *comments])
