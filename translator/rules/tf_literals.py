@@ -8,6 +8,9 @@ NumPy value or a float list.
 A shape or a size (`t.shape`, `t.shape[0]`, `len(xs)`) given to a TF op where it takes a tensor (`tf.cast(x.shape[0],
 tf.float32)`, `tf.reduce_prod(x.shape)`, `tf.maximum(x.shape, 1)`: the table's `tensor_params`) is an int32 tensor in
 TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`.
+
+`a // b` on a TF tensor becomes `(a // b).detach()`: TF records no gradient through floor division (None where it is
+the only path, A27; the tape rule guards the backward then), torch's backward raises on it.
 """
 from __future__ import annotations
 
@@ -47,6 +50,11 @@ class TfForeignOperandRule:
         self.ctx = ctx
 
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
+        if isinstance(original.operator, cst.FloorDivide) and (self._tensor(original.left)
+                                                                or self._tensor(original.right)):
+            # TF has no gradient through floor division (None, A27); torch's backward raises on it.
+            inner = updated.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            updated = cst.Call(cst.Attribute(inner, cst.Name("detach")), [])
         if not isinstance(original.operator, ARITHMETIC):
             return updated
         left, right = foreign_kind(self.ctx, original.left), foreign_kind(self.ctx, original.right)
@@ -54,6 +62,24 @@ class TfForeignOperandRule:
             return updated  # both foreign (NumPy or list arithmetic), or neither, or scaled by a number
         side, foreign = ("left", left) if left else ("right", right)
         return updated.with_changes(**{side: as_tensor(self.ctx, getattr(updated, side), foreign)})
+
+    def _tensor(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
+        """Certainly a TF tensor or variable (an original node): a TF call, a name last bound to one, an attribute
+        some `self.w = tf.Variable(...)` binds, or arithmetic or indexing on one."""
+        facts = Facts.of(self.ctx)
+        if depth > 8:
+            return False
+        if isinstance(expr, cst.Call):
+            return self.ctx.is_source_framework(self.ctx.qualname(expr.func) or "")
+        if isinstance(expr, cst.BinaryOperation):
+            return self._tensor(expr.left, depth + 1) or self._tensor(expr.right, depth + 1)
+        if isinstance(expr, (cst.UnaryOperation, cst.Subscript)):
+            return self._tensor(getattr(expr, "expression", None) or expr.value, depth + 1)
+        if isinstance(expr, cst.Attribute):
+            return facts.holds_variable(expr)
+        use = facts.uses.get(id(expr)) if isinstance(expr, cst.Name) else None
+        binding = facts.binding_before(expr.value, *use) if use else None
+        return binding is not None and binding.value is not None and self._tensor(binding.value, depth + 1)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualname(original.func)

@@ -287,16 +287,19 @@ class TfTapeRule:
         return self._structure(original, sources, self._grad_attr)
 
     def _may_leave_graph(self, target: cst.BaseExpression, info: TapeCall) -> bool:
-        """The target is computed from NumPy values only, or through NumPy or stop_gradient: it may not be
-        connected to any source."""
+        """The target is computed from NumPy values only, or through NumPy, stop_gradient or `//` (TF has no
+        gradient through floor division, the translation detaches it): it may not be connected to any source."""
         if not isinstance(target, cst.Name):
             return False
         binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
         if binding is None or binding.value is None:
             return False
-        calls = [self.ctx.qualname(n.func) or "" for n in _calls(binding.value)]
+        collected = _collect(binding.value)
+        calls = [self.ctx.qualname(n.func) or "" for n in collected.calls]
         if any(q.startswith("numpy.") or q.endswith("stop_gradient") for q in calls):
             return True
+        if collected.floor_division and not any(self.facts.kind_of(n) == "variable" for n in collected.undivided):
+            return True  # no variable read outside the `//`
         names = [n for n in _name_nodes(binding.value) if n.value not in self.ctx.aliases]
         return bool(names) and all(self.facts.kind_of(n) == "numpy" for n in names)
 
@@ -593,12 +596,25 @@ class _Collect(cst.CSTVisitor):
     def __init__(self):
         self.calls: list[cst.Call] = []
         self.names: list[cst.Name] = []
+        self.floor_division = False
+        self.undivided: list[cst.Name] = []  # names read outside any `//`
+        self._divisions = 0
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
 
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.FloorDivide):
+            self.floor_division = True
+            self._divisions += 1
+
+    def leave_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self._divisions -= isinstance(node.operator, cst.FloorDivide)
+
     def visit_Name(self, node: cst.Name) -> None:
         self.names.append(node)
+        if not self._divisions:
+            self.undivided.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         walk(node.value, self)
