@@ -4,14 +4,16 @@
 * `x.to(device)`, `x.to(device=device)`, `model.to(device)` -> `x` (a tensor already on that device is returned
   as it is, a module returns itself), where the argument is certainly a device: a string literal naming the CPU,
   `torch.device(...)`, `t.device`, or a name every binding in the file gives such a value (`device = "cuda" if
-  torch.cuda.is_available() else "cpu"`); `x.to(device, dtype)` keeps the cast;
+  torch.cuda.is_available() else "cpu"`; a function's parameter that every call of the function gives one);
+  `x.to(device, dtype)` keeps the cast;
 * `torch.set_default_device(d)` (a statement of its own) -> `pass`, with a comment saying so;
 * `torch.accelerator.current_accelerator().type` -> "cuda" where TF sees a GPU; without one it raises as torch's
   `None.type` does (IndexError instead of AttributeError).
 * `torch.cuda.is_available()` and the like are the API table's (TF's view of the GPUs).
 
-TG512 (error) `.cuda()`, `.to("cuda...")` (a GPU named outright: torch raises without one, TF would run on) and
-`torch.device(...)` with an index or a non-literal argument are left as is.
+TG512 (error) `.cuda()`, `.to("cuda...")` (a GPU named outright: torch raises without one, TF would run on),
+`.to(p)` with a parameter p not certainly given a device, and `torch.device(...)` with an index or a non-literal
+argument are left as is.
 """
 from __future__ import annotations
 
@@ -29,10 +31,24 @@ NEUTRAL = {"non_blocking", "copy", "memory_format"}  # .to() options that do not
 
 
 class Bindings(cst.CSTVisitor):
-    """name -> every value assigned to it anywhere in the file (None for a binding that is not `name = value`)."""
+    """name -> every value assigned to it anywhere in the file (None for a binding that is not `name = value`, the
+    cst.Param for a function's parameter); the functions each parameter belongs to, and the calls of each name."""
 
     def __init__(self):
         self.values: dict[str, list] = {}
+        self.functions: dict[int, cst.FunctionDef] = {}  # id(Param) -> its function (not a lambda)
+        self.calls: dict[str, list[cst.Call]] = {}  # name -> the calls `name(...)`
+        self.names: dict[str, int] = {}  # name -> how often it is read
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.update({id(p): node for p in node.params.params})
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.calls.setdefault(node.func.value, []).append(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names[node.value] = self.names.get(node.value, 0) + 1
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -56,7 +72,7 @@ class Bindings(cst.CSTVisitor):
         self._other(node.target)
 
     def visit_Param(self, node) -> None:
-        self._other(node.name)
+        self.values.setdefault(node.name.value, []).append(node)
 
     def visit_AsName(self, node) -> None:
         self._other(node.name)
@@ -86,12 +102,15 @@ class TorchDeviceRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self.bindings: dict[str, list] = {}
-        self._devices: dict[str, bool] = {}
+        self.functions: dict[int, cst.FunctionDef] = {}
+        self.calls: dict[str, list[cst.Call]] = {}
+        self.names: dict[str, int] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = Bindings()
         walk(node, visitor)
-        self.bindings = visitor.values
+        self.bindings, self.functions, self.calls, self.names = (visitor.values, visitor.functions, visitor.calls,
+                                                                 visitor.names)
 
     # -- what is certainly a device ------------------------------------------------------------------------------
     def is_device(self, node, seen: frozenset = frozenset()) -> bool:
@@ -103,10 +122,34 @@ class TorchDeviceRule:
             return self.is_device(node.body, seen) and self.is_device(node.orelse, seen)
         if isinstance(node, cst.Attribute):
             return node.attr.value == "device" or self._accelerator_type(node)
+        if isinstance(node, cst.Param):
+            return self._param_is_device(node, seen)
         if isinstance(node, cst.Name) and node.value not in seen:
             values = self.bindings.get(node.value)
             return bool(values) and all(v is not None and self.is_device(v, seen | {node.value}) for v in values)
         return False
+
+    def _param_is_device(self, param: cst.Param, seen: frozenset) -> bool:
+        """Every call of the parameter's function passes a device for it (the function is only ever called by
+        name, never passed on, and its name is bound once)."""
+        func = self.functions.get(id(param))
+        if func is None or param.star or func.params.star_arg is not cst.MaybeSentinel.DEFAULT:
+            return False
+        name = func.name.value
+        calls = self.calls.get(name, [])
+        if not calls or len(calls) + 1 != self.names.get(name, 0) or len(self.bindings.get(name, [])) > 0:
+            return False  # also read otherwise than called (passed on, a method reached by `self.`), or rebound
+        index = func.params.params.index(param)
+        for call in calls:
+            if any(a.star for a in call.args):
+                return False
+            given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == param.name.value),
+                         None)
+            positional = [a.value for a in call.args if a.keyword is None]
+            given = given or (positional[index] if index < len(positional) else param.default)
+            if given is None or not self.is_device(given, seen):
+                return False
+        return True
 
     def _accelerator_type(self, node) -> bool:
         return isinstance(node, cst.Attribute) and node.attr.value == "type" and isinstance(node.value, cst.Call) \
@@ -150,6 +193,12 @@ class TorchDeviceRule:
         position = None
         if device is None and original.args and original.args[0].keyword is None:
             device, position = original.args[0].value, 0
+        if device is not None and not self.is_device(device) and isinstance(device, cst.Name) and any(
+                isinstance(v, cst.Param) for v in self.bindings.get(device.value, [])):
+            self.ctx.consume(original.func)
+            self.ctx.report(original, "TG512", f".to({device.value}) with a parameter that the calls do not all give "
+                            "a device (a dtype, a tensor, a GPU...): TF tensors have no .to(); left as is")
+            return updated
         if device is None or not self.is_device(device):
             return updated
         name = _string(device)
