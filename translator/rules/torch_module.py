@@ -16,7 +16,8 @@
 TG516 (error) a Module this does not cover is left as is: other bases, Parameters or parameter-holding submodules
 made other than as `self.name = ...` statements of `__init__` (lists of layers, ModuleList, layers made in
 `forward`), torch.nn modules `torch_nn.py` and api_table.json do not translate, its own `parameters`, both or
-neither of `forward` and `__call__`. A parameter shared by two submodules is listed once by torch, twice here.
+neither of `forward` and `__call__`; and a call of a Module method the translation lacks (`state_dict()`,
+`children()`, `apply()`, `requires_grad_()`, ...) on a name holding a translated Module. A parameter shared by two submodules is listed once by torch, twice here.
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ from .torch_nn import module_spec
 from .torch_plan import is_false, keyword
 
 MODULE = {"torch.nn.Module", "torch.nn.modules.module.Module"}
+# Methods every translated Module has (the helpers', TorchModule's) or the PyTorch -> TF rules rewrite (zero_grad;
+# placement: cpu(), to(device)).
+MEMBERS = {"parameters", "named_parameters", "train", "eval", "forward", "zero_grad", "cpu", "to"}
 PARAMETER = {"torch.nn.Parameter", "torch.nn.parameter.Parameter"}
 CALL = '''def __call__(self, *args, **kwargs):
     return self.forward(*args, **kwargs)
@@ -47,6 +51,8 @@ class TorchModuleRule:
     def __init__(self, ctx, plan, nn=None):
         # nn: the torch.nn rule, which defines the base class (none where only parameters() is asked: the plan's)
         self.ctx, self.plan, self.nn = ctx, plan, nn
+        self._members: set[str] | None = None
+        self._translated: set[str] = set()  # the classes translated so far
         self._submodules: list[set[str]] = []  # for each enclosing class: its submodules' attribute names
 
     def _parameter(self, original: cst.Call, updated: cst.Call):
@@ -75,7 +81,37 @@ class TorchModuleRule:
                 and func.value.value == "self" and func.attr.value in self._submodules[-1]:
             self.ctx.consume(func)  # `self.relu(x)` calls a submodule, not the tensor method relu
             return updated
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and isinstance(updated, cst.Call) \
+                and not self.ctx.is_consumed(func) \
+                and self._translated_holder(func.value.value) and func.attr.value not in self._known_members():
+            self.ctx.consume(func)  # a Module's state_dict(), children(), apply(), ...: the TF helpers have none
+            self.ctx.report(original, "TG516", f"torch.nn.Module.{func.attr.value}() has no TF translation here; "
+                                               "left as is")
+            return updated
         return self._parameter(original, updated)
+
+    def _translated_holder(self, name: str) -> bool:
+        """Is every binding of the name a construction this rule or torch_nn.py translates?"""
+        scope = self.plan.scope()
+        if not scope.holder(name):
+            return False
+        binders = scope.binders.get(name) or (scope.parent.binders.get(name, []) if scope.parent else [])
+        calls = [b.body[0].value for b in binders if isinstance(b, cst.SimpleStatementLine)
+                 and isinstance(b.body[0], cst.Assign)]
+        return bool(calls) and len(calls) == len(binders) and all(
+            isinstance(c, cst.Call) and (module_spec(self.ctx.qualname(c.func)) is not None or isinstance(
+                c.func, cst.Name) and c.func.value in self._translated) for c in calls)
+
+    def _known_members(self) -> set[str]:
+        """What a translated Module has: the helpers' methods, and the methods and attributes of the file's classes."""
+        if self._members is None:
+            self._members = set(MEMBERS)
+            for node in self.plan.module.body:
+                if isinstance(node, cst.ClassDef) and self._is_module(node):
+                    found = _Members()
+                    walk(node, found)
+                    self._members |= found.names
+        return self._members
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         self._submodules.pop()
@@ -88,6 +124,7 @@ class TorchModuleRule:
             return updated
         params, children, _ = found
         self.ctx.consume(bases[0].value)
+        self._translated.add(original.name.value)
         defined = {m.name.value for m in original.body.body if isinstance(m, cst.FunctionDef)}
         methods = cst.parse_module(("" if "__call__" in defined else CALL + "\n") + METHODS.format(
             children_doc=", then each submodule's" if children else "",
@@ -176,3 +213,18 @@ class _TorchNN(cst.CSTVisitor):
         elif kind in ("parameter", "holder") and id(node) not in self.allowed:
             self.problem = self.problem or ("with Parameters or submodules made other than by `self.name = ...` "
                                             "in __init__")
+
+
+class _Members(cst.CSTVisitor):
+    """The methods a class defines and the attributes its methods assign to self."""
+
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.names.add(node.name.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            self.names.add(target.attr.value)

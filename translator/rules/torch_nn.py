@@ -35,10 +35,13 @@ CODE = "TG517"
 # {base}: the name of the "Module" helper every other one derives from).
 HELPERS = {"Module": '''
 class {name}(tf.Module):
-    """What every torch.nn module has: train()/eval() and `training` (no layer translated to TF computes differently
-    in training mode: no Dropout, no BatchNorm)."""
+    """What every torch.nn module has: forward(), train()/eval() and `training` (no layer translated to TF computes
+    differently in training mode: no Dropout, no BatchNorm)."""
 
     training = True
+
+    def forward(self, *args, **kwargs):  # a class defining forward() replaces this; its __call__ calls forward()
+        return self(*args, **kwargs)
 
     def train(self, mode=True):
         self.training = mode
