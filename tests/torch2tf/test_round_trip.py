@@ -26,11 +26,16 @@ KNOWN = {
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
 }
-# Keras layers come back as torch Modules with submodules or lazily built parameters (UninitializedParameter,
-# torch.nn.init), which the PyTorch -> TF rules do not translate (TG516): only Modules holding Parameters made in
-# __init__ are.
-KNOWN.update({p.stem: "the PyTorch side's Modules with submodules or lazily built parameters are left as is (TG516)"
-              for p in TF_PROGRAMS if p.stem.startswith("keras_")})
+# Keras layers come back from twingrad's helper modules (torch_keras_helpers.py); not yet: gradients taken with
+# respect to their variables by torch.autograd.grad, and the torch.nn modules tf_keras.py writes for some layers.
+KNOWN["keras_dense"] = ("the PyTorch side takes torch.autograd.grad with respect to a layer's variables "
+                        "(`[param for param in layer.parameters()]`, `layer.kernel`) and guards its jacobian with "
+                        "`out.requires_grad`: the plan takes gradients with respect to lists and leaf names only "
+                        "(TG504) and cannot tell requires_grad of a layer's output (TG507)")
+KNOWN.update({name: "torch_nn.py turns the torch.nn.Flatten()/ReLU()/Softmax() standing for Keras layers into "
+                    "TorchFlatten and TF functions after torch_keras_helpers.py made them Keras layers again (it does "
+                    "not skip a call an earlier rule consumed); a Keras Sequential takes Keras layers only"
+              for name in ("keras_flatten_first", "keras_simple_layers")})
 
 
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step

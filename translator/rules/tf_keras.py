@@ -38,7 +38,6 @@ from __future__ import annotations
 import ast
 import functools
 import json
-import math
 from collections import defaultdict
 from importlib import resources
 
@@ -515,30 +514,12 @@ class TfKerasRule:
             qualified = self.ctx.qualname(before)
             if not self.ctx.is_source_framework(qualified):
                 return after  # the program's own function (or lambda), translated where it is written
-        function = self._function(qualified)
+        function = one_tensor_function(self, qualified)
         if function is None:
             self._refuse(before, f"{what}: activation {qualified.replace('tensorflow.', 'tf.', 1)} is not translated")
             return False
         self.ctx.consume(before)
         return function
-
-    def _function(self, qualified: str) -> cst.BaseExpression | None:
-        """A TF function of one tensor as a torch callable: the table's translation of `f(x)`, as `g` when that is
-        `g(x)`, else as a lambda."""
-        x = cst.Name("x")
-        for entry in api_table.load().overloads(qualified, "tf"):
-            imports = dict(self.ctx.imports)
-            try:
-                body = Call(self, entry, cst.Call(func=x, args=[cst.Arg(x)]), None).emit()
-            except Unmatched:
-                self.ctx.imports.clear()
-                self.ctx.imports.update(imports)
-                continue
-            if isinstance(body, cst.Call) and len(body.args) == 1 and body.args[0].keyword is None \
-                    and isinstance(body.args[0].value, cst.Name) and body.args[0].value.value == "x":
-                return body.func
-            return cst.Lambda(params=cst.Parameters([cst.Param(x)]), body=body)
-        return None
 
     def _sequential(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
         self.ctx.consume(original.func)
@@ -621,8 +602,9 @@ class TfKerasRule:
         dims = [e.value for e in shape.elements] if isinstance(shape, (cst.Tuple, cst.List)) else []
         width = dims[0] if len(dims) == 1 else None
         if flattens and dims and all(isinstance(d, cst.Integer) for d in dims):
-            width = cst.Integer(str(math.prod(int(d.value) for d in dims)))
-        if others or not isinstance(width, (cst.Integer, cst.Name)):
+            # written as the product (`4 * 5`): the input shape stays readable, for the way back
+            width = functools.reduce(lambda a, b: cst.BinaryOperation(a, cst.Multiply(), b), dims)
+        if others or not isinstance(width, (cst.Integer, cst.Name, cst.BinaryOperation)):
             self._refuse(first, "only a one-axis input shape given as a name or a number is translated")
             return False
         return width
@@ -708,6 +690,25 @@ class OptimizerVariablesRule:
             return updated
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+
+def one_tensor_function(rule, qualified: str) -> cst.BaseExpression | None:
+    """A source-framework function of one tensor as a callable of the other framework: the table's translation of
+    `f(x)`, as `g` when that is `g(x)`, else as a lambda. None when the table has none."""
+    x = cst.Name("x")
+    for entry in api_table.load().overloads(qualified, rule.ctx.origin):
+        imports = dict(rule.ctx.imports)
+        try:
+            body = Call(rule, entry, cst.Call(func=x, args=[cst.Arg(x)]), None).emit()
+        except Unmatched:
+            rule.ctx.imports.clear()
+            rule.ctx.imports.update(imports)
+            continue
+        if isinstance(body, cst.Call) and len(body.args) == 1 and body.args[0].keyword is None \
+                and isinstance(body.args[0].value, cst.Name) and body.args[0].value.value == "x":
+            return body.func
+        return cst.Lambda(params=cst.Parameters([cst.Param(x)]), body=body)
+    return None
 
 
 @functools.lru_cache(maxsize=None)

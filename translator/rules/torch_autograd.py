@@ -59,6 +59,7 @@ from ..walk import walk
 from .torch_device import TorchDeviceRule
 from .torch_function import TorchFunctionRule
 from .torch_index import TorchIndexRule
+from .torch_keras_helpers import TorchKerasHelpersRule
 from .torch_masked_assign import TorchMaskedAssignRule
 from .torch_matmul import TorchMatmulRule
 from .torch_module import TorchModuleRule
@@ -81,7 +82,8 @@ VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 def torch_rules(ctx) -> list:
     plan, nn = Plan(ctx), TorchNNRule(ctx)
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
-            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchModuleRule(ctx, plan, nn), nn,
+            TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
+            TorchModuleRule(ctx, plan, nn), nn,
             TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan)]
 

@@ -15,7 +15,8 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
 * for each `.backward()`: whether every source's `.grad` is certainly None there (a plain assignment is
   exact) or may hold an earlier gradient (torch adds into it: the output accumulates);
 * optimizers over explicit lists of leaves, so that `zero_grad()`/`step()` know their variables;
-* holders: names of torch.nn Modules (classes of the file that `torch_module.py` translates, torch.nn's own).
+* holders: names of torch.nn Modules (classes of the file that `torch_module.py` translates, torch.nn's own, twingrad's
+  Keras helpers and their subclasses, `torch_keras_helpers.py`).
   Their parameters are no leaves of the plan: a backward() whose target reads a holder and no leaf gets its tape
   like any other and puts every watched variable's gradient on the variable (`p.grad`, added up as torch does);
   an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504);
@@ -610,6 +611,7 @@ class Plan:
     def _find_holders(self, scope: Scope, statements) -> None:
         """Names every binding of which makes a torch.nn Module (a class of the file the Module rule translates, or
         torch.nn's own): their parameters get gradients on `p.grad`, and the names are not values to record."""
+        from .torch_keras_helpers import keras_classes
         from .torch_module import TorchModuleRule
 
         if self.module_classes is None:
@@ -618,6 +620,7 @@ class Plan:
                 c.name.value for c in self.module.body if isinstance(c, cst.ClassDef)
                 and any((self.ctx.qualname(b.value) or "") in ("torch.nn.Module", "torch.nn.modules.module.Module")
                         for b in c.bases) and not isinstance(checker.parameters(c), str)}
+            self.module_classes |= keras_classes(self.ctx, self.module)  # Keras layers and models come back
         for name, binders in scope.binders.items():
             values = [b.body[0].value if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
                       and isinstance(b.body[0], cst.Assign) and len(b.body[0].targets) == 1 else None
