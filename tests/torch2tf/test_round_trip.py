@@ -45,6 +45,7 @@ BACK_KNOWN = {
     # (TG900) until it recognises the helper (translator/torch_nn_table.json names it) and returns torch.nn.Linear.
     "nn_module": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
     "nn_sequential": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
+    "nn_module_list": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
 }
 
 

@@ -200,11 +200,16 @@ class _TorchNN(cst.CSTVisitor):
         return None
 
     def allow(self, call: cst.Call) -> None:
+        """An allowed construction; in a Sequential's or ModuleList's arguments (lists, comprehensions), the
+        modules it holds."""
         self.allowed.add(id(call))
-        if module_spec(self.ctx.qualname(call.func)) is module_spec("torch.nn.Sequential"):
+        if (module_spec(self.ctx.qualname(call.func)) or {}).get("helper") == "Sequential":
+            inner = _Calls()
             for arg in call.args:
-                if isinstance(arg.value, cst.Call) and self.kind(arg.value) in ("holder", "plain"):
-                    self.allow(arg.value)
+                walk(arg.value, inner)
+            for found in inner.calls:
+                if self.kind(found) in ("holder", "plain"):
+                    self.allowed.add(id(found))
 
     def visit_Call(self, node: cst.Call) -> None:
         kind = self.kind(node)
@@ -228,3 +233,11 @@ class _Members(cst.CSTVisitor):
         target = node.target
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
             self.names.add(target.attr.value)
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self):
+        self.calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)

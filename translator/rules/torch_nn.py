@@ -7,7 +7,8 @@
   (in, out) layout and transposed, zero bias. Outside twin runs torch draws U(-k, k), k = 1/sqrt(in_features), for
   both: the starting weights differ in distribution there (they never agree draw for draw across frameworks).
 - `torch.nn.Sequential(*modules)` -> `TorchSequential(...)`: calls them in order; `model[i]`, slices, len(),
-  iteration; parameters() lists each module's in turn, each parameter once, as torch does.
+  iteration, append(); parameters() lists each module's in turn, each parameter once, as torch does.
+  `torch.nn.ModuleList(modules)` -> `TorchSequential(*modules)` (what a ModuleList has, Sequential has too).
 - `torch.nn.Flatten(start_dim, end_dim)` -> `TorchFlatten(...)`; activation modules (`ReLU()`, `Tanh()`, ...) ->
   the TF function (`tf.nn.relu`): they hold nothing, and calling either computes the same.
 - The mapping is data: translator/torch_nn_table.json (which also names the helpers, for the way back).
@@ -94,6 +95,14 @@ class {name}({base}):
     def __len__(self):
         return len(self.layers)
 
+    def append(self, module):
+        self.layers.append(module)
+        return self
+
+    def extend(self, modules):
+        self.layers.extend(modules)
+        return self
+
     def __iter__(self):
         return iter(self.layers)
 
@@ -164,6 +173,13 @@ class TorchNNRule:
             if exact == "modules" and isinstance(before.value, cst.Call) and not self.ctx.is_consumed(
                     before.value.func) and (self.ctx.qualname(before.value.func) or "").startswith("collections."):
                 return self._refuse(original, f"torch.nn.{what} of named modules is not translated")
+            mapped = spec.get("values", {}).get(name, {})
+            if exact == "values":
+                literal = next((v for k, v in mapped.items() if same_value(code_of(before.value), k)), None)
+                if literal is None:
+                    return self._refuse(original, f"torch.nn.{what}({name}={code_of(before.value)}) has no exact "
+                                                  "TF translation")
+                after = after.with_changes(value=cst.parse_expression(literal))
             if exact == "int" and not _is_int(before.value) or isinstance(exact, list) and not any(
                     same_value(code_of(before.value), v) for v in exact):
                 return self._refuse(original, f"torch.nn.{what}({name}={code_of(before.value)}) has no exact TF "
@@ -177,8 +193,14 @@ class TorchNNRule:
                 if "{%s}" % p.name in spec["tf"]:
                     if p.name not in values and p.default in (None, "None"):
                         return self._refuse(original, f"torch.nn.{what} without {p.name}= is not translated")
-                    slots[p.name] = values.get(p.name) or cst.parse_expression(p.default)
-            return parse_template_expression(self._aliased(spec["tf"]), **slots)
+                    default = spec.get("values", {}).get(p.name, {}).get(p.default, p.default)
+                    slots[p.name] = values.get(p.name) or cst.parse_expression(default)
+            result = parse_template_expression(self._aliased(spec["tf"]), **slots)
+            # `(lambda input: ...)(x)`: a lambda called or used in an operation needs its parentheses
+            return result.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) \
+                if isinstance(result, cst.Lambda) else result
+        if spec.get("unpack"):  # the helper takes the modules one by one
+            args = [a.with_changes(star="*") for a in args]
         kept = args if len(args) < len(updated.args) or any(a is not b for a, b in zip(args, updated.args)) else None
         return updated.with_changes(func=cst.Name(self.helper(spec["helper"])),
                                     args=updated.args if kept is None else _commas(kept))
