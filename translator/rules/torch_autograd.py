@@ -38,6 +38,8 @@ Codes:
   of inputs is left as is; `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(...,
   unconnected_gradients=ZERO)` (torch gives zeros where the output does not depend on the input, TF None: A16);
   for a tuple of inputs (a tuple display, or a name last bound to one) `f(*inputs)` and one block per input;
+  for f returning a tuple (a lambda's tuple body, or every return of a function of the file) one jacobian per output,
+  as torch gives them (hessian of such an f: TG509, torch raises);
   `out, g = vjp(f, x, v)` -> `(outputs, tape.gradient(outputs, x, output_gradients=v, ...ZERO))`;
   `hessian(f, x)` -> the gradient taken inside an outer tape, then its jacobian (a tuple of inputs: TG509);
   `jvp(f, x, v)` -> `tf.autodiff.ForwardAccumulator(x, v)` around f(x), `(outputs, acc.jvp(outputs, ...ZERO))`.
@@ -562,7 +564,10 @@ class TorchTapeRule:
         # torch calls f(*inputs) for a tuple; TF's tape gives results in the structure of the sources (a tuple)
         body = [line("{t}.watch({x})\n", t=tape, x=inputs),
                 line("{y} = {f}(*{x})\n" if jac.unpack else "{y} = {f}({x})\n", y=output, f=func, x=inputs)]
-        item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape")), asname=cst.AsName(tape))
+        # one jacobian per output of a tuple: several calls on one tape
+        persistent = [cst.Arg(cst.Name("True"), keyword=cst.Name("persistent"), equal=cst.AssignEqual(
+            cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))] if jac.tuple_outputs else []
+        item = cst.WithItem(cst.Call(self.ctx.ref("tensorflow.GradientTape"), persistent), asname=cst.AsName(tape))
         if jac.kind == "jvp":  # forward mode: the accumulator pushes the tangents v through f
             seed = keyword(call, "v", 2) or parse_template_expression("{tf}.ones_like({x})", tf=self.ctx.ref(
                 "tensorflow"), x=inputs)  # torch allows no v for a one-element input only
@@ -578,7 +583,11 @@ class TorchTapeRule:
             output = gradient
         out.append(cst.With([item], cst.IndentedBlock(body)))
         # torch gives zeros for outputs that do not depend on the inputs (A16)
-        if jac.kind in ("jacobian", "hessian"):
+        if jac.tuple_outputs:  # torch gives a tuple of jacobians, one per output
+            result = parse_template_expression(
+                "tuple({t}.jacobian(output, {x}, unconnected_gradients={z}) for output in {y})", t=tape, y=output,
+                x=inputs, z=zero)
+        elif jac.kind in ("jacobian", "hessian"):
             result = parse_template_expression("{t}.jacobian({y}, {x}, unconnected_gradients={z})",
                                                t=tape, y=output, x=inputs, z=zero)
         elif jac.kind == "jvp":

@@ -93,6 +93,23 @@ class Jacobian:
     unpack: bool  # the inputs are a tuple: torch calls f(*inputs) and gives one block per input
     outer: tuple[str, ...] = ()
     inner: tuple[str, str] | None = None  # hessian: the inner tape and the name of its gradient
+    tuple_outputs: bool = False  # f returns a tuple: torch gives one jacobian per output
+
+
+class _OwnReturns(cst.CSTVisitor):
+    """The values a function's own return statements give (not those of functions it defines)."""
+
+    def __init__(self):
+        self.values: list = []
+
+    def visit_FunctionDef(self, node) -> bool:
+        return False
+
+    def visit_Lambda(self, node) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.values.append(node.value)
 
 
 class _Uses(cst.CSTVisitor):
@@ -926,11 +943,29 @@ class Plan:
             self.refuse(stmt, call, "TG509", f"{kind} over a tuple of inputs{' without v' if kind == 'jvp' else ''} "
                         "is not translated; left as is")
             return
+        tuple_outputs = kind in ("jacobian", "hessian") and self._returns_tuple(func)
+        if tuple_outputs and kind == "hessian":
+            self.refuse(stmt, call, "TG509", "hessian of a function returning a tuple (torch raises); left as is")
+            return
         self.jacobians[id(stmt)] = Jacobian(
             call, kind, self.ctx.new_name("tape" if kind != "jvp" else "accumulator"), self.ctx.new_name("outputs"),
             None if isinstance(inputs, cst.Name) else self.ctx.new_name("inputs"), unpack, outer,
-            (self.ctx.new_name("tape"), self.ctx.new_name("gradient")) if kind == "hessian" else None)
+            (self.ctx.new_name("tape"), self.ctx.new_name("gradient")) if kind == "hessian" else None, tuple_outputs)
         self.ctx.consume(call.func)
+
+    def _returns_tuple(self, func: cst.BaseExpression) -> bool:
+        """f certainly returns a tuple display: a lambda's body, or every return of a function the file defines
+        once under that name."""
+        if isinstance(func, cst.Lambda):
+            return isinstance(func.body, cst.Tuple)
+        if not isinstance(func, cst.Name):
+            return False
+        defs = [s for s in self.module.body if isinstance(s, cst.FunctionDef) and s.name.value == func.value]
+        if len(defs) != 1:
+            return False
+        returns = _OwnReturns()
+        walk(defs[0].body, returns)
+        return bool(returns.values) and all(isinstance(v, cst.Tuple) for v in returns.values)
 
     def no_grad_decorator(self, func: cst.FunctionDef):
         """The `@torch.no_grad()` (or `@torch.inference_mode()`) decorator of a function, else None."""
