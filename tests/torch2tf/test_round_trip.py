@@ -46,6 +46,7 @@ BACK_KNOWN = {
     "nn_module": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
     "nn_sequential": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
     "nn_module_list": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
+    "nn_dropout_eval": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
 }
 
 

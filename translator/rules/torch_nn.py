@@ -13,9 +13,12 @@
   the TF function (`tf.nn.relu`): they hold nothing, and calling either computes the same.
 - The mapping is data: translator/torch_nn_table.json (which also names the helpers, for the way back).
 
+- `torch.nn.Dropout(p)` -> `TorchDropout(p)`: drops in training mode (until eval(), as torch), with TF's generator.
+
 Codes:
-  TG517 error  a torch.nn module argument or argument value with no exact TF translation (`bias=` other than as given,
-               `inplace=True`, a dtype other than float32, a Sequential of an OrderedDict): left as is
+  TG517 error    a torch.nn module argument or argument value with no exact TF translation (`inplace=True`, a dtype
+                 other than float32, `Softmax()` without dim, a Sequential of an OrderedDict): left as is
+  TG517 warning  a Dropout: in training mode its mask is drawn by TF's generator, so the values differ from torch's
 """
 from __future__ import annotations
 
@@ -127,6 +130,19 @@ class {name}({base}):
     def __call__(self, input):
         shape = tf.shape(input)
         return tf.reshape(input, tf.concat([shape[:self.start_dim], [-1], shape[self.end_dim:][1:]], 0))
+''', "Dropout": '''
+class {name}({base}):
+    """torch.nn.Dropout: in training mode (torch's default) each element is zeroed with probability p and the rest
+    scaled by 1 / (1 - p), with TF's generator; after eval() the identity."""
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        self.p = p
+
+    def __call__(self, input):
+        if not self.training or self.p == 0:
+            return input
+        return tf.zeros_like(input) if self.p == 1 else tf.nn.dropout(input, rate=self.p)
 '''}
 
 
@@ -187,6 +203,8 @@ class TorchNNRule:
             args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
             values[name] = after.value
         self.ctx.ref("tensorflow.Module")  # the helpers and templates use tf
+        if "random" in spec and not (original.args and same_value(code_of(original.args[0].value), "0")):
+            self.ctx.report(original, CODE, f"torch.nn.{what}: {spec['random']}", level="warning")
         if "tf" in spec:
             slots = {}
             for p in params:
