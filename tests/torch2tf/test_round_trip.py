@@ -47,6 +47,7 @@ BACK_KNOWN = {
     "nn_sequential": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
     "nn_module_list": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
     "nn_dropout_eval": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
+    "nn_init": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
 }
 
 

@@ -14,10 +14,13 @@
 - The mapping is data: translator/torch_nn_table.json (which also names the helpers, for the way back).
 
 - `torch.nn.Dropout(p)` -> `TorchDropout(p)`: drops in training mode (until eval(), as torch), with TF's generator.
+- `torch.nn.init.xavier_uniform_(self.fc.weight)` and the like, as statements -> `self.fc.weight.assign(...)`, drawing
+  through Keras initialisers with torch's distribution and layout (in twin runs from the weights stream, as torch).
 
 Codes:
   TG517 error    a torch.nn module argument or argument value with no exact TF translation (`inplace=True`, a dtype
-                 other than float32, `Softmax()` without dim, a Sequential of an OrderedDict): left as is
+                 other than float32, `Softmax()` without dim, a Sequential of an OrderedDict), a torch.nn.init call
+                 other than a statement filling a parameter: left as is
   TG517 warning  a Dropout: in training mode its mask is drawn by TF's generator, so the values differ from torch's
 """
 from __future__ import annotations
@@ -32,6 +35,7 @@ import libcst as cst
 from .. import table as api_table
 from ..templates import parse_template_expression
 from .ops import code_of, same_value
+from .torch_plan import paren
 
 CODE = "TG517"
 
@@ -169,6 +173,8 @@ class TorchNNRule:
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         qualified = self.ctx.qualname(original.func)
+        if qualified in load()["init"]:
+            return self._init(original, updated, load()["init"][qualified], qualified)
         spec = module_spec(qualified)
         if spec is None:
             return updated
@@ -222,6 +228,29 @@ class TorchNNRule:
         kept = args if len(args) < len(updated.args) or any(a is not b for a, b in zip(args, updated.args)) else None
         return updated.with_changes(func=cst.Name(self.helper(spec["helper"])),
                                     args=updated.args if kept is None else _commas(kept))
+
+    def _init(self, original: cst.Call, updated: cst.Call, spec: dict, qualified: str) -> cst.BaseExpression:
+        """`torch.nn.init.f_(self.fc.weight, ...)` as a statement -> `self.fc.weight.assign(...)`."""
+        self.ctx.consume(original.func)
+        params = api_table.parse_side("torch", spec["signature"]).params
+        statement = self.ctx.statements[-1]
+        values = {}
+        for i, (before, after) in enumerate(zip(original.args, updated.args)):
+            name = before.keyword.value if before.keyword else (params[i].name if i < len(params) else None)
+            exact = spec.get("exact", {}).get(name)
+            if before.star or name not in {p.name for p in params} or exact is not None and not any(
+                    same_value(code_of(before.value), v) for v in exact):
+                return self._refuse(original, f"{qualified}: argument {name or i + 1!r} is not translated")
+            values[name] = after.value
+        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr)
+                and statement.body[0].value is original and isinstance(original.args[0].value, cst.Attribute)
+                and not original.args[0].keyword):
+            return self._refuse(original, f"{qualified} is translated only as a statement filling a parameter "
+                                          "(`self.fc.weight`)")
+        slots = {p.name: paren(values.get(p.name) or cst.parse_expression(p.default)) for p in params
+                 if "{%s}" % p.name in spec["tf"]}
+        value = parse_template_expression(self._aliased(spec["tf"]), **slots)
+        return parse_template_expression("{p}.assign({v})", p=values["tensor"], v=value)
 
     def _aliased(self, code: str) -> str:
         """The code with `tf.` as the output imports TensorFlow (`tensorflow.` where the file takes the name tf)."""
