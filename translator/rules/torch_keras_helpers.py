@@ -28,10 +28,11 @@ TF -> PyTorch defines small modules for Keras layers in its output (`class Keras
   variable wraps, not the Keras variable the program holds: `.grad` of a Keras weight (`layer.kernel`, an element of
   its variable lists) is kept on that tf.Variable (`layer.kernel.value.grad`).
 
-TG518 (error) a helper use not brought back: an argument the Keras layer does not take, an activation the table does
-not translate, `input_dim=` other than in a Sequential, a Sequential starting with a layer that flattens, built for a
-width that does not say the input's shape (Keras would build it for another shape), an in-place update of a weight
-outside no_grad or other than by sub_/add_/copy_; left as is.
+TG518 (error) a helper use not brought back: the helper's name used otherwise than constructing it (or subclassing
+KerasLayer), an argument the Keras layer does not take, an activation the table does not translate, `input_dim=`
+other than in a Sequential, a Sequential starting with a layer that flattens, built for a width that does not say
+the input's shape (Keras would build it for another shape), an in-place update of a weight outside no_grad or other
+than by sub_/add_/copy_; left as is.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ from ..templates import parse_template_expression
 from ..walk import transform, walk
 from .ops import code_of
 from .tf_keras import HELPERS, _load, one_tensor_function
-from .torch_plan import method_call
+from .torch_plan import INPLACE_UPDATES, method_call
 
 CODE = "TG518"
 MODULE = {"torch.nn.Module", "torch.nn.modules.module.Module"}
@@ -73,7 +74,8 @@ def _helpers() -> dict:
 @functools.lru_cache(maxsize=None)
 def _helper_weights() -> frozenset[str]:
     """The helpers' attributes holding Keras' variables (`self.kernel = torch.nn.UninitializedParameter()`)."""
-    return frozenset(re.findall(r"self\.(\w+) = torch\.nn\.Uninitialized(?:Parameter|Buffer)\(", "".join(HELPERS.values())))
+    pattern = r"self\.(\w+) = torch\.nn\.Uninitialized(?:Parameter|Buffer)\("
+    return frozenset(re.findall(pattern, "".join(HELPERS.values())))
 
 
 @functools.lru_cache(maxsize=None)
@@ -91,10 +93,10 @@ def _torch_layers() -> dict:
 
 def _docstring(node: cst.ClassDef) -> str | None:
     body = node.body.body
-    first = body[0] if body and isinstance(body[0], cst.SimpleStatementLine) else None
-    if first is None or not isinstance(first.body[0], cst.Expr) or not isinstance(first.body[0].value, cst.SimpleString):
+    first = body[0].body[0] if body and isinstance(body[0], cst.SimpleStatementLine) else None
+    if not isinstance(first, cst.Expr) or not isinstance(first.value, cst.SimpleString):
         return None
-    return inspect.cleandoc(ast.literal_eval(first.body[0].value.value))
+    return inspect.cleandoc(ast.literal_eval(first.value.value))
 
 
 class _Facts(cst.CSTVisitor):
@@ -110,6 +112,8 @@ class _Facts(cst.CSTVisitor):
         self.others = False  # the file builds torch.nn Modules of other kinds
         self.sequential_layers: set[int] = set()  # ids of the helper calls given to a KerasSequential
         self.methods: set[int] = set()  # ids of a Keras subclass's methods Keras names otherwise
+        self.brought_back: set[int] = set()  # ids of the helper names this rule translates (constructions, bases)
+        self.stray: set[int] = set()  # ids of other uses of a helper's name (its definition is removed)
 
     def visit_Module(self, node: cst.Module) -> None:
         helpers = _helpers()
@@ -127,11 +131,14 @@ class _Facts(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         if node.name.value in self.helpers:
             return False
+        self.brought_back |= {id(b.value) for b in node.bases if isinstance(b.value, cst.Name)
+                              and self.helpers.get(b.value.value) == "Layer"}
         if any(isinstance(b.value, cst.Name) and (self.helpers.get(b.value.value) == "Layer"
                                                     or b.value.value in self.subclasses) for b in node.bases):
             self.subclasses.add(node.name.value)
             renamed = _load()["back"]["methods"]
-            self.methods |= {id(f) for f in node.body.body if isinstance(f, cst.FunctionDef) and f.name.value in renamed}
+            self.methods |= {id(f) for f in node.body.body
+                             if isinstance(f, cst.FunctionDef) and f.name.value in renamed}
         elif any(self.ctx.qualname(b.value) in MODULE for b in node.bases):
             self.others = True
         return True
@@ -143,6 +150,15 @@ class _Facts(cst.CSTVisitor):
             self.others = True
         if isinstance(node.func, cst.Name) and self.helpers.get(node.func.value) == "Sequential":
             self.sequential_layers |= {id(a.value) for a in node.args}
+        if isinstance(node.func, cst.Name) and self.helpers.get(node.func.value, "Layer") != "Layer":
+            self.brought_back.add(id(node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.brought_back.add(id(node.attr))  # `x.KerasDense` is no use of the class
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.helpers and id(node) not in self.brought_back:
+            self.stray.add(id(node))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -210,7 +226,7 @@ class TorchKerasHelpersRule:
             placeholder = cst.Pass()  # other rules may rebuild the line around it, not the node itself
             self.removed.add(id(placeholder))
             return cst.SimpleStatementLine([placeholder])
-        bases = [b.with_changes(value=self.ctx.ref(api_table.expand(_helpers()["Layer"][2])))
+        bases = [b.with_changes(value=self.ctx.ref(_helpers()["Layer"][2]))
                  if isinstance(b.value, cst.Name) and self.facts.helpers.get(b.value.value) == "Layer" else b
                  for b in updated.bases]
         return updated.with_changes(bases=bases)
@@ -218,6 +234,12 @@ class TorchKerasHelpersRule:
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         if self.facts is not None and id(original) in self.facts.methods:
             return updated.with_changes(name=cst.Name(_load()["back"]["methods"][original.name.value]))
+        return updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        if self.facts is not None and id(original) in self.facts.stray:
+            self.ctx.report(original, CODE, f"{original.value} used other than as the Keras layer it stands for "
+                                            "(constructed, or the base of a Keras subclass); left as is")
         return updated
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
@@ -228,7 +250,8 @@ class TorchKerasHelpersRule:
                 or not isinstance(target, cst.Attribute) or dotted(target.value) != "self" \
                 or not self.plan.leaf_value(value) or method_call(value, "requires_grad_") is not None:
             return updated
-        return updated.with_changes(value=cst.Call(func=self.ctx.ref("tensorflow.Variable"), args=[cst.Arg(updated.value)]))
+        variable = cst.Call(func=self.ctx.ref("tensorflow.Variable"), args=[cst.Arg(updated.value)])
+        return updated.with_changes(value=variable)
 
     # -- calls ---------------------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -247,7 +270,7 @@ class TorchKerasHelpersRule:
             if func.attr.value in _load()["sequential_methods"].values():
                 back = {v: k for k, v in _load()["sequential_methods"].items()}
                 return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(back[func.attr.value])))
-        receiver = method_call(original, *_load()["back"]["updates"], "mul_", "div_", "zero_", "fill_")
+        receiver = method_call(original, *INPLACE_UPDATES)
         if isinstance(receiver, cst.Attribute) and self._keras(receiver.value):
             return self._update(original, updated)
         return updated
@@ -259,7 +282,7 @@ class TorchKerasHelpersRule:
         _, params, keras = _helpers()[kind]
         spec = _load()["layers"][keras]
         signature = [p.name for p in api_table.parse_side("tf", spec["signature"]).params]
-        given: dict[str, tuple[cst.BaseExpression, cst.BaseExpression, bool]] = {}  # name -> (before, after, by keyword)
+        given: dict[str, tuple] = {}  # parameter -> (argument before, after the other rules, given by keyword)
         for i, (before, after) in enumerate(zip(original.args, updated.args)):
             name = before.keyword.value if before.keyword else params[i] if i < len(params) and not before.star \
                 else None
@@ -306,11 +329,8 @@ class TorchKerasHelpersRule:
 
     def _sequential(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         layers = [cst.Element(a.value) if not a.star else cst.StarredElement(a.value) for a in updated.args]
-        first = updated.args[0].value if updated.args else None
-        flattens = bool(original.args) and self.ctx.qualname(getattr(original.args[0].value, "func", cst.Name("_"))) \
-            in _torch_layers() and _load()["layers"][_torch_layers()[self.ctx.qualname(
-                original.args[0].value.func)][0]].get("flattens", False)
-        built = updated.args[1].value if flattens and len(updated.args) > 1 else first
+        flattens = bool(original.args) and self._flattens(original.args[0].value)
+        built = updated.args[int(flattens)].value if len(updated.args) > int(flattens) else None
         width = self.input_dims.get(id(built))
         for arg in updated.args:
             self.input_dims.pop(id(arg.value), None)
@@ -319,10 +339,15 @@ class TorchKerasHelpersRule:
             if shape is None or len(shape) < 2 and flattens:
                 return self._refuse(original, "a Sequential built for its input's width after a layer that flattens: "
                                               "the input shape Keras must be built for is not known here")
-            inputs = cst.Call(func=self.ctx.ref(api_table.expand(sorted(_load()["inputs"])[0])),
+            inputs = cst.Call(func=self.ctx.ref(api_table.expand(_load()["back"]["input"])),
                               args=[_kwarg("shape", cst.Tuple([cst.Element(d) for d in shape]))])
             layers.insert(0, cst.Element(inputs))
         return cst.Call(func=self.ctx.ref(_helpers()["Sequential"][2]), args=[cst.Arg(cst.List(layers))])
+
+    def _flattens(self, layer: cst.BaseExpression) -> bool:
+        """Is this a torch module standing for a Keras layer whose output has one axis (Flatten)?"""
+        qualified = self.ctx.qualname(layer.func) if isinstance(layer, cst.Call) else None
+        return qualified in _torch_layers() and _load()["layers"][_torch_layers()[qualified][0]].get("flattens", False)
 
     def _update(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         method = original.func.attr.value
@@ -345,12 +370,8 @@ class TorchKerasHelpersRule:
         module = transform(updated.with_changes(body=body), _Collections(self.facts))
         used = _NamesOutsideImports()
         walk(module, used)
-        # the standard modules only the helpers used (`import math`)
-        return module.with_changes(body=[stmt for stmt in module.body if not (
-            isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Import)
-            and len(stmt.body[0].names) == 1 and stmt.body[0].names[0].asname is None
-            and isinstance(stmt.body[0].names[0].name, cst.Name)
-            and stmt.body[0].names[0].name.value in _helper_modules() and stmt.body[0].names[0].name.value not in used.used)])
+        unused = _helper_modules() - used.used  # the standard modules only the helpers used (`import math`)
+        return module.with_changes(body=[stmt for stmt in module.body if _imported(stmt) not in unused])
 
 
 class _Collections(cst.CSTTransformer):
@@ -446,6 +467,15 @@ class _Collections(cst.CSTTransformer):
 def _helper_modules() -> frozenset[str]:
     """The modules the helpers' code uses (`math.prod`), which tf_keras.py imports for them."""
     return frozenset(re.findall(r"\b([a-z]+)\.", "".join(HELPERS.values()))) & sys.stdlib_module_names
+
+
+def _imported(stmt: cst.CSTNode) -> str | None:
+    """The module a plain `import m` line imports."""
+    small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+    if isinstance(small, cst.Import) and len(small.names) == 1 and small.names[0].asname is None \
+            and isinstance(small.names[0].name, cst.Name):
+        return small.names[0].name.value
+    return None
 
 
 def _grad_read(call: cst.Call) -> bool:
