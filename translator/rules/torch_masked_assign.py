@@ -1,19 +1,27 @@
-"""`t[mask] = 0` on a PyTorch tensor -> `t = tf.where(mask, tf.cast(0, t.dtype), t)`.
+"""Index writes into a PyTorch tensor, `t[i] = v`: TF tensors take no item assignment (semantics B29).
 
-TF tensors take no item assignment (semantics B29), so the masked write becomes a select; its gradient is 0 at the
-overwritten places, as torch's. Rebinding the name is exact only when no other name shares the tensor torch
-changes in place, so `t` must have been made just before in the same block, as a new tensor: `x.clone()`, a
-torch factory (`torch.zeros_like(...)`...), or arithmetic. The mask must be a comparison (`x < 0`, possibly
-combined with `~`, `&`, `|`) and the value a number.
+* `t[mask] = 0` (a number through a mask) -> `t = tf.where(mask, tf.cast(0, t.dtype), t)`; a mask is a
+  comparison (`x < 0`, possibly combined with `~`, `&`, `|`);
+* `t[0] = 1.0`, `t[:, 1] = y`, `t[i, 2:] = v` (ints, slices, names, `...`, None), `t[mask] = v` -> t rebuilt with
+  `tf.tensor_scatter_nd_update` at the flat positions `t[i]` names (TF's indexing selects them from a tensor of
+  positions; a name holding an index tensor makes TF raise, never other numbers), v cast to t's dtype and broadcast
+  to the selection's shape, as torch's copy does.
 
-TG515 (error) a masked write in another form (a tensor that may be shared, a non-number value) is left as is
-(a NumPy array, made by a numpy call just before, is left alone: the same code works in the TF program).
+Both give gradients as torch's in-place write does: 0 for the overwritten elements of the old t, the upstream
+gradient of the written places for v (summed where v was broadcast). Rebinding the name is exact only when no other
+name shares the tensor torch changes in place, so `t` must have been made just before in the same block (index
+writes into it, and a loop whose body only writes into it, may come in between), as a new tensor: `x.clone()`, a
+torch factory (`torch.zeros_like(...)`...), or arithmetic.
+
+TG515 (error) an index write into a tensor that may be shared or is a leaf requiring grad (torch raises) is left
+as is (a NumPy array, made by a numpy call just before, is left alone: the same code
+works in the TF program).
 """
 from __future__ import annotations
 
 import libcst as cst
 
-from ..templates import parse_template_statement
+from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_plan import is_true, keyword, method_call, names_bound, names_read
 
@@ -31,6 +39,23 @@ def _mask(node) -> bool:
     return False
 
 
+def _index(element: cst.BaseSlice) -> bool:
+    """An index TF's tensor indexing takes as torch's does: an int, a name, `...`, None, or a slice of those."""
+    if isinstance(element, cst.Slice):
+        return all(part is None or _index(cst.Index(part)) for part in (element.lower, element.upper, element.step))
+    value = element.value
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value = value.expression
+    return isinstance(value, (cst.Integer, cst.Name, cst.Ellipsis)) or _mask(value)
+
+
+def _writes_into(small, name: str) -> bool:
+    """`name[...] = value`."""
+    return isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+        small.targets[0].target, cst.Subscript) and isinstance(small.targets[0].target.value, cst.Name) and \
+        small.targets[0].target.value.value == name
+
+
 def _number(node) -> bool:
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         node = node.expression
@@ -38,16 +63,21 @@ def _number(node) -> bool:
 
 
 class _Places(cst.CSTVisitor):
-    """id(statement) -> (its block's statements, its index)."""
+    """id(statement) -> (its block's statements, its index); id(statement) -> the `for` loop whose body holds it."""
 
     def __init__(self):
         self.places: dict[int, tuple] = {}
+        self.loops: dict[int, cst.For] = {}
 
     def _block(self, body) -> None:
         self.places.update({id(s): (body, i) for i, s in enumerate(body)})
 
     def visit_Module(self, node) -> None:
         self._block(node.body)
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.body, cst.IndentedBlock) and node.orelse is None:
+            self.loops.update({id(s): node for s in node.body.body})
 
     def visit_IndentedBlock(self, node) -> None:
         self._block(node.body)
@@ -59,38 +89,50 @@ class TorchMaskedAssignRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self.places: dict[int, tuple] = {}
+        self.loops: dict[int, cst.For] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = _Places()
         walk(node, visitor)
-        self.places = visitor.places
+        self.places, self.loops = visitor.places, visitor.loops
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         small = original.body[0]
         if len(original.body) != 1 or not isinstance(small, cst.Assign) or len(small.targets) != 1:
             return updated
         target = small.targets[0].target
-        if not (isinstance(target, cst.Subscript) and len(target.slice) == 1
-                and isinstance(target.slice[0].slice, cst.Index) and _mask(target.slice[0].slice.value)):
+        if not (isinstance(target, cst.Subscript) and target.slice and all(_index(e.slice) for e in target.slice)):
             return updated
+        masked = len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _mask(
+            target.slice[0].slice.value)
         name = target.value
         binding = self._binding(original, name.value) if isinstance(name, cst.Name) else None
         if binding is not None and (self.ctx.qualname(getattr(binding, "func", None) or cst.Name("_")) or "").split(
                 ".")[0] == "numpy":
             return updated  # a NumPy array: the same code works in the TF program
-        if not (_number(small.value) and binding is not None and self._new_tensor(binding)):
-            self.ctx.report(original, "TG515", "a masked write into a tensor is translated only for a number into "
-                            "a tensor made just before (x.clone(), a factory, arithmetic): TF tensors take no item "
-                            "assignment; left as is")
+        if binding is None or not self._new_tensor(binding):
+            self.ctx.report(original, "TG515", "an index write into a tensor is translated only into a tensor made "
+                            "just before (x.clone(), a factory, arithmetic): TF tensors take no item assignment; left "
+                            "as is")
             return updated
         new = updated.body[0]
-        mask = new.targets[0].target.slice[0].slice.value
-        stmt = parse_template_statement("{t} = {tf}.where({m}, {tf}.cast({v}, {t}.dtype), {t})\n", t=name,
-                                        tf=self.ctx.ref("tensorflow"), m=mask, v=new.value)
+        tf = self.ctx.ref("tensorflow")
+        if masked and _number(small.value):
+            stmt = parse_template_statement("{t} = {tf}.where({m}, {tf}.cast({v}, {t}.dtype), {t})\n", t=name, tf=tf,
+                                            m=new.targets[0].target.slice[0].slice.value, v=new.value)
+        else:  # the flat positions t[index] selects, from a tensor of positions indexed as torch indexes t
+            selected = new.targets[0].target.with_changes(value=parse_template_expression(
+                "{tf}.reshape({tf}.range({tf}.size({t})), {tf}.shape({t}))", tf=tf, t=name))
+            stmt = parse_template_statement(
+                "{t} = {tf}.reshape({tf}.tensor_scatter_nd_update({tf}.reshape({t}, [-1]), {tf}.reshape({p}, [-1, 1]), "
+                "{tf}.reshape({tf}.broadcast_to({tf}.cast({v}, {t}.dtype), {tf}.shape({p})), [-1])), {tf}.shape({t}))\n",
+                t=name, tf=tf, p=selected, v=new.value)
         return updated.with_changes(body=stmt.body)
 
     def _binding(self, stmt, name: str):
-        """The value of `name = value`, the last statement before stmt in its block to use `name`, else None."""
+        """The value of `name = value`, the last statement before stmt to use `name` in its block (or, in the body of
+        a `for` loop that uses `name` only to write into it, the block of the loop), else None. Index writes into
+        `name` in between are translated as rebindings too."""
         body, index = self.places.get(id(stmt), ((), 0))
         for earlier in reversed(body[:index]):
             smalls = earlier.body if isinstance(earlier, cst.SimpleStatementLine) else [earlier]
@@ -98,9 +140,17 @@ class TorchMaskedAssignRule:
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                         small.targets[0].target, cst.Name) and small.targets[0].target.value == name:
                     return small.value
+                if _writes_into(small, name):
+                    continue
                 if name in names_read(small) | names_bound(small):
                     return None  # used (perhaps shared, or bound otherwise) in between
-        return None
+        loop = self.loops.get(id(stmt))
+        if loop is None or name in names_read(loop.target) | names_read(loop.iter) or any(
+                s is not stmt and name in names_read(s) | names_bound(s) and not all(
+                    _writes_into(small, name) for small in getattr(s, "body", [s]))
+                for s in loop.body.body):
+            return None
+        return self._binding(loop, name)
 
     def _new_tensor(self, value) -> bool:
         if isinstance(value, cst.BinaryOperation):

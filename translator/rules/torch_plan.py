@@ -259,11 +259,14 @@ def _target_names(node: cst.BaseExpression, out: set[str]) -> None:
 
 
 class _Bound(cst.CSTVisitor):
-    def __init__(self):
+    def __init__(self, writes: bool = False):
         self.names: set[str] = set()
+        self.writes = writes  # also `t` of an index write `t[i] = v`
 
     def visit_AssignTarget(self, node) -> None:
         _target_names(node.target, self.names)
+        if self.writes and isinstance(node.target, cst.Subscript) and isinstance(node.target.value, cst.Name):
+            self.names.add(node.target.value.value)
 
     def visit_AugAssign(self, node) -> None:
         _target_names(node.target, self.names)
@@ -294,6 +297,14 @@ class _Bound(cst.CSTVisitor):
 
 def names_bound(node: cst.CSTNode) -> set[str]:
     visitor = _Bound()
+    walk(node, visitor)
+    return visitor.names
+
+
+def names_written(node: cst.CSTNode) -> set[str]:
+    """names_bound, and the tensors index writes change (`t[0] = v`: the translation rebinds t, whose value now
+    depends on v's; torch_masked_assign.py)."""
+    visitor = _Bound(writes=True)
     walk(node, visitor)
     return visitor.names
 
@@ -720,7 +731,7 @@ class Plan:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)) and small.value is not None:
-                        assignments.append((names_bound(small), small.value))
+                        assignments.append((names_written(small), small.value))
             elif isinstance(stmt, cst.For):
                 assignments.append((names_bound(stmt.target), stmt.iter))
             elif isinstance(stmt, cst.With):
@@ -1069,7 +1080,7 @@ class Plan:
             if not needed:
                 break
             stmt = body[i]
-            if names_bound(stmt) & needed:
+            if names_written(stmt) & needed:
                 start = i
                 deps.append(stmt)
                 dep_index.append(i)
