@@ -9,6 +9,8 @@ A shape or a size (`t.shape`, `t.shape[0]`, `len(xs)`) given to a TF op where it
 tf.float32)`, `tf.reduce_prod(x.shape)`, `tf.maximum(x.shape, 1)`: the table's `tensor_params`) is an int32 tensor in
 TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`.
 
+`t.shape.as_list()` becomes `list(t.shape)`.
+
 `a // b` on a TF tensor becomes `(a // b).detach()`: TF records no gradient through floor division (None where it is
 the only path, A27; the tape rule guards the backward then), torch's backward raises on it.
 """
@@ -82,6 +84,9 @@ class TfForeignOperandRule:
         return binding is not None and binding.value is not None and self._tensor(binding.value, depth + 1)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if isinstance(original.func, cst.Attribute) and original.func.attr.value == "as_list" and not original.args \
+                and _is_shape(original.func.value):
+            return cst.Call(cst.Name("list"), [cst.Arg(updated.func.value)])  # a TensorShape's; torch.Size has none
         qualified = self.ctx.qualname(original.func)
         if (not self.ctx.is_source_framework(qualified) or qualified in CONVERTING
                 or self.ctx.is_consumed(original.func)):

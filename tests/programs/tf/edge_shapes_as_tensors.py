@@ -14,3 +14,5 @@ w = tf.Variable([0.5, -0.5, 2.0])
 with tf.GradientTape() as tape:
     loss = tf.reduce_sum(x * w * weights) / tf.cast(x.shape[0], tf.float32)
 gw = tape.gradient(loss, w)
+listed = x.shape.as_list()
+width = tf.zeros(listed[1:])
