@@ -397,15 +397,16 @@ class _Collections(cst.CSTTransformer):
         self.classes.pop()
         return updated
 
-    def _keras(self, text: str) -> bool:
-        return self.facts.holds_keras(cst.parse_expression(text), bool(self.classes) and self.classes[-1])
+    def _keras(self, expr: cst.BaseExpression) -> bool:
+        return self.facts.holds_keras(expr, bool(self.classes) and self.classes[-1])
 
     def _collection(self, original, updated):
         code = code_of(original)
         for pattern, attr in self.templates.items():
             found = re.fullmatch(pattern, code)
-            if found and self._keras(found.group(1)):
-                return parse_template_expression("{m}." + attr, m=cst.parse_expression(found.group(1)))
+            receiver = cst.parse_expression(found.group(1)) if found else None
+            if receiver is not None and self._keras(receiver):
+                return parse_template_expression("{m}." + attr, m=receiver)
         return updated
 
     # `.grad` of a Keras variable lives on the tf.Variable it wraps (`.value`): that is what a tape's
@@ -413,9 +414,9 @@ class _Collections(cst.CSTTransformer):
     def _collection_of(self, expr) -> bool:
         """Is this one of a Keras object's variable lists (before or after the rewrite)?"""
         if isinstance(expr, cst.Attribute):
-            return expr.attr.value in self.methods.values() and self._keras(code_of(expr.value))
+            return expr.attr.value in self.methods.values() and self._keras(expr.value)
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and not expr.args:
-            return expr.func.attr.value in self.methods and self._keras(code_of(expr.func.value))
+            return expr.func.attr.value in self.methods and self._keras(expr.func.value)
         return isinstance(expr, cst.ListComp) and self._collection(expr, None) is not None
 
     def _binds_variables(self, target, iterable) -> set[str]:
@@ -438,7 +439,7 @@ class _Collections(cst.CSTTransformer):
         if isinstance(expr, cst.Name):
             return any(expr.value in names for names in self.variables)
         return isinstance(expr, cst.Attribute) and expr.attr.value in self.facts.weights \
-            and self._keras(code_of(expr.value))
+            and self._keras(expr.value)
 
     def leave_Attribute(self, original, updated):
         if updated.attr.value == "grad" and self._variable(updated.value):
@@ -458,9 +459,9 @@ class _Collections(cst.CSTTransformer):
         if _grad_read(updated) and self._variable(updated.args[0].value):
             return _on_value(updated)
         if isinstance(func, cst.Attribute) and func.attr.value in self.methods and not updated.args \
-                and dotted(func.value) is not None and self._keras(dotted(func.value)):
+                and self._keras(func.value):
             return cst.Attribute(value=func.value, attr=cst.Name(self.methods[func.attr.value]))
-        return self._collection(original, updated)
+        return self._collection(original, updated) if isinstance(func, cst.Name) else updated  # `list(m.buffers())`
 
 
 @functools.lru_cache(maxsize=None)
