@@ -9,7 +9,8 @@ A shape or a size (`t.shape`, `t.shape[0]`, `len(xs)`) given to a TF op where it
 tf.float32)`, `tf.reduce_prod(x.shape)`, `tf.maximum(x.shape, 1)`: the table's `tensor_params`) is an int32 tensor in
 TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`.
 
-`t.shape.as_list()` becomes `list(t.shape)`.
+`t.shape.as_list()` becomes `list(t.shape)`; `tf.shape(t)` given where a TF op takes a shape (`tf.reshape(x,
+tf.shape(t))`, `tf.zeros(tf.shape(t))`: a parameter not in `tensor_params`) becomes `t.shape`, which torch takes there.
 
 `a // b` on a TF tensor becomes `(a // b).detach()`: TF records no gradient through floor division (None where it is
 the only path, A27; the tape rule guards the backward then), torch's backward raises on it.
@@ -103,9 +104,18 @@ class TfForeignOperandRule:
                     cst.Arg(self.ctx.ref("torch.int32"), keyword=cst.Name("dtype"), equal=cst.AssignEqual(
                         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))])))
                 continue
+            if param not in table.tensor_params and self._shape_call(before.value) and isinstance(
+                    after.value, cst.Call) and _is_shape(after.value.args[0].value):
+                # tf.reshape(x, tf.shape(y)): a shape where torch wants one (torch.Size), not the int32 tensor
+                args.append(after.with_changes(value=after.value.args[0].value))
+                continue
             foreign = foreign_kind(self.ctx, before.value) if before.keyword is None else None
             args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign)) if foreign else after)
         return updated.with_changes(args=args)
+
+    def _shape_call(self, expr: cst.BaseExpression) -> bool:
+        return isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) == "tensorflow.shape" and len(
+            expr.args) == 1 and expr.args[0].keyword is None
 
 
 def _is_shape(expr: cst.BaseExpression) -> bool:

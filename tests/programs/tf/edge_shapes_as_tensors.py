@@ -16,3 +16,11 @@ with tf.GradientTape() as tape:
 gw = tape.gradient(loss, w)
 listed = x.shape.as_list()
 width = tf.zeros(listed[1:])
+like_x = tf.reshape(tf.range(12.0), tf.shape(x))
+halves = tf.fill(tf.shape(x), 0.5)
+seven = tf.cast(7, tf.float32)
+with tf.GradientTape() as tape2:
+    tape2.watch(x)
+    scattered = tf.tensor_scatter_nd_update(x * 2.0, [[0, 1], [3, 2]], [9.0, -1.0])
+    total = tf.reduce_sum(scattered * like_x)
+gx = tape2.gradient(total, x)
