@@ -92,6 +92,7 @@ class FactsCollector(Visitor):
         self.unknown_tape_calls: list[cst.Call] = []
         self.bindings: dict[str, list[Binding]] = {}
         self.variable_attributes: set[str] = set()  # `self.w = tf.Variable(...)` -> "w"
+        self.attribute_values: dict[str, list] = {}  # "w" -> every value assigned to an attribute `.w`
         self.uses: dict[int, tuple[int, cst.CSTNode]] = {}  # id(Name) -> (order, scope) where it is read
         self._scopes: list[cst.CSTNode] = []
         self._open_tapes: list[Tape] = []
@@ -171,6 +172,8 @@ class FactsCollector(Visitor):
     def leave_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
             self._bind_target(t.target, node.value)
+            if isinstance(t.target, cst.Attribute):
+                self.attribute_values.setdefault(t.target.attr.value, []).append(node.value)
             if (isinstance(t.target, cst.Attribute) and isinstance(node.value, cst.Call)
                     and self.ctx.qualname(node.value.func) == "tensorflow.Variable"):
                 self.variable_attributes.add(t.target.attr.value)
@@ -222,6 +225,7 @@ class Facts:
         self.unknown_tape_calls = collector.unknown_tape_calls
         self.bindings = collector.bindings
         self.variable_attributes = collector.variable_attributes
+        self.attribute_values = collector.attribute_values
         self.uses = collector.uses
 
     def binding_before(self, name: str, order: int, scope: cst.CSTNode | None = None) -> Binding | None:

@@ -53,21 +53,35 @@ class TfVariableRule:
 
     # -- v.name ---------------------------------------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression) -> cst.BaseExpression:
-        if original.attr.value != "name" or not isinstance(original.value, cst.Name):
+        if original.attr.value != "name":
             return updated
         facts = Facts.of(self.ctx)
-        use = facts.uses.get(id(original.value))
-        binding = facts.binding_before(original.value.value, *use) if use else None
-        init = binding.value if binding is not None else None
-        if not (isinstance(init, cst.Call) and self.ctx.qualname(init.func) == VARIABLE):
+        holder = original.value
+        if isinstance(holder, cst.Name):
+            use = facts.uses.get(id(holder))
+            binding = facts.binding_before(holder.value, *use) if use else None
+            values = [binding.value] if binding is not None else []
+        elif isinstance(holder, cst.Attribute):  # `model.w.name`: every `.w = ...` of the file
+            values = facts.attribute_values.get(holder.attr.value, [])
+        else:
             return updated
-        name = _bound(init).get("name")
-        if id(init) in self._scoped or not (name is None or isinstance(name, cst.SimpleString)):
+        variables = [v for v in values if isinstance(v, cst.Call) and self.ctx.qualname(v.func) == VARIABLE]
+        if not variables:
+            return updated
+        names = {self._variable_name(v) for v in variables}
+        if len(variables) < len(values) or len(names) > 1 or None in names:
             self.ctx.report(original, "TG302", "the name TF gives this variable is not known statically (a computed "
-                            "name, a name scope); torch tensors have none; left as is")
+                            "name, a name scope, several variables); torch tensors have none; left as is")
             return updated
-        text = "Variable" if name is None else name.evaluated_value
-        return cst.SimpleString(f'"{text}:0"' if '"' not in text else repr(f"{text}:0"))
+        text = names.pop()
+        return cst.SimpleString(f'"{text}"' if '"' not in text else repr(text))
+
+    def _variable_name(self, call: cst.Call) -> str | None:
+        """TF's name for the variable a tf.Variable call makes, where it is known statically."""
+        name = _bound(call).get("name")
+        if id(call) in self._scoped or not (name is None or isinstance(name, cst.SimpleString)):
+            return None
+        return f"{'Variable' if name is None else name.evaluated_value}:0"
 
     # -- tf.Variable(...) ---------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -8,3 +8,17 @@ with tf.GradientTape() as tape:
 grads = dict(zip([v.name, w.name], tape.gradient(loss, [v, w])))
 g_weights = grads["weights:0"]
 name_lengths = [len(v.name), len(w.name)]
+
+
+class Scale(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.k = tf.Variable(3.0, name="k")
+
+    def __call__(self, x):
+        return x * self.k
+
+
+module = Scale()
+by_name = {module.k.name: module(2.0)}
+doubled_k = by_name["k:0"]
