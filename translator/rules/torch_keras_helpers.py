@@ -313,10 +313,10 @@ class TorchKerasHelpersRule:
         if not self.ctx.is_source_framework(qualified):
             return after  # None, a lambda or the program's own function: translated where it is written
         function = one_tensor_function(self, qualified)
+        self.ctx.consume(before)  # when refused, reported here more precisely than by the engine's TG900
         if function is None:
             self._refuse(call, f"activation {qualified} is not translated")
             return False
-        self.ctx.consume(before)
         return function
 
     def _torch_layer(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
