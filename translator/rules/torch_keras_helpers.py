@@ -32,7 +32,8 @@ TG518 (error) a helper use not brought back: the helper's name used otherwise th
 KerasLayer), an argument the Keras layer does not take, an activation the table does not translate, `input_dim=`
 other than in a Sequential, a Sequential starting with a layer that flattens, built for a width that does not say
 the input's shape (Keras would build it for another shape), an in-place update of a weight outside no_grad or other
-than by sub_/add_/copy_; left as is.
+than by sub_/add_/copy_, `m.parameters()` (buffers, children) of a name that may hold a Keras object or another torch
+Module; left as is.
 """
 from __future__ import annotations
 
@@ -170,12 +171,14 @@ class _Facts(cst.CSTVisitor):
                     and method_call(node.value, "add_weight") is not None:
                 self.weights.add(target.target.attr.value)
 
-    def holds_keras(self, expr: cst.BaseExpression, in_subclass: bool) -> bool:
+    def holds_keras(self, expr: cst.BaseExpression, in_subclass: bool) -> bool | None:
+        """Does the expression hold a Keras object? None where it may or may not: a name also bound to something
+        else, or a parameter (a loop variable) in a file that also builds other torch Modules."""
         if isinstance(expr, cst.Name):
             if expr.value == "self":
                 return in_subclass
-            kinds = self.names.get(expr.value)
-            return kinds == {True} if kinds else not self.others  # a parameter, a loop variable: unknown
+            kinds = self.names.get(expr.value, set())
+            return next(iter(kinds)) if len(kinds) == 1 else None if kinds or self.others else True
         return isinstance(expr, cst.Attribute) and expr.attr.value in self.attributes
 
 
@@ -270,13 +273,17 @@ class TorchKerasHelpersRule:
             if func.attr.value in _load()["sequential_methods"].values():
                 back = {v: k for k, v in _load()["sequential_methods"].items()}
                 return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(back[func.attr.value])))
+        if isinstance(func, cst.Attribute) and func.attr.value in _load()["back"]["collections"] and not original.args \
+                and self.facts.holds_keras(func.value, bool(self.classes) and self.classes[-1]) is None:
+            return self._refuse(original, f"{code_of(func.value)} may hold a Keras object or a torch Module here: its "
+                                          f".{func.attr.value}() is not brought back")
         receiver = method_call(original, *INPLACE_UPDATES)
         if isinstance(receiver, cst.Attribute) and self._keras(receiver.value):
             return self._update(original, updated)
         return updated
 
     def _keras(self, expr: cst.BaseExpression) -> bool:
-        return self.facts.holds_keras(expr, bool(self.classes) and self.classes[-1])
+        return self.facts.holds_keras(expr, bool(self.classes) and self.classes[-1]) is True
 
     def _layer(self, original: cst.Call, updated: cst.Call, kind: str) -> cst.BaseExpression:
         _, params, keras = _helpers()[kind]
@@ -398,7 +405,7 @@ class _Collections(cst.CSTTransformer):
         return updated
 
     def _keras(self, expr: cst.BaseExpression) -> bool:
-        return self.facts.holds_keras(expr, bool(self.classes) and self.classes[-1])
+        return self.facts.holds_keras(expr, bool(self.classes) and self.classes[-1]) is True
 
     def _collection(self, original, updated):
         code = code_of(original)
