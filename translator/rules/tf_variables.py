@@ -2,10 +2,12 @@
 
 Codes:
   TG302 error  `assign*` used inside an expression (only statement form is translated); `v.name` where the name TF
-               gives is not known statically (a computed `name=`, a variable made inside a name scope)
+               gives is not known statically (a computed `name=`, a variable made inside a name scope, attributes of
+               that name holding several variables)
 
-`v.name` of a name bound to a tf.Variable becomes TF's name, a string: "Variable:0", or "<name>:0" for a literal
-`name=` (a torch tensor has none: `.name` is None there).
+`v.name` of a name bound to a tf.Variable (or `m.w.name`, where every `.w = ...` of the file makes a tf.Variable of
+one name) becomes TF's name, a string: "Variable:0", or "<name>:0" for a literal `name=` (a torch tensor has none:
+`.name` is None there).
 
 tf.Variable keeps its initial value's dtype (numpy float64 stays float64, Python floats are float32, Python ints are
 int32 and never get gradients: semantics.md A13, B1); `trainable=False` gives a tensor without requires_grad (A14);

@@ -2,7 +2,8 @@
 
 * `t[mask] = 0` (a number through a mask) -> `t = tf.where(mask, tf.cast(0, t.dtype), t)`; a mask is a
   comparison (`x < 0`, possibly combined with `~`, `&`, `|`);
-* `t[0] = 1.0`, `t[:, 1] = y`, `t[i, 2:] = v` (ints, slices, names, `...`, None), `t[mask] = v` -> t rebuilt with
+* `t[0] = 1.0`, `t[:, 1] = y`, `t[i, 2:] = v` (ints, slices, names, `...`, None), `t[mask] = v`, `t[i] += v`
+  (as `t[i] = t[i] + v`; also -=, *=, /=) -> t rebuilt with
   `tf.tensor_scatter_nd_update` at the flat positions `t[i]` names (TF's indexing selects them from a tensor of
   positions; a name holding an index tensor makes TF raise, never other numbers), v cast to t's dtype and broadcast
   to the selection's shape, as torch's copy does.
@@ -23,7 +24,7 @@ import libcst as cst
 
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
-from .torch_plan import is_true, keyword, method_call, names_bound, names_read
+from .torch_plan import is_true, keyword, method_call, names_bound, names_read, paren
 
 FACTORIES = {"zeros", "ones", "zeros_like", "ones_like", "full", "full_like", "empty", "empty_like", "tensor",
              "rand", "randn", "rand_like", "randn_like", "arange", "linspace", "eye"}
@@ -49,11 +50,23 @@ def _index(element: cst.BaseSlice) -> bool:
     return isinstance(value, (cst.Integer, cst.Name, cst.Ellipsis)) or _mask(value)
 
 
+AUGMENTED = {cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply,
+             cst.DivideAssign: cst.Divide}
+
+
+def _target(small) -> cst.BaseExpression:
+    return small.target if isinstance(small, cst.AugAssign) else small.targets[0].target
+
+
+def _index_write(small) -> bool:
+    """`t[...] = value` or `t[...] += value`."""
+    return (isinstance(small, cst.AugAssign) or isinstance(small, cst.Assign) and len(small.targets) == 1) and \
+        isinstance(_target(small), cst.Subscript)
+
+
 def _writes_into(small, name: str) -> bool:
-    """`name[...] = value`."""
-    return isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
-        small.targets[0].target, cst.Subscript) and isinstance(small.targets[0].target.value, cst.Name) and \
-        small.targets[0].target.value.value == name
+    """`name[...] = value` (or `+=`...)."""
+    return _index_write(small) and isinstance(_target(small).value, cst.Name) and _target(small).value.value == name
 
 
 def _number(node) -> bool:
@@ -98,9 +111,9 @@ class TorchMaskedAssignRule:
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         small = original.body[0]
-        if len(original.body) != 1 or not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        if len(original.body) != 1 or not _index_write(small):
             return updated
-        target = small.targets[0].target
+        target = _target(small)
         if not (isinstance(target, cst.Subscript) and target.slice and all(_index(e.slice) for e in target.slice)):
             return updated
         masked = len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _mask(
@@ -117,16 +130,24 @@ class TorchMaskedAssignRule:
             return updated
         new = updated.body[0]
         tf = self.ctx.ref("tensorflow")
-        if masked and _number(small.value):
+        value = new.value
+        if isinstance(new, cst.AugAssign):  # `t[i] += v`: t[i] = t[i] + v
+            operator = AUGMENTED.get(type(new.operator))
+            if operator is None:
+                self.ctx.report(original, "TG515", f"an index write with {new.operator.operator.value} is not "
+                                "translated; left as is")
+                return updated
+            value = cst.BinaryOperation(new.target, operator(), paren(new.value))
+        if masked and _number(small.value) and isinstance(new, cst.Assign):
             stmt = parse_template_statement("{t} = {tf}.where({m}, {tf}.cast({v}, {t}.dtype), {t})\n", t=name, tf=tf,
-                                            m=new.targets[0].target.slice[0].slice.value, v=new.value)
+                                            m=_target(new).slice[0].slice.value, v=value)
         else:  # the flat positions t[index] selects, from a tensor of positions indexed as torch indexes t
-            selected = new.targets[0].target.with_changes(value=parse_template_expression(
+            selected = _target(new).with_changes(value=parse_template_expression(
                 "{tf}.reshape({tf}.range({tf}.size({t})), {tf}.shape({t}))", tf=tf, t=name))
             stmt = parse_template_statement(
                 "{t} = {tf}.reshape({tf}.tensor_scatter_nd_update({tf}.reshape({t}, [-1]), {tf}.reshape({p}, [-1, 1]), "
                 "{tf}.reshape({tf}.broadcast_to({tf}.cast({v}, {t}.dtype), {tf}.shape({p})), [-1])), {tf}.shape({t}))\n",
-                t=name, tf=tf, p=selected, v=new.value)
+                t=name, tf=tf, p=selected, v=value)
         return updated.with_changes(body=stmt.body)
 
     def _binding(self, stmt, name: str):

@@ -270,6 +270,8 @@ class _Bound(cst.CSTVisitor):
 
     def visit_AugAssign(self, node) -> None:
         _target_names(node.target, self.names)
+        if self.writes and isinstance(node.target, cst.Subscript) and isinstance(node.target.value, cst.Name):
+            self.names.add(node.target.value.value)
 
     def visit_AnnAssign(self, node) -> None:
         _target_names(node.target, self.names)

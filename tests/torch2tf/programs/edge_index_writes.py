@@ -1,5 +1,5 @@
-"""Index writes into tensors (TF tensors take no item assignment): numbers, rows, columns, slices and a loop filling
-a tensor; gradients flow to the written values (0 for what was overwritten, summed where a value was broadcast)."""
+"""Index writes into tensors (TF tensors take no item assignment): numbers, rows, columns, slices, += and a loop
+filling a tensor; gradients flow to the written values (0 for what was overwritten, summed where a value was broadcast)."""
 import torch
 
 t = torch.zeros(3)
@@ -19,7 +19,11 @@ h[1] = b * 3
 filled = torch.ones(3)
 for i in range(3):
     filled[i] = w[i] ** 2 + i
-loss = (m ** 2).sum() + (h * filled).sum()
+acc = torch.zeros(2, 3)
+acc[1] += w
+acc[0, :2] -= b * 2
+acc[:, 2] *= 3.0
+loss = (m ** 2).sum() + (h * filled).sum() + (acc * acc).sum()
 loss.backward()
 gw, gb = w.grad, b.grad
 signs = torch.linspace(-1.0, 1.0, 4)
