@@ -27,15 +27,11 @@ KNOWN = {
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
 }
 # Keras layers come back from twingrad's helper modules (torch_keras_helpers.py); not yet: gradients taken with
-# respect to their variables by torch.autograd.grad, and the torch.nn modules tf_keras.py writes for some layers.
+# respect to their variables by torch.autograd.grad.
 KNOWN["keras_dense"] = ("the PyTorch side takes torch.autograd.grad with respect to a layer's variables "
                         "(`[param for param in layer.parameters()]`, `layer.kernel`) and guards its jacobian with "
                         "`out.requires_grad`: the plan takes gradients with respect to lists and leaf names only "
                         "(TG504) and cannot tell requires_grad of a layer's output (TG507)")
-KNOWN.update({name: "torch_nn.py turns the torch.nn.Flatten()/ReLU()/Softmax() standing for Keras layers into "
-                    "TorchFlatten and TF functions after torch_keras_helpers.py made them Keras layers again (it does "
-                    "not skip a call an earlier rule consumed); a Keras Sequential takes Keras layers only"
-              for name in ("keras_flatten_first", "keras_simple_layers")})
 
 
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step

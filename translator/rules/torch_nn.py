@@ -172,6 +172,8 @@ class TorchNNRule:
         self.helpers: dict[str, str] = {}  # helper kind -> the name the output gives it
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.ctx.is_consumed(original.func):
+            return updated  # an earlier rule's (torch_keras_helpers.py: a module standing for a Keras layer)
         qualified = self.ctx.qualname(original.func)
         if qualified in load()["init"]:
             return self._init(original, updated, load()["init"][qualified], qualified)
