@@ -127,6 +127,10 @@ class TfTapeRule:
         if info is None or info.method != "watch":
             return None
         watched = small.value.args[0].value
+        if isinstance(watched, cst.Name) and self.facts.kind_of(watched) == "list":
+            # a name holding a tuple or list of tensors: TF watches each (a tuple has no requires_grad_)
+            return parse_template_statement("for {p} in {s}:\n    {p}.requires_grad_()\n",
+                                            p=cst.Name(self.ctx.new_name("t")), s=watched)
         elements = [e.value for e in watched.elements] if isinstance(watched, (cst.List, cst.Tuple)) else [watched]
         statements = []
         for element in elements:
@@ -400,7 +404,8 @@ class TfTapeRule:
             values = parse_template_expression("list({s}.values())", s=sources)
             return parse_template_expression("dict(zip({s}.keys(), {g}))", s=sources, g=grad_call(values, retain))
         if _is_sequence_name(sources, self.facts):
-            return parse_template_expression("list({g})", g=grad_call(sources, retain))
+            call = grad_call(sources, retain)  # a tuple, as TF answers for a tuple of sources
+            return call if _is_tuple_name(sources, self.facts) else parse_template_expression("list({g})", g=call)
         if self._source_kind(tape, sources) == "none":
             self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
             return missing(sources)
@@ -431,6 +436,8 @@ class TfTapeRule:
             return parse_template_expression("{{k: {v} for k, v in {s}.items()}}", v=value, s=sources)
         if _is_sequence_name(sources, self.facts):
             value = per_source(cst.Name("p"), "unknown")
+            if _is_tuple_name(sources, self.facts):  # TF answers in the sources' structure
+                return parse_template_expression("tuple({v} for p in {s})", v=value, s=sources)
             return parse_template_expression("[{v} for p in {s}]", v=value, s=sources)
         return per_source(sources, self._source_kind(tape, sources))
 
@@ -579,6 +586,11 @@ def _is_sequence_name(expr: cst.BaseExpression, facts: Facts) -> bool:
     if isinstance(expr, cst.Attribute):
         return expr.attr.value.endswith(LIST_HINTS)
     return False
+
+
+def _is_tuple_name(expr: cst.BaseExpression, facts: Facts) -> bool:
+    bindings = facts.bindings.get(expr.value, []) if isinstance(expr, cst.Name) else []
+    return bool(bindings) and all(isinstance(b.value, cst.Tuple) for b in bindings)
 
 
 def _is_watched_variables(value: cst.BaseExpression | None, facts: Facts) -> bool:
