@@ -267,6 +267,11 @@ class Call:
         for p in params:
             if p.default is None and p.kind != "varargs" and p.name not in bound:
                 raise Unmatched("TG202", f"missing argument {p.name!r}")
+        for name, node in bound.items():
+            if name.endswith("type") and isinstance(node, cst.SimpleString) and self.origin == "tf":
+                # TF takes a dtype's name (dtype="float64"); torch only its dtype objects
+                dtype = api_table.dtype(f"tensorflow.{node.evaluated_value}", self.to)
+                bound[name] = self.ctx.ref(dtype) if dtype else node
         return bound
 
     def check_fixed(self, bound: dict) -> None:
