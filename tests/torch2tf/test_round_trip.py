@@ -45,6 +45,8 @@ BACK_KNOWN = {
     "nn_dropout_eval": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
     "nn_init": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
 }
+# TF -> PyTorch does not translate a variable's `.trainable` (torch's `.requires_grad`) yet.
+BACK_KNOWN["fault_requires_grad_parameters"] = "TF -> PyTorch: `p.trainable` of a parameter is left as is"
 
 
 def errors(translation) -> list[str]:

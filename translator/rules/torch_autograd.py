@@ -216,8 +216,8 @@ class TorchTapeRule:
             return updated.value
         elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value)):
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
-        elif attr == "requires_grad" and isinstance(value, cst.Name) and self._holder_value(value, strict=True) \
-                and not self._assigned(original):
+        elif attr == "requires_grad" and isinstance(value, cst.Name) and (self._holder_value(
+                value, strict=True) or self._parameters_loop(value)) and not self._assigned(original):
             return updated.with_changes(attr=cst.Name("trainable"))  # a variable's (a tensor has none: it raises)
         elif attr in NO_COUNTERPART and id(self.ctx.statements[-1]) not in self.plan.leaf_stmts:
             known = self.plan.requires_grad(self.plan.scope(), value, self.ctx.statements[-1])
@@ -278,15 +278,27 @@ class TorchTapeRule:
                 root = root.value
             return isinstance(root, cst.Name) and scope.holder(root.value)
         if isinstance(expr, cst.Name):
-            loops = [s for s in self.ctx.statements if isinstance(s, cst.For)] + _comprehension_loops(
-                self.ctx.statements[-1])
-            loops = [s for s in loops if isinstance(s.target, cst.Name) and s.target.value == expr.value]
-            if loops and self.plan.attribute_mode:
+            if self.plan.attribute_mode and self._loops(expr, named=False):
                 return True  # `for param in params:` over variables passed in
-            # over a Module's parameters() / named_parameters(), however wrapped (sorted(...), a comprehension)
-            return bool(loops) and "parameters()" in code_of(loops[-1].iter) and any(
-                scope.holder(n) for n in names_read(loops[-1].iter))
+            return self._parameters_loop(expr)
         return False
+
+    def _loops(self, name: cst.Name, named: bool) -> list:
+        """The for loops and comprehension clauses around the statement binding `name` (with named, also as the
+        last of a pair: `for key, p in ...`)."""
+        loops = [s for s in self.ctx.statements if isinstance(s, cst.For)] + _comprehension_loops(
+            self.ctx.statements[-1])
+        return [s for s in loops if isinstance(s.target, cst.Name) and s.target.value == name.value or named and (
+            isinstance(s.target, cst.Tuple) and len(s.target.elements) == 2 and isinstance(
+                s.target.elements[1].value, cst.Name) and s.target.elements[1].value.value == name.value)]
+
+    def _parameters_loop(self, name: cst.Name) -> bool:
+        """`name` runs over a Module's parameters() / named_parameters(), however wrapped (sorted(...), a
+        comprehension): each is a variable."""
+        loops = self._loops(name, named=True)
+        return bool(loops) and "parameters()" in code_of(loops[-1].iter) and (
+            isinstance(loops[-1].target, cst.Name) or "named_parameters()" in code_of(loops[-1].iter)) and any(
+            self.plan.scope().holder(n) for n in names_read(loops[-1].iter))
 
     def _assigned(self, node) -> bool:
         statement = self.ctx.statements[-1]

@@ -258,6 +258,16 @@ def _target_names(node: cst.BaseExpression, out: set[str]) -> None:
         _target_names(node.value, out)
 
 
+class _Targets(cst.CSTVisitor):
+    """The targets of the comprehensions' `for` clauses."""
+
+    def __init__(self):
+        self.found: list = []
+
+    def visit_CompFor(self, node) -> None:
+        self.found.append(node.target)
+
+
 class _Bound(cst.CSTVisitor):
     def __init__(self, writes: bool = False):
         self.names: set[str] = set()
@@ -767,8 +777,8 @@ class Plan:
             if leaf is not False:
                 return leaf  # True, or None: unknown
             binders = scope.binders.get(expr.value, ())
-            if not binders:  # a parameter, a global, a builtin
-                return None if expr.value in scope.carrying else False
+            if not binders:  # a parameter, a global, a builtin; or a loop's variable: its elements are not known
+                return None if expr.value in scope.carrying or self._loop_variable(scope, stmt, expr.value) else False
             binding = self._latest_binding(stmt if len(binders) > 1 else binders[0], expr.value, include=len(
                 binders) == 1)
             if binding is None:
@@ -787,6 +797,17 @@ class Plan:
             if status:
                 on.add(name)
         return self.carries(expr, on)
+
+    def _loop_variable(self, scope: Scope, stmt, name: str) -> bool:
+        """`name` is bound by a for loop of the scope or a comprehension of the statement (binders hold neither)."""
+        body = scope.node.body if isinstance(scope.node, cst.Module) else scope.node.body.body
+        loops = [s.target for s in self._walk(body) if isinstance(s, cst.For)]
+        visitor = _Targets()
+        walk(stmt, visitor)
+        found: set[str] = set()
+        for target in loops + visitor.found:
+            _target_names(target, found)
+        return name in found
 
     def leaf_at(self, scope: Scope, stmt, name: str) -> bool | None:
         """Whether `name` is a leaf tensor at this statement (a name can be a leaf in one cell of a notebook and
