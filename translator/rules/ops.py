@@ -76,6 +76,9 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
         return found is not None and not isinstance(node, (cst.List, cst.Tuple, cst.Name))
     if kind == "<dtype>":  # already translated by leave_Attribute, so a dtype of either framework
         return api_table.load().is_dtype(api_table.expand(dotted(node) or ""))
+    if kind == "<int dtype>":
+        name = api_table.expand(dotted(node) or "")
+        return api_table.load().is_dtype(name) and "int" in name.rsplit(".", 1)[-1]
     raise ValueError(f"unknown kind {kind}")
 
 
