@@ -16,8 +16,10 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
   tape made persistent; `create_graph=True` and gradients that need newer values -> the later tape encloses the
   earlier one; a first-order gradient taken inside an enclosing tape is not recorded (`stop_recording`).
 * `with torch.no_grad():` -> its body outside every tape (or under `stop_recording()` inside one); in-place
-  updates of leaves there -> `assign_sub`/`assign_add`/`assign`. (`x.detach()` -> `tf.stop_gradient(x)` is
-  the ops table's; the plan treats it as cutting the graph.)
+  updates of leaves there -> `assign_sub`/`assign_add`/`assign`, also through a function's parameter (or a loop
+  variable over one) every call gives a leaf or a list of leaves (`sgd([w], [w.grad], lr)`). (`x.detach()` ->
+  `tf.stop_gradient(x)` is the ops table's; the plan treats it as cutting the graph.) `x.data` ->
+  `tf.stop_gradient(x)` for a leaf and for any value certainly a tensor (`(x * 2).data`, `loss.data`).
 
 Codes:
 * TG501 (error) `.grad` of something that is not a leaf tensor of this module or function (non-leaf tensors,
@@ -25,7 +27,9 @@ Codes:
 * TG502 (error) the gradient flows through a value computed outside the block of the backward call (an enclosing
   loop, the previous iteration) or by a caller (a function parameter some call passes on the graph): no tape can
   record it there; left as is.
-* TG503 (error) a leaf updated in place outside `torch.no_grad()` (torch raises, A17); left as is. (A name
+* TG503 (error) a leaf updated in place outside `torch.no_grad()` (torch raises, A17), or a tensor updated in
+  place through a function parameter (or a loop variable over one) some call gives something other than a leaf of
+  the module (a TF tensor cannot change in place); left as is. (A name
   rebound to something else is no leaf from there on, as in torch, A7: its `.grad` reads are None.)
 * TG504 (error) a backward/grad form not translated: `backward(create_graph=True)`, backward() inside an
   expression, a lambda or a one-line `if`, `is_grads_batched`, inputs that are neither a list nor a leaf, a
@@ -56,6 +60,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import table as api_table
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_device import TorchDeviceRule
@@ -78,6 +83,9 @@ ACCUMULATE = '''def {name}(grad, new):
 ASSIGN_OPS = {cst.SubtractAssign: "assign_sub", cst.AddAssign: "assign_add"}
 ASSIGN_BINARY = {cst.MultiplyAssign: "*", cst.DivideAssign: "/"}
 NO_COUNTERPART = {"requires_grad", "grad_fn", "is_leaf"}
+# tensor methods whose result is no tensor (a number, a list, an array, a size) or several tensors
+NOT_TENSOR_METHODS = {"item", "tolist", "numpy", "size", "dim", "numel", "nelement", "element_size", "stride",
+                      "backward", "register_hook", "unbind", "split", "chunk", "data_ptr", "is_contiguous", "type"}
 VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 
@@ -168,6 +176,8 @@ class TorchTapeRule:
         leaf = self._leaf(method_call(original, *INPLACE_UPDATES))
         if leaf is not None:
             return self._inplace(original, updated, leaf)
+        if self._passed(method_call(original, *INPLACE_UPDATES)) is None:
+            self._passed_refused(original)
         if (self.ctx.qualname(original.func) or "").startswith("torch.") and keyword(original, "requires_grad"):
             # The plan wraps a named leaf in tf.Variable. The .grad of an unnamed one (`torch.ones(2,
             # requires_grad=True) + 1`) can only be read through an attribute or a container: TG501 there.
@@ -214,8 +224,10 @@ class TorchTapeRule:
                             "created in this module or function; left as is")
         elif attr == "data" and (self._grad_leaf(value) is not None or self._holder_grad(value) is not None):
             return updated.value
-        elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value)):
-            return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value)])
+        elif attr == "data" and (self._leaf(value) is not None or (
+                self._graph_tensor(value) or self._tensor(value)) and not self._assigned(original)):
+            return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value.with_changes(
+                lpar=[], rpar=[]))])
         elif attr == "requires_grad" and isinstance(value, cst.Name) and (self._holder_value(
                 value, strict=True) or self._parameters_loop(value)) and not self._assigned(original):
             return updated.with_changes(attr=cst.Name("trainable"))  # a variable's (a tensor has none: it raises)
@@ -266,15 +278,17 @@ class TorchTapeRule:
     def _holder_value(self, expr, strict: bool = False) -> bool:
         """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()` (any loop variable in
         attribute mode), in a file whose backward() calls put gradients on variables; anything, where no gradient is
-        kept in a name, unless strict (in-place updates: a variable, not any tensor)."""
-        if not self.plan.holder_sites or not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
+        kept in a name, unless strict (in-place updates: a variable, not any tensor; also `model[0].weight`, and in a
+        file with no backward())."""
+        if not self.plan.holder_sites and not strict or not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return False
         if not strict and (not self.plan.named_leaves or self.plan.attribute_mode):
             return True  # every gradient of the file is on its variable
         scope = self.plan.scope()
         if isinstance(expr, cst.Attribute):
             root = expr
-            while isinstance(root, cst.Attribute) and root.attr.value not in ("grad", "data"):
+            while isinstance(root, cst.Attribute) and root.attr.value not in ("grad", "data") or strict and isinstance(
+                    root, cst.Subscript) and root is not expr:  # a Sequential's or ModuleList's module
                 root = root.value
             return isinstance(root, cst.Name) and scope.holder(root.value)
         if isinstance(expr, cst.Name):
@@ -349,6 +363,8 @@ class TorchTapeRule:
 
     def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign):
         leaf = self._leaf(original.target)
+        if leaf is None and self._untaped(original.target) and self._passed(original.target) is None:
+            self._passed_refused(original)  # under no_grad: an update of the caller's tensor, not a rebinding
         if leaf is not None and not self._untaped(original.target):
             self.ctx.report(original, "TG503", f"in-place update of leaf `{leaf}` outside torch.no_grad() (torch "
                             "raises, semantics A17); left as is")
@@ -395,15 +411,59 @@ class TorchTapeRule:
         """The leaf named by `x` or `x.data`, or a Module's parameter (`p`, `model.w`): its code."""
         if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
             expr = expr.value
-        if isinstance(expr, cst.Name) and self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], expr.value):
+        if isinstance(expr, cst.Name) and (self.plan.leaf_at(self.plan.scope(), self.ctx.statements[-1], expr.value)
+                                           or self._passed(expr) is True):
             return expr.value
         return code_of(expr) if self._holder_value(expr, strict=True) else None
+
+    def _passed(self, expr) -> bool | None:
+        """For `p` or `p.data`: True where p holds a leaf every caller passes, None where p is a parameter (or a
+        loop variable over one) that some call gives something else, False otherwise."""
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
+            expr = expr.value
+        return isinstance(expr, cst.Name) and self.plan.passed_leaf(self.plan.scope(), self.ctx.statements, expr.value)
+
+    def _passed_refused(self, node) -> None:
+        target = node.target if isinstance(node, cst.AugAssign) else node.func.value
+        self.ctx.report(node, "TG503", f"in-place update of `{code_of(target)}`, taken from a function parameter some "
+                        "call does not give a leaf tensor of the module (a TF variable): a TF tensor cannot change in "
+                        "place; left as is")
 
     def _graph_tensor(self, expr) -> bool:
         """A name that holds a tensor computed from leaves (so `.data` is its detached value)."""
         scope = self.plan.scope()
         return isinstance(expr, cst.Name) and expr.value in scope.carrying and expr.value not in scope.opaque \
             and not self._assigned(expr)
+
+    def _tensor(self, expr, seen: frozenset = frozenset()) -> bool:
+        """Certainly a torch tensor (its `.data` is its detached value): a torch op the table knows, a tensor's method
+        (not one giving a number, a list or an array), a Module's call, arithmetic or indexing on a tensor, or a name
+        every simple statement of its scope binds to one."""
+        if isinstance(expr, cst.Call):
+            qualified = self.ctx.qualname(expr.func) or ""
+            if qualified.startswith("torch."):
+                return bool(api_table.load().overloads(qualified, "torch"))
+            if isinstance(expr.func, cst.Attribute):
+                return expr.func.attr.value not in NOT_TENSOR_METHODS and self._tensor(expr.func.value, seen)
+            return isinstance(expr.func, cst.Name) and self.plan.scope().holder(expr.func.value)
+        if isinstance(expr, cst.BinaryOperation):
+            return self._tensor(expr.left, seen) or self._tensor(expr.right, seen)
+        if isinstance(expr, cst.UnaryOperation):
+            return self._tensor(expr.expression, seen)
+        if isinstance(expr, cst.Subscript):
+            return self._tensor(expr.value, seen)
+        if not isinstance(expr, cst.Name):
+            return False
+        if expr.value in seen:  # `y = y * 2`: a tensor if its other bindings are
+            return True
+        scope = self.plan.scope()
+        if expr.value not in scope.bound and scope.parent is not None:
+            scope = scope.parent
+        binders = scope.binders.get(expr.value, ())
+        return bool(binders) and all(
+            len(b.body) == 1 and isinstance(b.body[0], cst.Assign) and len(b.body[0].targets) == 1
+            and isinstance(b.body[0].targets[0].target, cst.Name)
+            and self._tensor(b.body[0].value, seen | {expr.value}) for b in binders)
 
     def _grad_leaf(self, expr) -> str | None:
         if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and isinstance(expr.value, cst.Name):

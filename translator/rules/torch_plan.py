@@ -142,6 +142,7 @@ class Scope:
         self.params: list[str] = []
         self.statement_ids: set[int] = set()
         self.carrying_params: set[str] = set()  # parameters a caller may pass a value on the graph
+        self.passed_leaves: dict[str, bool] = {}  # parameter -> every call passes a leaf (True) or a list of leaves
         self.leaves: dict[str, str] = {}  # leaf -> name of its gradient
         self.carrying: set[str] = set()
         self.optimizers: dict[str, list[str]] = {}  # optimizer name -> its leaves
@@ -332,6 +333,12 @@ def fully_rebinds(stmt: cst.CSTNode) -> set[str]:
     return out
 
 
+def _loop_targets(loop: cst.For) -> set[str]:
+    names: set[str] = set()
+    _target_names(loop.target, names)
+    return names
+
+
 def paren(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The expression in parentheses where an operator around it could bind into it (templates drop them)."""
     if isinstance(expr, OPERATORS) and not expr.lpar:
@@ -508,6 +515,7 @@ class Plan:
             scope.params = [p.name.value for p in node.params.params + node.params.kwonly_params]
             scope.bound |= set(scope.params)
             scope.carrying_params = self._carrying_params(node, scope.params, parent)
+            scope.passed_leaves = self._passed_leaves(node, scope.params, parent)
         self._mark_no_grad(body, isinstance(node, cst.FunctionDef) and self.no_grad_decorator(node) is not None)
         scope.lists = self._list_names(statements)
         for stmt in statements:
@@ -597,6 +605,51 @@ class Plan:
                         arg.value, module.carrying):
                     carrying.add(target)
         return carrying
+
+    def _passed_leaves(self, func: cst.FunctionDef, params: list[str], module: Scope) -> dict[str, bool]:
+        """Parameters every call of the function in the file passes a leaf of the module (True) or a list or tuple
+        display of such leaves (False): what is updated in place through them is those variables."""
+        uses = _Uses(func.name.value)
+        walk(self.module, uses)
+        if id(func) in self.methods or uses.other or not uses.calls:
+            return {}
+        leaf = lambda expr: isinstance(expr, cst.Name) and self.always_leaf(module, expr.value)  # noqa: E731
+        kinds: dict[str, set] = {p: set() for p in params}
+        for call in uses.calls:
+            passed = {}
+            for i, arg in enumerate(call.args):
+                if arg.star:
+                    return {}
+                target = arg.keyword.value if arg.keyword else params[i] if i < len(params) else None
+                value = arg.value
+                passed[target] = True if leaf(value) else False if isinstance(value, (cst.List, cst.Tuple)) and \
+                    value.elements and all(not isinstance(e, cst.StarredElement) and leaf(e.value)
+                                           for e in value.elements) else None
+            for p in params:
+                kinds[p].add(passed.get(p))
+        return {p: kind.pop() for p, kind in kinds.items() if len(kind) == 1 and None not in kind}
+
+    def passed_leaf(self, scope: Scope, statements: list, name: str) -> bool | None:
+        """`name` holds a leaf every caller passes in (True): such a parameter (never rebound), or the loop variable
+        of `for p in ps:` / `for p, g in zip(ps, gs):` over a parameter given lists of leaves; None for such a
+        parameter or loop variable some call gives something else; False for any other name."""
+        if any(self._binds(b, name) for b in scope.binders.get(name, ())):  # rebound by a simple statement
+            return False
+        loop = next((s for s in reversed(statements) if isinstance(s, cst.For) and name in _loop_targets(s)), None)
+        if loop is None:
+            return (True if scope.passed_leaves.get(name) is True else None) if name in scope.params else False
+        target, iterable = loop.target, loop.iter
+        if isinstance(target, cst.Tuple) and isinstance(iterable, cst.Call) and dotted(iterable.func) == "zip" \
+                and len(target.elements) == len(iterable.args) and not any(a.star or a.keyword for a in iterable.args):
+            index = next((i for i, e in enumerate(target.elements) if isinstance(e.value, cst.Name)
+                          and e.value.value == name), None)
+            if index is None:
+                return False
+            target, iterable = target.elements[index].value, iterable.args[index].value
+        if not (isinstance(target, cst.Name) and isinstance(iterable, cst.Name) and iterable.value in scope.params):
+            return False
+        return True if scope.passed_leaves.get(iterable.value) is False and iterable.value not in scope.binders \
+            else None
 
     # -- leaves ----------------------------------------------------------------------------------------------------
     def leaf_value(self, value: cst.BaseExpression) -> bool:
@@ -815,8 +868,7 @@ class Plan:
         if scope.grad_name(name) is None:
             return False
         owner = scope if name in scope.leaves else scope.parent
-        if all(not self._binds(b, name) or id(b) in self.leaf_stmts for b in owner.binders.get(name, ())) and not any(
-                kind == "mark" for kind, leaf in self._marks(owner) if leaf == name):
+        if self.always_leaf(owner, name):
             return True
         if owner is not scope:
             return None
@@ -824,6 +876,12 @@ class Plan:
         if found is None:
             return None
         return found is not False and self.leaf_stmts.get(id(found), ("", ""))[1] == name
+
+    def always_leaf(self, owner: Scope, name: str) -> bool:
+        """`name` is a leaf of `owner` wherever it is bound there."""
+        return name in owner.leaves and all(not self._binds(b, name) or id(b) in self.leaf_stmts
+                                            for b in owner.binders.get(name, ())) and not any(
+            kind == "mark" for kind, leaf in self._marks(owner) if leaf == name)
 
     def _marks(self, scope: Scope):
         return [leaf for node_id, leaf in self.leaf_stmts.items() if node_id in scope.statement_ids]
