@@ -75,6 +75,7 @@ from .torch_no_grad_function import TorchNoGradFunctionRule
 from .torch_optim import TorchOptimizerRule
 from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, names_read,
                          paren, single_call)
+from .torch_promote import TorchPromoteRule
 
 ACCUMULATE = '''def {name}(grad, new):
     """torch's backward() adds into .grad; a leaf the target does not reach keeps its .grad."""
@@ -95,7 +96,7 @@ def torch_rules(ctx) -> list:
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
             TorchModuleRule(ctx, plan, nn), nn,
             TorchIndexRule(ctx),
-            TorchNoGradFunctionRule(ctx, plan)]
+            TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx)]
 
 
 def code_of(node: cst.CSTNode) -> str:

@@ -1,0 +1,151 @@
+"""Arithmetic mixing an integer tensor with a float one, in a PyTorch file: torch promotes to the float dtype
+(`x.pow(p)` with p int64 and x float32 is float32), TF refuses to mix dtypes (semantics B3). Where one operand is
+certainly an integer tensor and the other certainly a float tensor (or a Python float), the integer tensor is cast
+to the float's dtype: `x.unsqueeze(-1).pow(p)` -> `tf.math.pow(tf.expand_dims(x, -1), tf.cast(p, tf.float32))`.
+
+Ops: `+ - * / // % **`, `torch.pow/add/sub/mul/div(a, b)` and the same methods (`a.pow(b)`). A dtype is certain for
+`torch.tensor`/`as_tensor`/`arange` of number literals (ints: int64, any float: float32), a `dtype=` given,
+`torch.randint`/`randperm` (int64), torch's float factories (`linspace`, `randn`, `ones`, ...: float32), `.float()`,
+`.double()`, `.long()`, `.int()`, shape methods and indexing of such a tensor, the ops above of operands so known
+(torch's result dtype), and a name every binding in the file gives one. Anything else is left as is (TF raises where the dtypes differ). No diagnostics.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..walk import walk
+from .ops import _number_literals
+from .torch_device import Bindings
+
+FLOATS = {"torch.float32": "float32", "torch.float": "float32", "torch.float64": "float64",
+          "torch.double": "float64", "torch.float16": "float16", "torch.half": "float16", "torch.bfloat16": "bfloat16"}
+INTS = {"torch.int64", "torch.long", "torch.int32", "torch.int", "torch.int16", "torch.short", "torch.int8",
+        "torch.uint8"}
+FLOAT_FACTORIES = {"torch.linspace", "torch.logspace", "torch.randn", "torch.rand", "torch.ones", "torch.zeros",
+                   "torch.empty", "torch.eye"}  # torch's default dtype, float32, unless dtype= says otherwise
+INT_FACTORIES = {"torch.randint", "torch.randperm", "torch.LongTensor"}
+LITERAL_FACTORIES = {"torch.tensor", "torch.as_tensor", "torch.arange"}
+SAME_DTYPE = {"unsqueeze", "squeeze", "view", "reshape", "flatten", "t", "transpose", "permute", "clone", "detach",
+              "contiguous", "expand", "repeat", "neg", "abs"}
+CASTS = {"float": "float32", "double": "float64", "long": "int", "int": "int"}
+OPS = {"pow", "add", "sub", "mul", "div"}
+OPERATORS = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
+
+
+class TorchPromoteRule:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.bindings: dict[str, list] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        visitor = Bindings()
+        walk(node, visitor)
+        self.bindings = visitor.values
+
+    def _dtype(self, node, seen: frozenset = frozenset()) -> str | None:
+        """"int" for an integer tensor, a float dtype ("float32") for a float one, "python float" for a Python
+        float; None where that is not certain."""
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+            node = node.expression
+        if isinstance(node, cst.Float):
+            return "python float"
+        if isinstance(node, cst.Subscript):
+            return self._tensor_dtype(node.value, seen)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, OPERATORS):
+            return _promoted(self._dtype(node.left, seen), self._dtype(node.right, seen),
+                             isinstance(node.operator, cst.Divide))
+        if isinstance(node, cst.Name) and node.value not in seen:
+            kinds = {self._dtype(v, seen | {node.value}) if isinstance(v, cst.BaseExpression) else None
+                     for v in self.bindings.get(node.value, [None])}
+            return kinds.pop() if len(kinds) == 1 else None
+        if not isinstance(node, cst.Call):
+            return None
+        qualified = self.ctx.qualname(node.func)
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        if qualified is None and isinstance(node.func, cst.Attribute):  # a method of a tensor
+            method = node.func.attr.value
+            if method in CASTS and not node.args:
+                return CASTS[method]
+            if method in OPS and len(positional) == 1:
+                return _promoted(self._tensor_dtype(node.func.value, seen), self._dtype(positional[0], seen),
+                                 method == "div")
+            return self._tensor_dtype(node.func.value, seen) if method in SAME_DTYPE else None
+        given = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "dtype"), None)
+        if given is not None:
+            return self._given(given, seen)
+        if qualified in {f"torch.{op}" for op in OPS} and len(positional) == 2:
+            return _promoted(self._dtype(positional[0], seen), self._dtype(positional[1], seen),
+                             qualified == "torch.div")
+        if qualified in FLOAT_FACTORIES:
+            return "float32"
+        if qualified in INT_FACTORIES:
+            return "int"
+        if qualified in LITERAL_FACTORIES:
+            literals = [n for a in node.args if a.keyword is None for n in (_number_literals(a.value) or [None])]
+            if not literals or None in literals or any(isinstance(n, cst.Name) for n in literals):
+                return None  # not all numbers (bools make a bool tensor)
+            return "float32" if any(isinstance(n, cst.Float) for n in literals) else "int"
+        return None
+
+    def _tensor_dtype(self, node, seen: frozenset) -> str | None:
+        dtype = self._dtype(node, seen)
+        return None if dtype == "python float" else dtype
+
+    def _given(self, node, seen: frozenset) -> str | None:
+        """A `dtype=` value: torch.float64, or a name every binding of which is one (`dtype = torch.float`)."""
+        if isinstance(node, cst.Name) and node.value not in seen:
+            kinds = {self._given(v, seen | {node.value}) if isinstance(v, cst.BaseExpression) else None
+                     for v in self.bindings.get(node.value, [None])}
+            return kinds.pop() if len(kinds) == 1 else None
+        qualified = self.ctx.qualname(node) or ""
+        return FLOATS.get(qualified) or ("int" if qualified in INTS else None)
+
+    def _cast(self, operand, other_original, operand_original):
+        """`operand` cast to the other's float dtype where it is an integer tensor and the other a float; else it."""
+        if self._dtype(operand_original) != "int":
+            return operand
+        other = self._dtype(other_original)
+        dtype = "float32" if other == "python float" else other  # torch: int tensor * 0.5 is float32
+        if dtype is None or dtype == "int":
+            return operand
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return cst.Call(self.ctx.ref("tensorflow.cast"), [cst.Arg(operand, comma=comma),
+                                                          cst.Arg(self.ctx.ref(f"tensorflow.{dtype}"))])
+
+    def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
+        if not isinstance(original.operator, OPERATORS):
+            return updated
+        return updated.with_changes(left=self._cast(updated.left, original.right, original.left),
+                                    right=self._cast(updated.right, original.left, original.right))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        positional = [a for a in original.args if a.keyword is None and not a.star]
+        qualified = self.ctx.qualname(original.func) or ""
+        if qualified in {f"torch.{op}" for op in OPS} and len(positional) >= 2:
+            first, second = original.args.index(positional[0]), original.args.index(positional[1])
+            args = list(updated.args)
+            args[first] = args[first].with_changes(value=self._cast(args[first].value, positional[1].value,
+                                                                    positional[0].value))
+            args[second] = args[second].with_changes(value=self._cast(args[second].value, positional[0].value,
+                                                                      positional[1].value))
+            return updated.with_changes(args=args)
+        if not qualified and isinstance(original.func, cst.Attribute) and original.func.attr.value in OPS \
+                and positional:
+            receiver, index = original.func.value, original.args.index(positional[0])
+            args = list(updated.args)
+            args[index] = args[index].with_changes(value=self._cast(args[index].value, receiver,
+                                                                    positional[0].value))
+            func = updated.func.with_changes(value=self._cast(updated.func.value, positional[0].value, receiver))
+            return updated.with_changes(func=func, args=args)
+        return updated
+
+
+def _promoted(left: str | None, right: str | None, divide: bool) -> str | None:
+    """torch's result dtype of an arithmetic op, where certain: the float operand's, or int for two integer tensors
+    (not for true division: its float dtype differs, B4)."""
+    if left == right:
+        return None if left == "python float" or (left == "int" and divide) else left
+    if "int" in (left, right) and "python float" in (left, right):
+        return "float32"
+    floats = {left, right} - {"int", "python float"}
+    return floats.pop() if len(floats) == 1 and None not in (left, right) else None
