@@ -65,6 +65,7 @@ class Context:
         self._taken_names = set(re.findall(r"\b[A-Za-z_]\w*\b", text))
         self._consumed: set[int] = set()
         self._marks: dict[int, list[str]] = defaultdict(list)
+        self._before: dict[int, list[cst.BaseStatement]] = defaultdict(list)
         self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
         self.cache: dict = {}  # analyses rules share (built once per file)
         self.names: dict[str, str] = {}  # see Translation.names
@@ -167,6 +168,14 @@ class Context:
 
     def take_marks(self, statement: cst.CSTNode) -> list[str]:
         return self._marks.pop(id(statement), [])
+
+    def put_before(self, statement: cst.CSTNode, statements: list[cst.BaseStatement]) -> None:
+        """Statements to put before an original statement once every rule has translated it (a rule returning them
+        itself would end the other rules' hooks on that statement)."""
+        self._before[id(statement)].extend(statements)
+
+    def take_before(self, statement: cst.CSTNode) -> list[cst.BaseStatement]:
+        return self._before.pop(id(statement), [])
 
 
 class _StartRecorder(CodegenState):
@@ -355,6 +364,14 @@ class Engine:
         marks = self.ctx.take_marks(original)
         if marks:
             result = _attach_marks(result, marks)
+        before = self.ctx.take_before(original)
+        if before:
+            nodes = list(result.nodes) if isinstance(result, cst.FlattenSentinel) else \
+                [] if isinstance(result, cst.RemovalSentinel) else [result]
+            if nodes:  # the statement's blank lines and comments go first
+                before[0] = before[0].with_changes(leading_lines=[*nodes[0].leading_lines, *before[0].leading_lines])
+                nodes[0] = nodes[0].with_changes(leading_lines=[])
+            result = cst.FlattenSentinel([*before, *nodes])
         return result
 
 

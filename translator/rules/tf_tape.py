@@ -108,10 +108,8 @@ class TfTapeRule:
             if replaced is not None:
                 return replaced
         prefix = self._prefix.pop(id(original), None)
-        if prefix:
-            first = prefix[0]
-            prefix[0] = first.with_changes(leading_lines=[*updated.leading_lines, *first.leading_lines])
-            return cst.FlattenSentinel([*prefix, updated.with_changes(leading_lines=[])])
+        if prefix:  # put there after the other rules' hooks (an optimizer's apply_gradients may hold the call)
+            self.ctx.put_before(original, prefix)
         return updated
 
     def _whole_statement(self, small: cst.BaseSmallStatement):
