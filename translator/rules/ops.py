@@ -69,6 +69,8 @@ def same_value(a: str, b: str) -> bool:
 def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
     if kind == "<int>":
         return _is_int_literal(node)
+    if kind == "<float>":
+        return isinstance(node.expression if isinstance(node, cst.UnaryOperation) else node, cst.Float)
     if kind == "<list>":
         return isinstance(node, (cst.List, cst.Tuple))
     if kind == "<number>":
