@@ -394,6 +394,9 @@ class TorchTapeRule:
         alpha = keyword(updated, "alpha")
         if method in ("sub_", "add_") and len(args) == 1:
             value = args[0] if alpha is None else parse_template_expression("{v} * {a}", v=paren(args[0]), a=paren(alpha))
+            if isinstance(args[0], (cst.Integer, cst.Float)):  # assign_add takes only the variable's shape
+                return parse_template_expression(f"{{x}}.assign({{x}} {'+' if method == 'add_' else '-'} {{v}})", x=x,
+                                                 v=paren(value))
             return parse_template_expression(f"{{x}}.assign_{method[:3]}({{v}})", x=x, v=value)
         if method in ("mul_", "div_") and len(args) == 1:
             op = "*" if method == "mul_" else "/"
