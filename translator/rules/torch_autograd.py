@@ -36,8 +36,9 @@ Codes:
   gradient under no_grad, grad calls in a comprehension inside another gradient's tape, a backward no leaf reaches.
   (grad calls in a comprehension, or several in one statement, run inside one persistent tape.)
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
-  torch's answer (values from calls it cannot see into, names bound several times) have no TF counterpart; left as
-  is. Where it is sure, they become the literal True/False.
+  torch's answer (values from calls it cannot see into, names bound several times, loop variables) have no TF
+  counterpart; left as is. Where it is sure, they become the literal True/False; `p.requires_grad` of a loop
+  variable over a Module's `parameters()`/`named_parameters()` -> `p.trainable` (a variable's).
 * TG509 (error) `torch.autograd.functional.jacobian`/`vjp`/`jvp`/`hessian` with `create_graph`, `strict` or a list
   of inputs is left as is; `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(...,
   unconnected_gradients=ZERO)` (torch gives zeros where the output does not depend on the input, TF None: A16);
