@@ -23,6 +23,9 @@ OTHER = {"tf": "torch", "torch": "tf"}
 KNOWN = {
     "adam_function": "the PyTorch side sets Adam's eps per step through opt.param_groups/opt.state (Keras' epsilon "
                      "placement, D3); Keras optimizers have neither (TG505)",
+    "edge_dict_sources": "the PyTorch side makes its leaves inside a dict display ({\"w\": torch.tensor(1.0, "
+                         "requires_grad=True)}); the PyTorch -> TF rules turn them into constants, never watched: "
+                         "gradients None (not flagged yet)",
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
 }

@@ -7,7 +7,8 @@ NumPy value or a float list.
 
 A shape or a size (`t.shape`, `t.shape[0]`, `len(xs)`) given to a TF op where it takes a tensor (`tf.cast(x.shape[0],
 tf.float32)`, `tf.reduce_prod(x.shape)`, `tf.maximum(x.shape, 1)`: the table's `tensor_params`) is an int32 tensor in
-TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`.
+TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`. Where every
+tensor argument is a number (`tf.exp(1.0)`, `tf.maximum(3.0, 4.0)`), the first becomes a tensor.
 
 `t.shape.as_list()` becomes `list(t.shape)`; `tf.shape(t)` given where a TF op takes a shape (`tf.reshape(x,
 tf.shape(t))`, `tf.zeros(tf.shape(t))`: a parameter not in `tensor_params`) becomes `t.shape`, which torch takes there.
@@ -95,14 +96,24 @@ class TfForeignOperandRule:
         table = api_table.load()
         entries = [e for e in table.overloads(qualified, "tf") if not e.sides["tf"].is_template]
         positional = [p.name for p in entries[0].sides["tf"].params if p.kind == "positional"] if entries else []
+        params = [a.keyword.value if a.keyword else positional[i] if i < len(positional) else None
+                  for i, a in enumerate(original.args)]
+        tensors = [a.value for a, p in zip(original.args, params) if p in table.tensor_params]
+        if tensors and all(_is_number(t) for t in tensors):
+            # tf.exp(1.0), tf.maximum(3.0, 4.0): TF makes tensors of the numbers, torch's ops take none: the first
+            # becomes one (the result's dtype follows it, float32 or TF's int32)
+            first = params.index(next(p for p in params if p in table.tensor_params))
+            arg = updated.args[first]
+            value = cst.Call(self.ctx.ref("torch.tensor"), [cst.Arg(arg.value)] + (
+                [] if isinstance(_unsigned(tensors[0]), cst.Float) else [_keyword("dtype", self.ctx.ref("torch.int32"))]))
+            updated = updated.with_changes(args=[*updated.args[:first], arg.with_changes(value=value),
+                                                 *updated.args[first + 1:]])
         args = []
         for i, (before, after) in enumerate(zip(original.args, updated.args)):
-            param = before.keyword.value if before.keyword else positional[i] if i < len(positional) else None
+            param = params[i]
             if _is_shape(before.value) and param in table.tensor_params:
                 args.append(after.with_changes(value=cst.Call(self.ctx.ref("torch.tensor"), [
-                    cst.Arg(after.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                    cst.Arg(self.ctx.ref("torch.int32"), keyword=cst.Name("dtype"), equal=cst.AssignEqual(
-                        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))])))
+                    cst.Arg(after.value), _keyword("dtype", self.ctx.ref("torch.int32"))])))
                 continue
             if param not in table.tensor_params and self._shape_call(before.value) and isinstance(
                     after.value, cst.Call) and _is_shape(after.value.args[0].value):
@@ -127,7 +138,16 @@ def _is_shape(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Attribute) and expr.attr.value == "shape"
 
 
-def _is_number(expr: cst.BaseExpression) -> bool:
+def _unsigned(expr: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(expr, cst.UnaryOperation):
         expr = expr.expression
-    return isinstance(expr, (cst.Integer, cst.Float))
+    return expr
+
+
+def _is_number(expr: cst.BaseExpression) -> bool:
+    return isinstance(_unsigned(expr), (cst.Integer, cst.Float))
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value, keyword=cst.Name(name), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))

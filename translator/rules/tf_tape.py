@@ -431,7 +431,7 @@ class TfTapeRule:
                 e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value))) for e in sources.elements])
         if _is_dict_name(sources, self.facts):
             value = per_source(cst.Name("v"), "unknown")
-            return parse_template_expression("{{k: {v} for k, v in {s}.items()}}", v=value, s=sources)
+            return parse_template_expression("{k: {v} for k, v in {s}.items()}", v=value, s=sources)
         if _is_sequence_name(sources, self.facts):
             value = per_source(cst.Name("p"), "unknown")
             if _is_tuple_name(sources, self.facts):  # TF answers in the sources' structure
