@@ -13,7 +13,9 @@ gradients in between (clipping, scaling), and None gradients are skipped as Kera
 A learning-rate schedule (tf.keras.optimizers.schedules.*) becomes the same function of the step, as a lambda; an
 optimizer reading it is built with lr=1.0 and a LambdaLR over it, stepped after every step(), so that step k uses
 schedule(k) as Keras does (D9). Keras' `iterations` reads torch's per-parameter step count; Adam's `epsilon = ...`
-stays on the torch optimizer and is read where the step places epsilon as Keras does (D3).
+stays on the torch optimizer and is read where the step places epsilon as Keras does (D3). Adam's lr is set for
+each step so that torch's step size is the one Keras computes in float32 from float32-rounded lr and betas
+(restored after the step; not with weight_decay, which torch's AdamW scales by that lr).
 Keras' clipnorm, global_clipnorm, clipvalue and weight_decay (decoupled: Adam's becomes torch's AdamW) are done
 around step(), in Keras' order: clip the gradients, decay the variables that have one, update (D6, D10).
 """
@@ -348,9 +350,22 @@ class TfOptimizerRule:
         statements = [set_grads.with_changes(leading_lines=original.leading_lines)]
         statements += self._clip_and_decay(func.value, variables)
         spec = self.uses.specs[func.value.value]
+        saved = None
         if spec.get("epsilon_before_bias_correction"):
-            statements.append(self._keras_epsilon(func.value, spec))
+            epsilon = self._keras_epsilon(func.value, spec)
+            construction = next(s for s, name in self.uses.constructions.items() if name == func.value.value)
+            # not with weight_decay: torch's AdamW would decay by the lr set here
+            if spec["torch"] == "torch.optim.Adam" and "weight_decay" not in self.uses.given[construction]:
+                saved = cst.Name(self.ctx.new_name("keras_lr"))
+                statements.append(parse_template_statement('{s} = [g["lr"] for g in {opt}.param_groups]\n', s=saved,
+                                                           opt=func.value))
+                epsilon = self._keras_step_size(func.value, spec, epsilon)
+            statements.append(epsilon)
         statements.append(parse_template_statement("{opt}.step()\n", opt=func.value))
+        if saved is not None:
+            statements.append(parse_template_statement('for {g}, {lr} in zip({opt}.param_groups, {s}):\n    {g}["lr"] = {lr}\n',
+                                                       s=saved, opt=func.value, g=cst.Name(self.ctx.new_name("group")),
+                                                       lr=cst.Name(self.ctx.new_name("lr"))))
         scheduler = self._schedulers.get(func.value.value)
         if scheduler is not None:
             statements.append(parse_template_statement("{s}.step()\n", s=scheduler.body[0].targets[0].target))
@@ -421,6 +436,27 @@ class TfOptimizerRule:
             "                           \"variables together, torch's per parameter (not translated)\")\n"
             "    {group}[\"eps\"] = {eps} / (1 - {b2} ** (int({opt}.state[{group}[\"params\"][0]].get(\"step\", 0)) + 1)) ** 0.5\n",
             group=group, opt=optimizer, eps=epsilon, b2=beta_2)
+
+
+    def _keras_step_size(self, optimizer: cst.Name, spec: dict, loop: cst.For) -> cst.For:
+        """Keras computes Adam's step size lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) in float32, from float32 lr
+        and betas (0.999 becomes 0.99900001: 6e-6 relative at the first step); torch in double from the exact
+        ones. torch's lr for this step is set so that its step size is Keras' (restored after the step: a schedule
+        or the program may read it). Not bitwise: torch updates v as v * beta_2 + (1 - beta_2) * g**2, Keras as
+        v + (g**2 - v) * (1 - beta_2), and divides in another order (float32 rounding, about 1e-7)."""
+        construction = next(s for s, name in self.uses.constructions.items() if name == optimizer.value)
+        given = self.uses.given[construction]
+        defaults = {row[0]: row[2] for row in spec["params"]}
+        b1, b2 = (given.get(k) or _literal(defaults[k]) for k in ("beta_1", "beta_2"))
+        group = loop.target
+        line = parse_template_statement(
+            "{g}[\"lr\"] = float({tensor}({g}[\"lr\"], dtype={f32}) * {sqrt}(1 - {tensor}({b2}, dtype={f32}) ** {t}) / "
+            "(1 - {tensor}({b1}, dtype={f32}) ** {t})) * (1 - {b1} ** {t}) / (1 - {b2} ** {t}) ** 0.5\n",
+            g=group, tensor=self.ctx.ref("torch.tensor"), f32=self.ctx.ref("torch.float32"),
+            sqrt=self.ctx.ref("torch.sqrt"), b1=b1, b2=b2,
+            t=parse_template_expression('(int({opt}.state[{g}["params"][0]].get("step", 0)) + 1)', opt=optimizer,
+                                        g=group))
+        return loop.with_changes(body=loop.body.with_changes(body=[*loop.body.body, line]))
 
 
 def _code(node: cst.CSTNode) -> str:
