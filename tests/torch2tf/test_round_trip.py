@@ -40,13 +40,15 @@ KNOWN["keras_dense"] = ("the PyTorch side takes torch.autograd.grad with respect
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step
 # `opt.epsilon = eps * sqrt(1 - beta_2 ** t)` that puts Keras Adam's epsilon where torch has it (D3).
 BACK_KNOWN = {
-    # The TF helper for torch.nn.Linear draws its weights with a Keras initialiser, which the TF -> PyTorch leg flags
-    # (TG900) until it recognises the helper (translator/torch_nn_table.json names it) and returns torch.nn.Linear.
-    "nn_module": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
-    "nn_sequential": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
-    "nn_module_list": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
-    "nn_dropout_eval": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
-    "nn_init": "the TF side's TorchLinear helper (Keras GlorotUniform) is flagged on the way back",
+    # The torch.nn helpers and backward() on a Module come back (tf_torch_helpers.py); what stops these is the
+    # optimizer the PyTorch -> TF leg writes for a Module's parameters, fed `[(p.grad, p) for p in
+    # model.parameters() if ...]`, which the TF -> PyTorch optimizer rule does not take (TG303/TG304).
+    "nn_module": "TF -> PyTorch: TG303/TG304 the optimizer; TG900 tf.experimental.numpy.moveaxis, TG203 "
+                 "reduce_mean of the loss lambdas",
+    "nn_sequential": "TF -> PyTorch: TG303/TG304 the optimizer",
+    "nn_module_list": "TF -> PyTorch: TG303/TG304 the optimizer; TG202 tf.one_hot(dtype=), TG900 an activation "
+                      "given to .append() (no module place)",
+    "nn_dropout_eval": "TF -> PyTorch: TG303/TG304 the optimizer, TG203 reduce_mean",
 }
 # TF -> PyTorch does not translate a variable's `.trainable` (torch's `.requires_grad`) yet.
 BACK_KNOWN["fault_requires_grad_parameters"] = "TF -> PyTorch: `p.trainable` of a parameter is left as is"

@@ -13,13 +13,16 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_numpy_calls import TfNumpyCallRule
         from .tf_optimizers import TfOptimizerRule
         from .tf_tape import TfTapeRule
+        from .tf_torch_helpers import TfTorchHelpersRule
         from .tf_variables import TfVariableRule
 
         # TfKerasRule before TfModuleRule: a Keras object's variable list is in Keras' order, not tf.Module's.
         # OptimizerVariablesRule after TfOptimizerRule: it completes the optimizers that rule builds.
-        return [TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx), TfModuleRule(ctx),
-                TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx), TfForeignOperandRule(ctx),
-                TfNumpyCallRule(ctx), OpsRule(ctx)]
+        # TfTorchHelpersRule first: it brings back whole forms (`p.assign(<an init's TF form>)`) other rules would
+        # translate piecewise.
+        return [TfTorchHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx),
+                TfModuleRule(ctx), TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx),
+                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule
         from .torch_autograd import torch_rules
