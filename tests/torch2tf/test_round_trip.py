@@ -46,8 +46,7 @@ BACK_KNOWN = {
     "nn_module": "TF -> PyTorch: TG303/TG304 the optimizer; TG900 tf.experimental.numpy.moveaxis, TG203 "
                  "reduce_mean of the loss lambdas",
     "nn_sequential": "TF -> PyTorch: TG303/TG304 the optimizer",
-    "nn_module_list": "TF -> PyTorch: TG303/TG304 the optimizer; TG202 tf.one_hot(dtype=), TG900 an activation "
-                      "given to .append() (no module place)",
+    "nn_module_list": "TF -> PyTorch: TG303/TG304 the optimizer; TG202 tf.one_hot(dtype=)",
     "nn_dropout_eval": "TF -> PyTorch: TG303/TG304 the optimizer, TG203 reduce_mean",
 }
 # TF -> PyTorch does not translate a variable's `.trainable` (torch's `.requires_grad`) yet.

@@ -11,7 +11,8 @@ Translating such a file back to PyTorch:
 * `class M(TorchModule)` -> `class M(torch.nn.Module)`, without the `__call__`, `parameters()` and
   `named_parameters()` torch_module.py wrote for it (torch.nn.Module has them, in the same order);
   `self.w = tf.Variable(...)` in its `__init__` -> `torch.nn.Parameter(...)`, which the Module registers;
-* where a module is expected (an argument of TorchSequential, `self.name = ...` in such an `__init__`), the TF forms
+* where a module is expected (an argument of TorchSequential or of `.append()` on a name or attribute bound to one,
+  `self.name = ...` in such an `__init__`), the TF forms
   torch_nn.py writes for the activation modules the table's "back" lists (`tf.nn.relu`, `lambda input:
   tf.nn.leaky_relu(input, alpha=0.1)`) -> those modules (`torch.nn.ReLU()`): torch.nn.Sequential takes only modules;
 * `p.assign(...)` in the form torch_nn.py writes for a torch.nn.init function -> that function (`p.assign(
@@ -144,6 +145,16 @@ class _Facts(cst.CSTVisitor):
         self.classes: list[str | None] = []
         self.functions: list[str] = []
         self.accumulate: set[str] = set()  # the functions adding into .grad as torch_autograd.py writes them
+        self.sequentials: set[str] = set()  # names and attributes bound to a TorchSequential
+        self.appended: list[tuple] = []  # (receiver, argument) of every `x.append(argument)`
+
+    def leave_Module(self, node: cst.Module) -> None:
+        """What is appended to a name or attribute bound to a TorchSequential stands for a module (a name bound to
+        something else too gets a module where it got a function: calling either computes the same)."""
+        for receiver, value in self.appended:
+            name = receiver.attr.value if isinstance(receiver, cst.Attribute) else dotted(receiver)
+            if name in self.sequentials:
+                self.module_places.add(id(value))
 
     def visit_Module(self, node: cst.Module) -> None:
         accumulate = cst.parse_statement(ACCUMULATE.format(name="f"))
@@ -176,7 +187,10 @@ class _Facts(cst.CSTVisitor):
         self.functions.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
-        kind = self.helpers.get(node.func.value) if isinstance(node.func, cst.Name) else None
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "append" and len(node.args) == 1:
+            self.appended.append((func.value, node.args[0].value))
+        kind = self.helpers.get(func.value) if isinstance(func, cst.Name) else None
         if kind is None or kind == "Module":
             return
         self.brought_back.add(id(node.func))
@@ -187,6 +201,9 @@ class _Facts(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         target = node.targets[0].target
+        if isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name) \
+                and self.helpers.get(node.value.func.value) == "Sequential":
+            self.sequentials.add(target.attr.value if isinstance(target, cst.Attribute) else dotted(target))
         if self.classes and self.classes[-1] in self.subclasses and self.functions[-1:] == ["__init__"] \
                 and len(node.targets) == 1 and isinstance(target, cst.Attribute) and dotted(target.value) == "self":
             self.module_places.add(id(node.value))
