@@ -66,6 +66,7 @@ class Context:
         self._consumed: set[int] = set()
         self._marks: dict[int, list[str]] = defaultdict(list)
         self._before: dict[int, list[cst.BaseStatement]] = defaultdict(list)
+        self.wrappers: dict[int, object] = {}  # id(original node) -> what wraps its translation (wrap_after)
         self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
         self.cache: dict = {}  # analyses rules share (built once per file)
         self.names: dict[str, str] = {}  # see Translation.names
@@ -176,6 +177,11 @@ class Context:
 
     def take_before(self, statement: cst.CSTNode) -> list[cst.BaseStatement]:
         return self._before.pop(id(statement), [])
+
+    def wrap_after(self, original: cst.CSTNode, wrap) -> None:
+        """`wrap(result)` replaces what every rule made of an original node (a rule wrapping it itself would hand
+        the wrapper, not the node, to the rules after it)."""
+        self.wrappers[id(original)] = wrap
 
 
 class _StartRecorder(CodegenState):
@@ -333,6 +339,10 @@ class Engine:
             result = hook(original, result)
             if type(result) is not kind:
                 break
+        if self.ctx.wrappers:
+            wrap = self.ctx.wrappers.pop(id(original), None)
+            if wrap is not None:
+                result = wrap(result)
         if is_reference and result is not None:
             self._note_leftover(original, result)
         if is_statement:

@@ -23,14 +23,11 @@ OTHER = {"tf": "torch", "torch": "tf"}
 KNOWN = {
     "adam_function": "the PyTorch side sets Adam's eps per step through opt.param_groups/opt.state (Keras' epsilon "
                      "placement, D3); Keras optimizers have neither (TG505)",
-    "edge_dict_sources": "the PyTorch side makes its leaves inside a dict display ({\"w\": torch.tensor(1.0, "
-                         "requires_grad=True)}); the PyTorch -> TF rules turn them into constants, never watched: "
-                         "gradients None (not flagged yet)",
     "real_adam_float32_constants": "as adam_function (and Keras' float32 step size: lr per step, the same TG505)",
     "real_apply_gradients_inline": "as adam_function (TG505)",
     "real_watch_tuple": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in inputs: "
-                        "t.requires_grad_()`); the PyTorch -> TF rules do not watch them: gradients None (not "
-                        "flagged yet)",
+                        "t.requires_grad_()`); the PyTorch -> TF rules cannot make the tuple's own tensors variables "
+                        "(TG501)",
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
 }

@@ -3,7 +3,9 @@
 The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
 
 * `x = torch.ones(2, requires_grad=True)` -> `x = tf.Variable(tf.ones(2))` and `x_grad = None` (a read of `.grad`
-  before any backward is None); `x.requires_grad_()` -> `x = tf.Variable(x)`.
+  before any backward is None); `x.requires_grad_()` -> `x = tf.Variable(x)`. A leaf no name holds (in a dict or
+  list display, an attribute: `{"w": torch.tensor(1.0, requires_grad=True)}`) -> a `tf.Variable` in place, which
+  the tape watches.
 * The statements between the leaves and `loss.backward()` that compute what the loss needs go into
   `with tf.GradientTape() as tape:`; `loss.backward()` -> `x_grad, y_grad = tape.gradient(loss, [x, y])` over the
   leaves the loss can reach, or, where `.grad` may already hold a gradient, `x_grad = accumulate_grad(x_grad,
@@ -23,7 +25,8 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
 
 Codes:
 * TG501 (error) `.grad` of something that is not a leaf tensor of this module or function (non-leaf tensors,
-  attributes, enclosing functions' leaves) is left as is.
+  attributes, enclosing functions' leaves) is left as is; so are `requires_grad=` given a run-time value and
+  `t.requires_grad_()` on a loop variable (a variable made of the loop's name is not the container's tensor).
 * TG502 (error) the gradient flows through a value computed outside the block of the backward call (an enclosing
   loop, the previous iteration) or by a caller (a function parameter some call passes on the graph): no tape can
   record it there; left as is.
@@ -74,8 +77,8 @@ from .torch_module import TorchModuleRule
 from .torch_nn import TorchNNRule
 from .torch_no_grad_function import TorchNoGradFunctionRule
 from .torch_optim import TorchOptimizerRule
-from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_true, keyword, method_call, names_read,
-                         paren, single_call)
+from .torch_plan import (EQUAL, GRAD_INPLACE, INPLACE_UPDATES, Plan, Site, is_false, is_true, keyword, method_call,
+                         names_read, paren, single_call)
 from .torch_promote import TorchPromoteRule
 
 ACCUMULATE = '''def {name}(grad, new):
@@ -95,8 +98,7 @@ def torch_rules(ctx) -> list:
     plan, nn = Plan(ctx), TorchNNRule(ctx)
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
-            TorchModuleRule(ctx, plan, nn), nn,
-            TorchIndexRule(ctx),
+            TorchModuleRule(ctx, plan, nn), nn, TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx)]
 
 
@@ -180,12 +182,24 @@ class TorchTapeRule:
             return self._inplace(original, updated, leaf)
         if self._passed(method_call(original, *INPLACE_UPDATES)) is None:
             self._passed_refused(original)
-        if (self.ctx.qualname(original.func) or "").startswith("torch.") and keyword(original, "requires_grad"):
-            # The plan wraps a named leaf in tf.Variable. The .grad of an unnamed one (`torch.ones(2,
-            # requires_grad=True) + 1`) can only be read through an attribute or a container: TG501 there.
+        flag = keyword(original, "requires_grad")
+        if (self.ctx.qualname(original.func) or "").startswith("torch.") and flag is not None:
             args = [a for a in updated.args if not (a.keyword and a.keyword.value == "requires_grad")]
-            return updated.with_changes(args=[*args[:-1], *(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                                                             for a in args[-1:])])
+            tensor = updated.with_changes(args=[*args[:-1], *(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                                                               for a in args[-1:])])
+            statement = self.ctx.statements[-1]
+            if self.plan.leaf_stmts.get(id(statement), ("",))[0] == "create" and statement.body[0].value is original:
+                return tensor  # a named leaf: the plan wraps it in tf.Variable
+            # An unnamed leaf (in a dict or list display, an argument): a variable too, which the tape watches
+            # (as a constant its gradient was silently None).
+            if is_true(flag):
+                variable = self.ctx.ref("tensorflow.Variable")
+                self.ctx.wrap_after(original, lambda translated: cst.Call(variable, [cst.Arg(translated)]))
+                return tensor
+            if not is_false(flag):
+                self.ctx.report(original, "TG501", "requires_grad given a value known only at run time; left as is")
+                return updated
+            return tensor
         if method_call(original, "backward") is not None and not any(
                 where is original for where, _, _ in self.plan.refusals.get(id(self.ctx.statements[-1]), ())):
             self.ctx.report(original, "TG504", "backward() is translated only as a statement of its own in a "
@@ -685,6 +699,13 @@ class TorchTapeRule:
         leaf = plan.leaf_stmts.get(id(original))
         if leaf is not None:
             kind, name = leaf
+            if kind == "mark" and any(isinstance(s, cst.For) and isinstance(s.target, cst.Name) and s.target.value == name
+                                      for s in self.ctx.statements):
+                # `for t in inputs: t.requires_grad_()`: a variable made of the loop's name would not be the
+                # container's tensor, whose gradient would then be None in TF
+                self.ctx.report(original, "TG501", f"{name} is made to require grad through a loop variable: TF needs "
+                                "variables in the container itself; left as is")
+                return [original]
             variable = self.ctx.ref("tensorflow.Variable")
             if kind == "create":
                 first = line("{x} = {V}({v})\n", x=cst.Name(name), V=variable, v=updated.body[0].value)

@@ -21,8 +21,8 @@ TF -> PyTorch defines small modules for Keras layers in its output (`class Keras
   weights Keras tracks, in Keras' order. This runs over the finished module, since the autograd and optimizer rules
   write such calls into the code they emit (`for p in m.parameters(): ...`);
 * an in-place update of a Keras layer's weight under no_grad (`layer.kernel.sub_(d)`) -> `layer.kernel.assign_sub(d)`;
-* `self.w = torch.tensor(..., requires_grad=True)` in a Keras subclass -> a `tf.Variable`, which Keras 3 does not track
-  (the original's bare tf.Variable);
+* `self.w = torch.tensor(..., requires_grad=True)` in a Keras subclass becomes a `tf.Variable` (the autograd rule
+  makes one of every leaf), which Keras 3 does not track, as the original's bare tf.Variable;
 * gradients: the autograd plan takes the helpers and their subclasses as Modules holding variables (torch_plan.py's
   holders), so torch's `.grad` stays on the variables. A tape's `watched_variables()` lists the tf.Variable a Keras
   variable wraps, not the Keras variable the program holds: `.grad` of a Keras weight (`layer.kernel`, an element of
@@ -244,17 +244,6 @@ class TorchKerasHelpersRule:
             self.ctx.report(original, CODE, f"{original.value} used other than as the Keras layer it stands for "
                                             "(constructed, or the base of a Keras subclass); left as is")
         return updated
-
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        """`self.w = torch.tensor(..., requires_grad=True)` in a Keras subclass: a tf.Variable, which Keras 3 does not
-        track either (the autograd rule makes a variable only of a leaf held in a name)."""
-        target, value = original.targets[0].target, original.value
-        if self.facts is None or not (self.classes and self.classes[-1]) or len(original.targets) != 1 \
-                or not isinstance(target, cst.Attribute) or dotted(target.value) != "self" \
-                or not self.plan.leaf_value(value) or method_call(value, "requires_grad_") is not None:
-            return updated
-        variable = cst.Call(func=self.ctx.ref("tensorflow.Variable"), args=[cst.Arg(updated.value)])
-        return updated.with_changes(value=variable)
 
     # -- calls ---------------------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
