@@ -97,7 +97,9 @@ def fresh_processes(file: Path, spawns: int) -> list[float]:
     times = []
     for _ in range(spawns):
         t0 = time.perf_counter()
-        subprocess.run([str(twingrad), "translate", "--to", "torch", str(file)], check=True, capture_output=True)
+        done = subprocess.run([str(twingrad), "translate", "--to", "torch", str(file)], capture_output=True, text=True)
+        if done.returncode not in (0, 1):  # 1: translated, with flagged leftovers
+            sys.exit(f"twingrad translate failed ({done.returncode}): {done.stderr}")
         times.append(time.perf_counter() - t0)
     return times
 
