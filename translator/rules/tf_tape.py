@@ -269,6 +269,14 @@ class TfTapeRule:
             param = cst.Name(self.ctx.new_name("param")) if many else None
             prefix += self._resets(tape, sources, param)
             inputs = self._inputs(tape, sources, param)
+        leaves_now = None
+        if isinstance(inputs, cst.List) and any(self._rebound_in_loop(e.value.value, tape) for e in inputs.elements):
+            # A source the loop rebinds after the tape may be a computed tensor on a later pass: TF gives it no
+            # gradient (None), and backward(inputs=) would give one to a non-leaf. Only the leaves of this pass.
+            leaves_now = cst.Name(self.ctx.new_name("leaves"))
+            prefix.append(parse_template_statement("{k} = [{s} for {s} in {l} if {s}.is_leaf]\n", k=leaves_now,
+                                                   s=cst.Name(self.ctx.new_name("source")), l=inputs))
+            inputs = leaves_now
         target_expr, scalar = self._target(target, info)
         seed = options["output_gradients"]
         args = [cst.Arg(seed if seed is not None else parse_template_expression(
@@ -283,10 +291,16 @@ class TfTapeRule:
             # TF answers None when nothing differentiable reached the target; backward() would raise (A15).
             backward = cst.If(test=parse_template_expression("{t}.requires_grad", t=target_expr),
                               body=cst.IndentedBlock(body=[backward]))
+        if leaves_now is not None:  # backward() refuses an empty inputs=
+            backward = cst.If(test=leaves_now, body=cst.IndentedBlock(body=[backward]))
         prefix.append(backward)
         self._prefix.setdefault(id(info.statement), []).extend(prefix)
         self.ctx.consume(original.func)
         return self._structure(original, sources, self._grad_attr)
+
+    def _rebound_in_loop(self, name: str, tape: Tape) -> bool:
+        return tape.in_loop and any(b.order > tape.order and b.scope is tape.scope
+                                    for b in self.facts.bindings.get(name, []))
 
     def _may_leave_graph(self, target: cst.BaseExpression, info: TapeCall) -> bool:
         """The target is computed from NumPy values only, or through NumPy, stop_gradient or `//` (TF has no
@@ -407,7 +421,11 @@ class TfTapeRule:
         if self._source_kind(tape, sources) == "none":
             self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
             return missing(sources)
-        return cst.Subscript(value=grad_call(sources, retain), slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+        grad = cst.Subscript(value=grad_call(sources, retain), slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+        if isinstance(sources, cst.Name) and self._rebound_in_loop(sources.value, tape):
+            # on a later pass the source may be a computed tensor: TF gives it no gradient, autograd.grad would
+            return cst.IfExp(test=parse_template_expression("{s}.is_leaf", s=sources), body=grad, orelse=missing(sources))
+        return grad
 
     def _unpacked(self, info: TapeCall) -> bool:
         statement = info.statement
