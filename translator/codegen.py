@@ -13,6 +13,7 @@ from libcst._nodes.internal import CodegenState
 
 NO_RECORDING = contextlib.nullcontext()
 _EMPTY = cst.Module(body=[])
+_LEAVES = (cst.Name, cst.Integer, cst.Float, cst.SimpleString)
 
 
 class PlainCodegen(CodegenState):
@@ -22,6 +23,8 @@ class PlainCodegen(CodegenState):
 
 def code_of(node: cst.CSTNode, module: cst.Module = _EMPTY) -> str:
     """`module.code_for_node(node)` (the module gives the indentation and newline; `code_of(m, m)` is `m.code`)."""
+    if type(node) in _LEAVES and not node.lpar:
+        return node.value  # most arguments: nothing to generate
     state = PlainCodegen(default_indent=module.default_indent, default_newline=module.default_newline)
     node._codegen(state)
     return "".join(state.tokens)

@@ -14,6 +14,7 @@ import re
 import libcst as cst
 
 from .. import table as api_table
+from ..codegen import code_of
 from ..rewrite import dotted
 from ..walk import transform
 
@@ -36,12 +37,6 @@ class Unmatched(Exception):
 _LEAVES = (cst.Name, cst.Integer, cst.Float, cst.SimpleString)
 _LITERAL_LIKE = (*_LEAVES, cst.Attribute, cst.Imaginary, cst.ConcatenatedString, cst.UnaryOperation, cst.List,
                  cst.Tuple, cst.Dict, cst.Set)
-
-
-def code_of(node: cst.CSTNode) -> str:
-    if type(node) in _LEAVES and not node.lpar:
-        return node.value  # most arguments: no code generation needed
-    return cst.Module([]).code_for_node(node)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..walk import Visitor, is_statement, walk
 
 TAPE = "tensorflow.GradientTape"
@@ -380,6 +381,6 @@ def is_int_tensor_init(call: cst.Call, qualified: str | None = "tensorflow.Varia
         return False
     dtype = _keyword(call, "dtype")
     if dtype is not None:
-        text = cst.Module(body=[]).code_for_node(dtype)
+        text = code_of(dtype)
         return "int" in text
     return bool(call.args) and call.args[0].keyword is None and _only_ints(call.args[0].value)

@@ -44,10 +44,11 @@ from importlib import resources
 import libcst as cst
 
 from .. import table as api_table
+from ..codegen import code_of
 from ..rewrite import dotted
 from ..templates import parse_template_expression
 from ..walk import walk
-from .ops import Call, Unmatched, code_of, same_value
+from .ops import Call, Unmatched, same_value
 
 CODE = "TG401"
 TF_MODULE = "tensorflow.Module"

@@ -26,6 +26,7 @@ from importlib import resources
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 
@@ -179,7 +180,7 @@ class TfOptimizerRule:
             self.ctx.report(original, "TG303", f"{qualified.replace('tensorflow.', 'tf.')} with these arguments has "
                             "no translation")
             return updated
-        code = {name: _code(given[name]) if name in given else default for name, default in spec["params"]}
+        code = {name: code_of(given[name]) if name in given else default for name, default in spec["params"]}
         variant = next((v for v in spec["variants"] if all(code[k] == w for k, w in v["when"].items())), None)
         if variant is None or any(code[n] is None for n in names if "{" + n + "}" in variant["lr"]):
             self.ctx.report(original, "TG303", f"{qualified.replace('tensorflow.', 'tf.')} with these options is not "
@@ -208,7 +209,7 @@ class TfOptimizerRule:
                 raise ValueError("a learning-rate schedule is not translated (torch schedulers step differently, D9)")
             return None
         for option in spec.get("lr_in_velocity", ()):
-            if option in given and _code(given[option]) not in ("0", "0.0"):
+            if option in given and code_of(given[option]) not in ("0", "0.0"):
                 raise ValueError(f"with {option}= Keras folds a changing learning rate into the velocity, torch "
                                  "does not (D5)")
         return value
@@ -225,7 +226,7 @@ class TfOptimizerRule:
             name = arg.keyword.value if arg.keyword else (spec["params"][i][0] if i < len(spec["params"]) else None)
             known = [row[0] for row in spec["params"]]
             if name in AROUND_STEP and name not in known:
-                if _code(arg.value) == "None":
+                if code_of(arg.value) == "None":
                     continue
                 if not isinstance(arg.value, (cst.Integer, cst.Float)):
                     self.ctx.report(before, "TG303", f"{name}= is translated only as a number")
@@ -457,10 +458,6 @@ class TfOptimizerRule:
             t=parse_template_expression('(int({opt}.state[{g}["params"][0]].get("step", 0)) + 1)', opt=optimizer,
                                         g=group))
         return loop.with_changes(body=loop.body.with_changes(body=[*loop.body.body, line]))
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _names(expr: cst.CSTNode) -> list[cst.Name]:

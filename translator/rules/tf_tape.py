@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .tf_facts import Facts, Tape, TapeCall
@@ -26,10 +27,6 @@ from .tf_watched import Unknowable, watched_variables
 
 GRADIENT_METHODS = ("gradient", "jacobian", "batch_jacobian")
 LIST_HINTS = ("variables", "weights", "params", "parameters", "vars")
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _arg(call: cst.Call, index: int, name: str) -> cst.BaseExpression | None:
@@ -211,7 +208,7 @@ class TfTapeRule:
             self.ctx.consume(_arg(original, 3, "unconnected_gradients"))
         return {
             "output_gradients": _arg(updated, 2, "output_gradients"),
-            "zero": unconnected is not None and _code(unconnected).endswith("ZERO"),
+            "zero": unconnected is not None and code_of(unconnected).endswith("ZERO"),
             "create_graph": bool(info.in_tape_bodies),
             "retain_graph": (info.tape.persistent or info.tape.shares_block) and not info.in_tape_bodies,
         }
@@ -349,7 +346,7 @@ class TfTapeRule:
         """A list or dict of targets is differentiated as the sum of their sums, as TF does (A1, A2)."""
         if isinstance(target, (cst.List, cst.Tuple, cst.Dict)):
             parts = [e.value for e in target.elements]
-            total = " + ".join(_code(p) + ".sum()" for p in parts)
+            total = " + ".join(code_of(p) + ".sum()" for p in parts)
             return cst.parse_expression(f"({total})" if len(parts) > 1 else total), True
         return target, self.facts.is_scalar(target, info.order, info.tape.scope)
 
@@ -400,7 +397,7 @@ class TfTapeRule:
             items = []
             for i, (element, kind) in enumerate(zip(elements, kinds)):
                 if kind == "none":
-                    self.ctx.report(original, "TG101", f"{_code(element)} gets no gradient in TF: None", level="info")
+                    self.ctx.report(original, "TG101", f"{code_of(element)} gets no gradient in TF: None", level="info")
                     items.append(missing(element))
                 else:
                     keep = retain or i != live[-1]
@@ -419,7 +416,7 @@ class TfTapeRule:
             call = grad_call(sources, retain)  # a tuple, as TF answers for a tuple of sources
             return call if _is_tuple_name(sources, self.facts) else parse_template_expression("list({g})", g=call)
         if self._source_kind(tape, sources) == "none":
-            self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
+            self.ctx.report(original, "TG101", f"{code_of(sources)} gets no gradient in TF: None", level="info")
             return missing(sources)
         grad = cst.Subscript(value=grad_call(sources, retain), slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
         if isinstance(sources, cst.Name) and self._rebound_in_loop(sources.value, tape):
@@ -477,7 +474,7 @@ class TfTapeRule:
 
     def _one_jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
         unconnected = _arg(original, 2, "unconnected_gradients")
-        zero = unconnected is not None and _code(unconnected).endswith("ZERO")
+        zero = unconnected is not None and code_of(unconnected).endswith("ZERO")
         batch = info.method == "batch_jacobian"
         shape = "{y}.shape + {x}.shape[1:]" if batch else "{y}.shape + {x}.shape"
         zeros = parse_template_expression("{zeros}(" + shape + ", dtype={y}.dtype)", zeros=self.ctx.ref("torch.zeros"),
@@ -485,7 +482,7 @@ class TfTapeRule:
         if self._source_kind(info.tape, sources) == "none":
             if batch or zero:
                 return zeros
-            self.ctx.report(original, "TG101", f"{_code(sources)} gets no gradient in TF: None", level="info")
+            self.ctx.report(original, "TG101", f"{code_of(sources)} gets no gradient in TF: None", level="info")
             return cst.Name("None")
         create = ", create_graph=True" if info.in_tape_bodies else ""
         grad = self.ctx.ref("torch.autograd.grad")

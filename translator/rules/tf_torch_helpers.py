@@ -37,10 +37,11 @@ from collections import Counter
 import libcst as cst
 
 from .. import table as api_table
+from ..codegen import code_of
 from ..rewrite import dotted
 from ..templates import parse_template_expression
 from ..walk import walk
-from .ops import code_of, same_value
+from .ops import same_value
 from .torch_autograd import ACCUMULATE
 from .torch_module import CALL, METHODS
 from .torch_nn import HELPERS, load

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from .. import table as api_table
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
@@ -100,10 +101,6 @@ def torch_rules(ctx) -> list:
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
             TorchModuleRule(ctx, plan, nn), nn, TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx)]
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def line(template: str, **nodes) -> cst.SimpleStatementLine:

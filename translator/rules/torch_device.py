@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..rewrite import dotted
 from ..templates import parse_template_expression
 from ..walk import walk
@@ -86,10 +87,6 @@ def _names(node) -> list[str]:
     if isinstance(node, cst.StarredElement):
         return _names(node.value)
     return []
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _string(node) -> str | None:
@@ -222,7 +219,7 @@ class TorchDeviceRule:
             return updated
         self.ctx.consume(small.value.func)
         trailing = updated.trailing_whitespace
-        comment = f"# {_code(small)}: TF places tensors itself"
+        comment = f"# {code_of(small)}: TF places tensors itself"
         if trailing.comment:
             comment = f"{trailing.comment.value}  {comment}"
         return updated.with_changes(body=[cst.Pass()], trailing_whitespace=trailing.with_changes(

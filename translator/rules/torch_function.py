@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..walk import walk
 
 FUNCTION = {"torch.autograd.Function", "torch.autograd.function.Function"}
@@ -84,7 +85,7 @@ class TorchFunctionRule:
                     self.ctx.consume(decorator.decorator)
         if self.helper is None:
             self.helper = self.ctx.new_name("FunctionCtx")
-        apply = cst.parse_statement(APPLY.format(tf=_code(self.ctx.ref("tensorflow")), ctx=self.helper,
+        apply = cst.parse_statement(APPLY.format(tf=code_of(self.ctx.ref("tensorflow")), ctx=self.helper,
                                                  cls=original.name.value))
         body = [*(m.with_changes(decorators=[d for d in m.decorators if self.ctx.qualname(d.decorator) not in ONCE])
                   if isinstance(m, cst.FunctionDef) else m for m in updated.body.body),
@@ -104,7 +105,7 @@ class TorchFunctionRule:
             other = sorted(set(methods) ^ {"forward", "backward"})
             return f"with methods other than forward and backward ({', '.join(other)})"
         for method in methods.values():
-            names = [self.ctx.qualname(d.decorator) or _code(d.decorator) for d in method.decorators]
+            names = [self.ctx.qualname(d.decorator) or code_of(d.decorator) for d in method.decorators]
             if any(n != "staticmethod" and n not in ONCE for n in names) or "staticmethod" not in names:
                 return f"{method.name.value} other than a @staticmethod"
             params = method.params
@@ -125,7 +126,7 @@ class TorchFunctionRule:
         while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(
                 body[at].body[0], (cst.Import, cst.ImportFrom, cst.Expr)):
             at += 1
-        helper = cst.parse_statement(CTX_CLASS.format(name=self.helper, tf=_code(self.ctx.ref("tensorflow"))))
+        helper = cst.parse_statement(CTX_CLASS.format(name=self.helper, tf=code_of(self.ctx.ref("tensorflow"))))
         body.insert(at, helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
         if at + 1 < len(body):  # two blank lines after a top-level class
             after = body[at + 1]
@@ -135,5 +136,3 @@ class TorchFunctionRule:
         return updated.with_changes(body=body)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)

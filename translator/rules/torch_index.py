@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..walk import walk
 from .torch_device import Bindings
 
@@ -61,7 +62,7 @@ class TorchIndexRule:
 
 def _boolean(call: cst.Call) -> bool:
     """A mask, not indices: `dtype=torch.bool`, or True/False literals in the data (torch masks with them)."""
-    if any(a.keyword is not None and a.keyword.value == "dtype" and "bool" in cst.Module([]).code_for_node(a.value)
+    if any(a.keyword is not None and a.keyword.value == "dtype" and "bool" in code_of(a.value)
            for a in call.args):
         return True
     found = []

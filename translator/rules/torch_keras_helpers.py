@@ -46,10 +46,10 @@ import sys
 import libcst as cst
 
 from .. import table as api_table
+from ..codegen import code_of
 from ..rewrite import _NamesOutsideImports, dotted
 from ..templates import parse_template_expression
 from ..walk import transform, walk
-from .ops import code_of
 from .tf_keras import HELPERS, _load, one_tensor_function
 from .torch_plan import INPLACE_UPDATES, method_call
 

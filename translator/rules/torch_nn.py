@@ -33,8 +33,9 @@ from importlib import resources
 import libcst as cst
 
 from .. import table as api_table
+from ..codegen import code_of
 from ..templates import parse_template_expression
-from .ops import code_of, same_value
+from .ops import same_value
 from .torch_plan import paren
 
 CODE = "TG517"

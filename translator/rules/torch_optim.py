@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from .tf_optimizers import load_optimizer_table
 from .torch_plan import EQUAL, keyword, method_call, paren, single_call
 
@@ -38,10 +39,6 @@ def optimizers() -> dict:
     return _TABLE
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | tuple | str:
     """The leaves an optimizer updates, ("holder", name) for `name.parameters()` of a Module, or why it is not
     translated."""
@@ -52,7 +49,7 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
     if sum(1 for a in call.args if a.keyword is None) > 2 or any(a.star for a in call.args):
         return f"{qualified}: hyperparameters after lr given by position are not translated; left as is"
     for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value not in known and _code(arg.value) not in ZERO:
+        if arg.keyword is not None and arg.keyword.value not in known and code_of(arg.value) not in ZERO:
             return f"{qualified}({arg.keyword.value}=...) is computed differently by Keras (or not at all); left as is"
     params = keyword(call, "params", 0)
     holder = method_call(params, "parameters") if isinstance(params, cst.Call) and not params.args else None

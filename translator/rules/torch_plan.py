@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..rewrite import dotted
 from ..walk import walk
 
@@ -344,10 +345,6 @@ def paren(expr: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(expr, OPERATORS) and not expr.lpar:
         return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return expr
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def keyword(call: cst.Call, name: str, position: int | None = None) -> cst.BaseExpression | None:
@@ -962,9 +959,9 @@ class Plan:
             scope.optimizers[name] = params
             if qualified in ("torch.optim.Adam", "torch.optim.AdamW"):  # Keras adds epsilon before the bias correction (D3)
                 eps, betas = keyword(small.value, "eps"), keyword(small.value, "betas")
-                beta2 = "0.999" if betas is None else _code(betas.elements[1].value) if isinstance(
-                    betas, (cst.Tuple, cst.List)) else f"{_code(betas)}[1]"
-                scope.adams[name] = ("1e-08" if eps is None else _code(eps), beta2)
+                beta2 = "0.999" if betas is None else code_of(betas.elements[1].value) if isinstance(
+                    betas, (cst.Tuple, cst.List)) else f"{code_of(betas)}[1]"
+                scope.adams[name] = ("1e-08" if eps is None else code_of(eps), beta2)
         for stmt in statements:
             receiver = method_call(single_call(stmt), "step")
             if isinstance(receiver, cst.Name) and scope.adam(receiver.value):
