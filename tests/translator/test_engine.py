@@ -97,3 +97,18 @@ def test_an_assign_whose_result_is_used_stays_flagged():
     result = translate(source)
     assert [(d.line, d.code) for d in result.diagnostics if d.level == "error"] == [(4, "TG302")]
     assert "    _ = v.sub_(0.5)\n" in result.code and "kept = v.assign(2.0)  # twingrad: TG302" in result.code
+
+
+def test_helper_definitions_go_after_docstring_and_imports_with_the_next_statements_comment_kept():
+    source = ('"""Doc."""\nimport torch\nimport torch.nn as nn\n# seed first\ntorch.manual_seed(0)\n\n\n'
+              'class Double(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n'
+              '        return 2 * x\n\n    @staticmethod\n    def backward(ctx, g):\n        return 2 * g\n\n\n'
+              'model = nn.Linear(2, 1)\nx = torch.ones(2, requires_grad=True)\nDouble.apply(x).sum().backward()\n')
+    result = translate(source, to="tf")
+    lines = result.code.splitlines()
+    helpers = [i for i, line in enumerate(lines) if line.startswith("class ") and not line.startswith("class Double")]
+    assert not result.flagged and lines[:2] == ['"""Doc."""', "import tensorflow as tf"]
+    assert len(helpers) == 3  # torch.nn's module base and Linear, the autograd.Function's ctx
+    assert all(lines[i - 2:i] == ["", ""] for i in helpers)
+    seed = lines.index("tf.random.set_seed(0)")
+    assert helpers[-1] < seed and lines[seed - 3:seed] == ["", "", "# seed first"]

@@ -654,18 +654,8 @@ class TfKerasRule:
         return self._helpers[kind]
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        if not self._helpers:
-            return updated
-        classes = [_helper_class(HELPERS[kind].replace("{name}", name).lstrip("\n"))
-                   for kind, name in self._helpers.items()]
-        body = list(updated.body)
-        at = _after_imports(body)
-        blank = [cst.EmptyLine()] * 2  # PEP 8 around top-level classes
-        classes = [c.with_changes(leading_lines=blank) for c in classes]
-        if at < len(body):
-            comments = [line for line in body[at].leading_lines if line.comment is not None]
-            body[at] = body[at].with_changes(leading_lines=[*blank, *comments])
-        return updated.with_changes(body=[*body[:at], *classes, *body[at:]])
+        self.ctx.define_at_top([HELPERS[kind].replace("{name}", name) for kind, name in self._helpers.items()])
+        return updated
 
 
 class OptimizerVariablesRule:
@@ -710,27 +700,6 @@ def one_tensor_function(rule, qualified: str) -> cst.BaseExpression | None:
             return body.func
         return cst.Lambda(params=cst.Parameters([cst.Param(x)]), body=body)
     return None
-
-
-@functools.lru_cache(maxsize=None)
-def _helper_class(source: str) -> cst.BaseStatement:
-    """The helper classes are long: parsed once each (a tenth of translating a 300-line file otherwise)."""
-    return cst.parse_statement(source)
-
-
-def _after_imports(body: list) -> int:
-    """The index after the module's docstring and its leading imports."""
-    index = 0
-    for i, stmt in enumerate(body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            break
-        first = stmt.body[0]
-        if isinstance(first, (cst.Import, cst.ImportFrom)) or (
-                i == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)):
-            index = i + 1
-        else:
-            break
-    return index
 
 
 def _argument(call: cst.Call, name: str, index: int | None) -> cst.BaseExpression | None:

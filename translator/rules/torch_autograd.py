@@ -519,22 +519,9 @@ class TorchTapeRule:
         return self._rebuild(original, updated)
 
     def leave_Module(self, original, updated):
-        updated = self._rebuild(original, updated)
-        if self.plan.accumulate is None:
-            return updated
-        body = list(updated.body)
-        at = 0
-        while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(
-                body[at].body[0], (cst.Import, cst.ImportFrom, cst.Expr)):
-            at += 1
-        helper = cst.parse_statement(ACCUMULATE.format(name=self.plan.accumulate))
-        body.insert(at, helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
-        if at + 1 < len(body):  # two blank lines after a top-level def
-            after = body[at + 1]
-            blank = sum(1 for ln in after.leading_lines if ln.comment is None)
-            body[at + 1] = after.with_changes(leading_lines=[*[cst.EmptyLine()] * max(0, 2 - blank),
-                                                             *after.leading_lines])
-        return updated.with_changes(body=body)
+        if self.plan.accumulate is not None:
+            self.ctx.define_at_top([ACCUMULATE.format(name=self.plan.accumulate)])
+        return self._rebuild(original, updated)
 
     def _rebuild(self, original, updated):
         plan = self.plan

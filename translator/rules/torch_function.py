@@ -119,20 +119,8 @@ class TorchFunctionRule:
         return None
 
     def leave_Module(self, original: cst.Module, updated: cst.Module):
-        if self.helper is None:
-            return updated
-        body = list(updated.body)
-        at = 0
-        while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(
-                body[at].body[0], (cst.Import, cst.ImportFrom, cst.Expr)):
-            at += 1
-        helper = cst.parse_statement(CTX_CLASS.format(name=self.helper, tf=code_of(self.ctx.ref("tensorflow"))))
-        body.insert(at, helper.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
-        if at + 1 < len(body):  # two blank lines after a top-level class
-            after = body[at + 1]
-            blank = sum(1 for ln in after.leading_lines if ln.comment is None)
-            body[at + 1] = after.with_changes(leading_lines=[*[cst.EmptyLine()] * max(0, 2 - blank),
-                                                             *after.leading_lines])
-        return updated.with_changes(body=body)
+        if self.helper is not None:
+            self.ctx.define_at_top([CTX_CLASS.format(name=self.helper, tf=code_of(self.ctx.ref("tensorflow")))])
+        return updated
 
 

@@ -160,11 +160,6 @@ def module_spec(qualified: str | None) -> dict | None:
     return load()["modules"].get(qualified or "")
 
 
-@functools.lru_cache(maxsize=None)
-def _helper_class(source: str) -> cst.BaseStatement:
-    return cst.parse_statement(source)
-
-
 class TorchNNRule:
     code = CODE
 
@@ -274,26 +269,9 @@ class TorchNNRule:
         return self.helpers[kind]
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        if not self.helpers:
-            return updated
-        body = list(updated.body)
-        at = 1 if body and _is_docstring(body[0]) else 0
-        while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(
-                body[at].body[0], (cst.Import, cst.ImportFrom)):
-            at += 1
-        blank = [cst.EmptyLine()] * 2  # PEP 8 around top-level classes
-        classes = [_helper_class(self._aliased(HELPERS[kind]).replace("{name}", name).replace(
-            "{base}", self.helpers["Module"]).lstrip("\n")).with_changes(leading_lines=blank)
-            for kind, name in self.helpers.items()]
-        if at < len(body):
-            comments = [line for line in body[at].leading_lines if line.comment is not None]
-            body[at] = body[at].with_changes(leading_lines=[*blank, *comments])
-        return updated.with_changes(body=[*body[:at], *classes, *body[at:]])
-
-
-def _is_docstring(stmt) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr) and isinstance(
-        stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+        self.ctx.define_at_top([self._aliased(HELPERS[kind]).replace("{name}", name).replace("{base}",
+                                self.helpers["Module"]) for kind, name in self.helpers.items()])
+        return updated
 
 
 def _is_int(expr: cst.BaseExpression) -> bool:
