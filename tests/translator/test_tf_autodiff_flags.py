@@ -70,6 +70,27 @@ def f(x):
 def f(x, scale=2.0):
     return x * scale, lambda dy: dy * scale
 """),
+    "twingrad's Function form over a FunctionCtx other than its helper": ("TG307", """
+class FunctionCtx:
+    def save_for_backward(self, *tensors):
+        self.saved_tensors = tensors
+
+
+class Double:
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2.0
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2.0
+
+    @staticmethod
+    @tf.custom_gradient
+    def apply(*inputs):
+        ctx = FunctionCtx()
+        return Double.forward(ctx, *inputs), lambda *grads: ctx.input_shaped(inputs, Double.backward(ctx, *grads))
+"""),
     "custom_gradient returning something else": ("TG307", """
 @tf.custom_gradient
 def f(x):
@@ -110,6 +131,48 @@ label = v.name
 prefix = "layer"
 v = tf.Variable(0.0, name=prefix + "_bias")
 label = v.name
+"""),
+    "forward over reverse: a tape inside an accumulator": ("TG113", """
+with tf.autodiff.ForwardAccumulator(w, tf.constant(1.0)) as acc:
+    with tf.GradientTape() as tape:
+        y = w * w
+    g = tape.gradient(y, w)
+hvp = acc.jvp(g)
+"""),
+    "an accumulator whose block calls a function reading the primal as a global": ("TG113", """
+def f():
+    return w * b
+with tf.autodiff.ForwardAccumulator(w, tf.constant(1.0)) as acc:
+    y = f()
+d = acc.jvp(y)
+"""),
+    "jvp after the block of a name assigned outside it too": ("TG113", """
+y = b * 2.0
+with tf.autodiff.ForwardAccumulator(w, tf.constant(1.0)) as acc:
+    y = w * b
+d = acc.jvp(y)
+"""),
+    "an accumulator used other than by jvp": ("TG113", """
+with tf.autodiff.ForwardAccumulator(w, tf.constant(1.0)) as acc:
+    y = w * b
+kept = [acc]
+"""),
+    "an accumulator whose block reads a container of the primal": ("TG113", """
+pair = (w, b)
+with tf.autodiff.ForwardAccumulator(w, tf.constant(1.0)) as acc:
+    y = pair[0] * 2.0
+d = acc.jvp(y)
+"""),
+    "an accumulator over a tuple whose block reads an element by its own name": ("TG113", """
+pair = (w, b)
+with tf.autodiff.ForwardAccumulator(pair, (tf.constant(1.0), tf.constant(0.0))) as acc:
+    y = w * 2.0
+d = acc.jvp(y)
+"""),
+    "an accumulator over an expression": ("TG113", """
+with tf.autodiff.ForwardAccumulator(w * 2.0, tf.constant(1.0)) as acc:
+    y = w * b
+d = acc.jvp(y)
 """),
 }
 

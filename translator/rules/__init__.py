@@ -6,6 +6,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
     if (origin, to) == ("tf", "torch"):
         from .ops import OpsRule
         from .tf_custom_gradient import TfCustomGradientRule
+        from .tf_forwardprop import TfForwardAccumulatorRule
         from .tf_function import TfFunctionRule
         from .tf_keras import OptimizerVariablesRule, TfKerasRule
         from .tf_literals import TfForeignOperandRule
@@ -20,7 +21,8 @@ def rules_for(origin: str, to: str, ctx) -> list:
         # OptimizerVariablesRule after TfOptimizerRule: it completes the optimizers that rule builds.
         # TfTorchHelpersRule first: it brings back whole forms (`p.assign(<an init's TF form>)`) other rules would
         # translate piecewise.
-        return [TfTorchHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx),
+        return [TfTorchHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx),
+                TfForwardAccumulatorRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx),
                 TfModuleRule(ctx), TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx),
                 TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
