@@ -21,6 +21,14 @@ A body reading one trainable tf.Variable is TF's `variables=` form: TF hands the
 `grad_fn(*upstream, variables=[v])`, which returns (input gradients, variable gradients). The variable becomes one
 more input of the Function (passed by the wrapper), so torch routes its gradient.
 
+twingrad's own form of a torch.autograd.Function (torch_function.py: a class with static forward/backward whose
+`apply` is a `tf.custom_gradient` over them, and the `FunctionCtx` helper class keeping what forward saves) comes
+back as the Function: recognised by the code torch_function.py writes (the helper's name, a number appended where
+it was taken, and its whole definition; `apply` exactly as written for its class), the helper class and the `apply`
+methods are removed and the class derives from torch.autograd.Function again. The forward and backward bodies are
+translated like any code; torch sums a gradient backward returns in a broadcast shape itself (the helper's
+`input_shaped`), and records backward for higher-order gradients where TF's tape records grad_fn.
+
 Codes:
   TG307 error  a custom_gradient form not translated: a method, default/keyword/star parameters, a return that is not
                `return y, grad_fn`, other decorators; a body reading several tf.Variables (TF hands them to grad_fn
@@ -31,12 +39,16 @@ Codes:
 from __future__ import annotations
 
 import builtins
+import functools
+import re
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..templates import parse_template_statement
 from ..walk import walk
 from .tf_facts import Facts
+from .torch_function import APPLY, CTX_CLASS
 
 CUSTOM_GRADIENT = "tensorflow.custom_gradient"
 
@@ -45,8 +57,36 @@ class TfCustomGradientRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self._ctx_name: str | None = None  # forward's and backward's first parameter, one free name per file
+        self._functions: _TwingradFunctions | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if "FunctionCtx" in self.ctx.text:
+            tf = {alias for alias, qualified in self.ctx.aliases.items() if qualified == "tensorflow"}
+            self._functions = _TwingradFunctions(tf)
+            walk(node, self._functions)
+
+    # -- twingrad's own torch.autograd.Function form: the way back of torch_function.py --------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return self._functions is None or node.name.value not in self._functions.helpers
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        if self._functions is None:
+            return updated
+        if original.name.value in self._functions.helpers:
+            return cst.RemovalSentinel.REMOVE
+        if id(original) not in self._functions.classes:
+            return updated
+        bases = [*updated.bases, cst.Arg(self.ctx.ref("torch.autograd.Function"))]
+        bases = [b.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                 for b in bases[:-1]] + bases[-1:]
+        return updated.with_changes(bases=bases)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return self._functions is None or id(node) not in self._functions.applies
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        if self._functions is not None and id(original) in self._functions.applies:
+            return cst.RemovalSentinel.REMOVE  # torch.autograd.Function has apply
         decorator = next((d for d in original.decorators if self.ctx.qualname(d.decorator) == CUSTOM_GRADIENT), None)
         if decorator is None:
             return updated
@@ -228,3 +268,65 @@ class _ReturnsToContext(cst.CSTTransformer):
         keep = parse_template_statement("{ctx}.backward_fn = {g}\n", ctx=self.ctx_name, g=grad_fn)
         result = updated.with_changes(body=[cst.Return(value=value)], leading_lines=[])
         return cst.FlattenSentinel([keep.with_changes(leading_lines=updated.leading_lines), result])
+
+
+class _TwingradFunctions(cst.CSTVisitor):
+    """The FunctionCtx helper classes torch_function.py defines and the `apply` methods it writes over them
+    (compared with its templates, ids of the original nodes); a helper whose name is used elsewhere stays (its
+    applies too)."""
+
+    def __init__(self, tf_aliases: set[str]):
+        self.tf_aliases = tf_aliases
+        self.helpers: set[str] = set()
+        self.applies: dict[int, str] = {}  # id(apply FunctionDef) -> the helper it uses
+        self.classes: dict[int, str] = {}  # id(ClassDef of a recognised Function) -> the helper it uses
+        self.uses: dict[str, int] = {}  # helper name -> how often it is read outside its class and the applies
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for stmt in node.body:
+            if isinstance(stmt, cst.ClassDef) and _is_ctx_helper(stmt, self.tf_aliases):
+                self.helpers.add(stmt.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if node.name.value in self.helpers:
+            return False  # its own name is not a use
+        methods = {m.name.value: m for m in node.body.body if isinstance(m, cst.FunctionDef)}
+        apply = methods.get("apply")
+        static = all(name in methods and [code_of(d.decorator) for d in methods[name].decorators] == ["staticmethod"]
+                     for name in ("forward", "backward"))
+        helper = next((h for h in self.helpers for tf in self.tf_aliases if apply is not None and apply.with_changes(
+            leading_lines=[]).deep_equals(_apply(tf, h, node.name.value))), None) if static else None
+        if helper is not None:
+            self.applies[id(apply)] = self.classes[id(node)] = helper
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return id(node) not in self.applies
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.helpers:
+            self.uses[node.value] = self.uses.get(node.value, 0) + 1
+
+    def leave_Module(self, original: cst.Module) -> None:
+        """Forget the helpers (and their applies) used elsewhere: removing them would break those uses."""
+        kept = {h for h in self.helpers if self.uses.get(h)}
+        self.helpers -= kept
+        self.applies = {k: h for k, h in self.applies.items() if h not in kept}
+        self.classes = {k: h for k, h in self.classes.items() if h not in kept}
+
+
+def _is_ctx_helper(node: cst.ClassDef, tf_aliases: set[str]) -> bool:
+    if not re.fullmatch(r"FunctionCtx\d*", node.name.value):
+        return False
+    plain = node.with_changes(leading_lines=[])
+    return any(plain.deep_equals(_ctx_class(node.name.value, tf)) for tf in tf_aliases)
+
+
+@functools.lru_cache(maxsize=None)
+def _ctx_class(name: str, tf: str) -> cst.ClassDef:
+    return cst.parse_statement(CTX_CLASS.format(name=name, tf=tf))
+
+
+@functools.lru_cache(maxsize=None)
+def _apply(tf: str, ctx: str, cls: str) -> cst.FunctionDef:
+    return cst.parse_statement(APPLY.format(tf=tf, ctx=ctx, cls=cls))

@@ -19,6 +19,8 @@ in a broadcast shape down to the input's shape, TF does not: `input_shaped` does
 TG514 (error) a Function using what this does not cover is left as is: methods other than static forward/backward
 (`setup_context`, `vjp`, `jvp`), other decorators, `ctx.needs_input_grad`, `ctx.mark_dirty`,
 `ctx.mark_non_differentiable`, `ctx.set_materialize_grads`, keyword-only or defaulted parameters.
+
+The way back (tf_custom_gradient.py) recognises CTX_CLASS and APPLY as written here and restores the Function.
 """
 from __future__ import annotations
 
