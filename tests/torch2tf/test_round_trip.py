@@ -28,6 +28,7 @@ KNOWN = {
     "real_watch_tuple": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in inputs: "
                         "t.requires_grad_()`); the PyTorch -> TF rules cannot make the tuple's own tensors variables "
                         "(TG501)",
+    "real_jacobian_tuple_rebound": "as real_watch_tuple (TG501)",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",

@@ -7,7 +7,8 @@ Codes:
   TG103 info     tape.reset() inside the block: what the block computed so far is detached
   TG110 error    tape method with no PyTorch translation; watched_variables() the block does not answer statically
                  (watched_variables() becomes the tuple of the variables TF watched: tf_watched.py)
-  TG111 error    gradient sources of a shape we cannot map (nested structures; jacobian sources held in a name)
+  TG111 error    gradient sources of a shape we cannot map (nested structures; jacobian sources held in a name
+                 whose tensors may carry a torch history)
   TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
 
 Style: `backward()` and `.grad` where that computes TF's numbers (a fresh leaf gradient, one call per tape), with
@@ -262,10 +263,10 @@ class TfTapeRule:
         # gradients read earlier may still be holding (TF's gradient calls are independent): `inputs=`.
         inputs = None
         if reset_needed:
-            many = _is_dict_name(sources, self.facts) or _is_sequence_name(sources, self.facts)
+            many = _is_dict_name(sources, self.facts, info) or _is_sequence_name(sources, self.facts, info)
             param = cst.Name(self.ctx.new_name("param")) if many else None
-            prefix += self._resets(tape, sources, param)
-            inputs = self._inputs(tape, sources, param)
+            prefix += self._resets(info, sources, param)
+            inputs = self._inputs(info, sources, param)
         leaves_now = None
         if isinstance(inputs, cst.List) and any(self._rebound_in_loop(e.value.value, tape) for e in inputs.elements):
             # A source the loop rebinds after the tape may be a computed tensor on a later pass: TF gives it no
@@ -320,27 +321,27 @@ class TfTapeRule:
     def _grad_attr(source: cst.BaseExpression, kind: str) -> cst.BaseExpression:
         return cst.Name("None") if kind == "none" else cst.Attribute(value=source, attr=cst.Name("grad"))
 
-    def _inputs(self, tape: Tape, sources, param: cst.Name | None) -> cst.BaseExpression | None:
+    def _inputs(self, info: TapeCall, sources, param: cst.Name | None) -> cst.BaseExpression | None:
         """The sources as backward()'s `inputs=`: variables by name, or those of a list that require grad; None
         where that cannot be told (the backward then goes without)."""
         if param is not None:
-            values = _values(sources, self.facts)
+            values = _values(sources, self.facts, info)
             if isinstance(values, cst.ListComp) and _is_copy(values):
                 values = values.for_in.iter  # `[param for param in m.parameters()]`: iterate the parameters
             return parse_template_expression("[{p} for {p} in {s} if {p}.requires_grad]", p=param, s=values)
         elements = _elements(sources)
-        kinds = [self._source_kind(tape, e) for e in elements]
+        kinds = [self._source_kind(info.tape, e) for e in elements]
         leaves = [e for e, kind in zip(elements, kinds) if kind == "leaf"]
         if not leaves or any(kind not in ("leaf", "none") for kind in kinds):
             return None
         return cst.List([cst.Element(e) for e in leaves])
 
-    def _resets(self, tape: Tape, sources, param: cst.Name | None) -> list[cst.BaseStatement]:
+    def _resets(self, info: TapeCall, sources, param: cst.Name | None) -> list[cst.BaseStatement]:
         if param is not None:
             return [parse_template_statement("for {p} in {s}:\n    {p}.grad = None\n", p=param,
-                                             s=_values(sources, self.facts))]
+                                             s=_values(sources, self.facts, info))]
         return [parse_template_statement("{s}.grad = None\n", s=element) for element in _elements(sources)
-                if self._source_kind(tape, element) != "none"]
+                if self._source_kind(info.tape, element) != "none"]
 
     def _target(self, target: cst.BaseExpression, info: TapeCall) -> tuple[cst.BaseExpression, bool]:
         """A list or dict of targets is differentiated as the sum of their sums, as TF does (A1, A2)."""
@@ -409,12 +410,12 @@ class TfTapeRule:
             keys = cst.List([cst.Element(e.key) for e in sources.elements])
             values = cst.List([cst.Element(e.value) for e in sources.elements])
             return parse_template_expression("dict(zip({k}, {g}))", k=keys, g=grad_call(values, retain))
-        if _is_dict_name(sources, self.facts):
+        if _is_dict_name(sources, self.facts, info):
             values = parse_template_expression("list({s}.values())", s=sources)
             return parse_template_expression("dict(zip({s}.keys(), {g}))", s=sources, g=grad_call(values, retain))
-        if _is_sequence_name(sources, self.facts):
+        if _is_sequence_name(sources, self.facts, info):
             call = grad_call(sources, retain)  # a tuple, as TF answers for a tuple of sources
-            return call if _is_tuple_name(sources, self.facts) else parse_template_expression("list({g})", g=call)
+            return call if _is_tuple_name(sources, self.facts, info) else parse_template_expression("list({g})", g=call)
         if self._source_kind(tape, sources) == "none":
             self.ctx.report(original, "TG101", f"{code_of(sources)} gets no gradient in TF: None", level="info")
             return missing(sources)
@@ -433,7 +434,8 @@ class TfTapeRule:
 
     def _structure(self, original, sources, per_source) -> cst.BaseExpression:
         """The sources' structure with each source replaced (by its gradient, or None)."""
-        tape = self.facts.calls[id(original)].tape
+        info = self.facts.calls[id(original)]
+        tape = info.tape
         self.ctx.consume(original.func)
         if isinstance(sources, (cst.List, cst.Tuple)):
             elements = [e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value)))
@@ -444,12 +446,12 @@ class TfTapeRule:
         if isinstance(sources, cst.Dict):
             return sources.with_changes(elements=[
                 e.with_changes(value=per_source(e.value, self._source_kind(tape, e.value))) for e in sources.elements])
-        if _is_dict_name(sources, self.facts):
+        if _is_dict_name(sources, self.facts, info):
             value = per_source(cst.Name("v"), "unknown")
             return parse_template_expression("{k: {v} for k, v in {s}.items()}", v=value, s=sources)
-        if _is_sequence_name(sources, self.facts):
+        if _is_sequence_name(sources, self.facts, info):
             value = per_source(cst.Name("p"), "unknown")
-            if _is_tuple_name(sources, self.facts):  # TF answers in the sources' structure
+            if _is_tuple_name(sources, self.facts, info):  # TF answers in the sources' structure
                 return parse_template_expression("tuple({v} for p in {s})", v=value, s=sources)
             return parse_template_expression("[{v} for p in {s}]", v=value, s=sources)
         return per_source(sources, self._source_kind(tape, sources))
@@ -458,19 +460,45 @@ class TfTapeRule:
     def _jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
         """TF's jacobian is None when no element of the target reaches the source (zeros with ZERO); its
         batch_jacobian is zeros then. Elements that do not reach it are zero rows in both (A16)."""
-        if _is_nested_structure(sources) or _is_sequence_name(sources, self.facts) or \
-                (isinstance(sources, (cst.List, cst.Tuple, cst.Dict)) and info.method == "batch_jacobian"):
+        many = _is_dict_name(sources, self.facts, info) or _is_sequence_name(sources, self.facts, info)
+        if _is_nested_structure(sources) or (many and not self._made_there(sources, info)) or (
+                info.method == "batch_jacobian" and (many or isinstance(sources, (cst.List, cst.Tuple, cst.Dict)))):
             self.ctx.report(original, "TG111", f"tape.{info.method} over these sources is not translated",
                             suggestion="one jacobian call per source")
             return original
         self.ctx.consume(original.func)
         for arg in original.args[2:]:  # unconnected_gradients, parallel_iterations, experimental_use_pfor
             self.ctx.consume(arg.value)
+        # TF gives the sources' structure, each jacobian on its own (None where that source is unconnected).
         if isinstance(sources, (cst.List, cst.Tuple, cst.Dict)):
-            # TF gives the sources' structure, each jacobian on its own (None where that source is unconnected).
             return sources.with_changes(elements=[e.with_changes(value=self._one_jacobian(
                 original, info, target, e.value)) for e in sources.elements])
+        if many:
+            each = cst.Name(self.ctx.new_name("source"))
+            jacobian = self._one_jacobian(original, info, target, each)
+            if _is_dict_name(sources, self.facts, info):
+                return parse_template_expression("{{k}: {j} for {k}, {p} in {s}.items()}", j=jacobian, p=each,
+                                                 s=sources, k=cst.Name(self.ctx.new_name("key")))
+            form = "tuple({j} for {p} in {s})" if _is_tuple_name(sources, self.facts, info) else "[{j} for {p} in {s}]"
+            return parse_template_expression(form, j=jacobian, p=each, s=sources)
         return self._one_jacobian(original, info, target, sources)
+
+    def _made_there(self, sources: cst.BaseExpression, info: TapeCall) -> bool:
+        """A name holding a display of tensors each made by a TF call of literals (`(tf.constant(1.0), w)`, w a
+        tf.Variable): in torch none carries the history of an earlier tape's watch, which TF's tape would not see
+        (`(x, x * 2)` with x watched before: torch's jacobian for x would go through x * 2 too)."""
+        value = _value_at(sources, self.facts, info)
+        if not isinstance(value, (cst.List, cst.Tuple, cst.Dict)):
+            return True  # trainable_variables, watched_variables(), a comprehension: variables
+        for element in value.elements:
+            tensor = element.value
+            if isinstance(tensor, cst.Name):
+                binding = self.facts.binding_before(tensor.value, info.order, info.tape.scope)
+                tensor = binding.value if binding is not None else None
+            if not (isinstance(tensor, cst.Call) and self.ctx.is_source_framework(self.ctx.qualname(tensor.func))
+                    and all(n.value in self.ctx.aliases for n in _name_nodes(tensor))):
+                return False
+        return True
 
     def _one_jacobian(self, original, info: TapeCall, target, sources) -> cst.BaseExpression:
         unconnected = _arg(original, 2, "unconnected_gradients")
@@ -558,9 +586,9 @@ def _smooth_names(expr: cst.BaseExpression, ctx) -> set[str] | None:
     return set().union(*parts)
 
 
-def _values(sources: cst.BaseExpression, facts: Facts) -> cst.BaseExpression:
+def _values(sources: cst.BaseExpression, facts: Facts, at: TapeCall) -> cst.BaseExpression:
     """The tensors of a list or dict of sources, to iterate over."""
-    return parse_template_expression("{s}.values()", s=sources) if _is_dict_name(sources, facts) else sources
+    return parse_template_expression("{s}.values()", s=sources) if _is_dict_name(sources, facts, at) else sources
 
 
 def _is_copy(comprehension: cst.ListComp) -> bool:
@@ -586,24 +614,30 @@ def _is_nested_structure(sources: cst.BaseExpression) -> bool:
         sources, (cst.List, cst.Tuple, cst.Dict))
 
 
-def _is_sequence_name(expr: cst.BaseExpression, facts: Facts) -> bool:
+# A name's kind is that of the binding that reaches the tape call (a notebook may rebind `inputs` to one tensor
+# later: not the tuple the call differentiates with respect to, real fault N2).
+def _is_sequence_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> bool:
     if isinstance(expr, cst.ListComp):
         return True  # e.g. a tf.Module's trainable_variables, already rewritten
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("list", "tuple"):
         return True
     if isinstance(expr, cst.Name):
-        bindings = facts.bindings.get(expr.value, [])
-        if bindings and all(_is_watched_variables(b.value, facts) for b in bindings):
+        if _is_watched_variables(_value_at(expr, facts, at), facts):
             return True  # `watched = tape.watched_variables()`: a tuple of variables
-        return facts.kind(expr.value) == "list" or expr.value.endswith(LIST_HINTS)
+        return facts.kind_at(expr.value, at.order, at.tape.scope) == "list" or expr.value.endswith(LIST_HINTS)
     if isinstance(expr, cst.Attribute):
         return expr.attr.value.endswith(LIST_HINTS)
     return False
 
 
-def _is_tuple_name(expr: cst.BaseExpression, facts: Facts) -> bool:
-    bindings = facts.bindings.get(expr.value, []) if isinstance(expr, cst.Name) else []
-    return bool(bindings) and all(isinstance(b.value, cst.Tuple) for b in bindings)
+def _is_tuple_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> bool:
+    return isinstance(_value_at(expr, facts, at), cst.Tuple)
+
+
+def _value_at(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> cst.BaseExpression | None:
+    """What a name is bound to where the tape call reads it."""
+    binding = facts.binding_before(expr.value, at.order, at.tape.scope) if isinstance(expr, cst.Name) else None
+    return binding.value if binding is not None else None
 
 
 def _is_watched_variables(value: cst.BaseExpression | None, facts: Facts) -> bool:
@@ -611,8 +645,8 @@ def _is_watched_variables(value: cst.BaseExpression | None, facts: Facts) -> boo
     return info is not None and info.method == "watched_variables"
 
 
-def _is_dict_name(expr: cst.BaseExpression, facts: Facts) -> bool:
-    return isinstance(expr, cst.Name) and facts.kind(expr.value) == "dict"
+def _is_dict_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> bool:
+    return isinstance(expr, cst.Name) and facts.kind_at(expr.value, at.order, at.tape.scope) == "dict"
 
 
 class _Collect(cst.CSTVisitor):
