@@ -21,7 +21,10 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
   updates of leaves there -> `assign_sub`/`assign_add`/`assign`, also through a function's parameter (or a loop
   variable over one) every call gives a leaf or a list of leaves (`sgd([w], [w.grad], lr)`). (`x.detach()` ->
   `tf.stop_gradient(x)` is the ops table's; the plan treats it as cutting the graph.) `x.data` ->
-  `tf.stop_gradient(x)` for a leaf and for any value certainly a tensor (`(x * 2).data`, `loss.data`).
+  `tf.stop_gradient(x)` for a leaf and for any value certainly a tensor (`(x * 2).data`, `loss.data`);
+  `w.data = v` -> `w.assign(v)` for a leaf (also through such a parameter). Other in-place methods of a leaf there
+  (`w.clamp_(-c, c)`) -> `w.assign(...)` of the table's out-of-place form; on a local tensor no leaf:
+  `torch_inplace.py`.
 
 Codes:
 * TG501 (error) `.grad` of something that is not a leaf tensor of this module or function (non-leaf tensors,
@@ -32,7 +35,7 @@ Codes:
   record it there; left as is.
 * TG503 (error) a leaf updated in place outside `torch.no_grad()` (torch raises, A17), or a tensor updated in
   place through a function parameter (or a loop variable over one) some call gives something other than a leaf of
-  the module (a TF tensor cannot change in place); left as is. (A name
+  the module (a TF tensor cannot change in place), or `t.data = v` of a tensor no leaf; left as is. (A name
   rebound to something else is no leaf from there on, as in torch, A7: its `.grad` reads are None.)
 * TG504 (error) a backward/grad form not translated: `backward(create_graph=True)`, backward() inside an
   expression, a lambda or a one-line `if`, `is_grads_batched`, inputs that are neither a list nor a leaf, a
@@ -41,7 +44,9 @@ Codes:
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
   torch's answer (values from calls it cannot see into, names bound several times, loop variables) have no TF
   counterpart; left as is. Where it is sure, they become the literal True/False; `p.requires_grad` of a loop
-  variable over a Module's `parameters()`/`named_parameters()` -> `p.trainable` (a variable's).
+  variable over a Module's `parameters()`/`named_parameters()` -> `p.trainable` (a variable's). Also
+  `requires_grad_(False)` of a tensor that may require grad (freezing a Module's parameter: a TF variable's
+  `trainable` is fixed when it is made); of one that certainly does not, it is dropped.
 * TG509 (error) `torch.autograd.functional.jacobian`/`vjp`/`jvp`/`hessian` with `create_graph`, `strict` or a list
   of inputs is left as is; `J = jacobian(f, x)` -> a tape watching x around `f(x)`, then `tape.jacobian(...,
   unconnected_gradients=ZERO)` (torch gives zeros where the output does not depend on the input, TF None: A16);
@@ -69,8 +74,10 @@ from .. import table as api_table
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_device import TorchDeviceRule
+from .torch_forward_ad import TorchForwardADRule
 from .torch_function import TorchFunctionRule
 from .torch_index import TorchIndexRule
+from .torch_inplace import LocalInplace
 from .torch_keras_helpers import TorchKerasHelpersRule
 from .torch_masked_assign import TorchMaskedAssignRule
 from .torch_matmul import TorchMatmulRule
@@ -100,7 +107,7 @@ def torch_rules(ctx) -> list:
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
             TorchModuleRule(ctx, plan, nn), nn, TorchIndexRule(ctx),
-            TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx)]
+            TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx), TorchForwardADRule(ctx)]
 
 
 def line(template: str, **nodes) -> cst.SimpleStatementLine:
@@ -116,6 +123,7 @@ class TorchTapeRule:
         self.targets: dict[int, cst.BaseExpression] = {}  # id(site) -> the translated target to compute in the tape
         self.shown: set[int] = set()  # ids of the placeholders printed for .grad_fn chains
         self.holder_grads: dict[int, str] = {}  # id(new value of a Module parameter's .grad) -> code of that .grad
+        self.local = LocalInplace(ctx, plan)
 
     # -- walking ---------------------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -156,8 +164,16 @@ class TorchTapeRule:
         site = self.plan.site_calls.get(id(original))
         if site is not None:
             return self._site_call(site, original, updated)
-        if method_call(original, "requires_grad_") is not None and self.plan.leaf_value(original):
+        receiver = method_call(original, "requires_grad_")
+        if receiver is not None and self.plan.leaf_value(original):
             return updated.func.value
+        if receiver is not None and not (isinstance(receiver, cst.Name) and self.plan.scope().holder(receiver.value)):
+            if original.args and is_false(original.args[0].value) and self.plan.requires_grad(
+                    self.plan.scope(), receiver, self.ctx.statements[-1]) is False:
+                return updated.func.value  # already off the graph: nothing changes
+            self.ctx.report(original, "TG507", "requires_grad_() other than making a tensor a leaf (freezing a "
+                            "Module's parameter: a TF variable's trainable is fixed when it is made); left as is")
+            return updated
         if self.ctx.qualname(original.func) in VARIABLE and len(original.args) >= 1 and not original.args[0].keyword:
             self.ctx.consume(original.func)  # the pre-0.4 wrapper: a tensor is its own Variable now
             return updated.args[0].value
@@ -174,11 +190,15 @@ class TorchTapeRule:
                 if original.func.attr.value == "zero_" else self._grad_inplace(original, updated)
             self.holder_grads[id(result)] = holder_grad
             return result
-        leaf = self._leaf(method_call(original, *INPLACE_UPDATES))
+        leaf = self._leaf(self.local.receiver(original))
         if leaf is not None:
             return self._inplace(original, updated, leaf)
         if self._passed(method_call(original, *INPLACE_UPDATES)) is None:
             self._passed_refused(original)
+        elif self._passed(self.local.receiver(original)) is False:
+            local = self.local.rewrite(original, updated)  # `h.add_(v)` on a local tensor
+            if local is not None:
+                return local
         flag = keyword(original, "requires_grad")
         if (self.ctx.qualname(original.func) or "").startswith("torch.") and flag is not None:
             args = [a for a in updated.args if not (a.keyword and a.keyword.value == "requires_grad")]
@@ -237,8 +257,8 @@ class TorchTapeRule:
                             "created in this module or function; left as is")
         elif attr == "data" and (self._grad_leaf(value) is not None or self._holder_grad(value) is not None):
             return updated.value
-        elif attr == "data" and (self._leaf(value) is not None or (
-                self._graph_tensor(value) or self._tensor(value)) and not self._assigned(original)):
+        elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value) or self._tensor(
+                value)) and not self._assigned(original):
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value.with_changes(
                 lpar=[], rpar=[]))])
         elif attr == "requires_grad" and isinstance(value, cst.Name) and (self._holder_value(
@@ -350,6 +370,9 @@ class TorchTapeRule:
         return updated
 
     def leave_Expr(self, original: cst.Expr, updated: cst.Expr):
+        rebound = self.local.rebind(updated)
+        if rebound is not None:
+            return rebound
         if id(updated.value) in self.holder_grads:
             target = cst.parse_expression(self.holder_grads[id(updated.value)])
             return cst.Assign([cst.AssignTarget(target)], updated.value)
@@ -373,6 +396,20 @@ class TorchTapeRule:
         """In-place on a leaf is an untaped update under no_grad, or on `x.data` anywhere."""
         data = isinstance(target, cst.Attribute) and target.attr.value == "data"
         return data or id(self.ctx.statements[-1]) in self.plan.in_no_grad
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
+        """`w.data = v` replaces the leaf's values off the graph: `w.assign(v)`."""
+        target = original.targets[0].target
+        if len(original.targets) != 1 or not (isinstance(target, cst.Attribute) and target.attr.value == "data") \
+                or self._grad_leaf(target.value) is not None:
+            return updated
+        leaf = self._leaf(target)
+        if leaf is None and self._tensor(target.value):
+            self.ctx.report(original, "TG503", f"`{code_of(target)} = ...` changes a tensor that is not a leaf of this "
+                            "module or function (a TF tensor cannot change in place); left as is")
+        if leaf is None:  # not known to be a tensor: an attribute of the program's own
+            return updated
+        return cst.Expr(parse_template_expression("{x}.assign({v})", x=cst.parse_expression(leaf), v=updated.value))
 
     def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign):
         leaf = self._leaf(original.target)
@@ -420,6 +457,9 @@ class TorchTapeRule:
         if method == "fill_" and len(args) == 1:
             return parse_template_expression("{x}.assign({o}({x}) * {v})", x=x, v=paren(args[0]),
                                              o=self.ctx.ref("tensorflow.ones_like"))
+        result = self.local.out_of_place(original, updated, x) if method not in INPLACE_UPDATES else None
+        if result is not None:  # `w.clamp_(-c, c)` -> `w.assign(tf.clip_by_value(w, -c, c))`
+            return parse_template_expression("{x}.assign({v})", x=x, v=result)
         self.ctx.report(original, "TG503", f"this in-place update of leaf `{leaf}` is not translated; left as is")
         return updated
 

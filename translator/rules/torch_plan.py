@@ -285,6 +285,10 @@ class _Bound(cst.CSTVisitor):
         if self.writes and isinstance(node.target, cst.Subscript) and isinstance(node.target.value, cst.Name):
             self.names.add(node.target.value.value)
 
+    def visit_Expr(self, node) -> None:
+        if self.writes and inplace_receiver(node) is not None:
+            self.names.add(inplace_receiver(node))
+
     def visit_AnnAssign(self, node) -> None:
         _target_names(node.target, self.names)
 
@@ -317,10 +321,20 @@ def names_bound(node: cst.CSTNode) -> set[str]:
 
 def names_written(node: cst.CSTNode) -> set[str]:
     """names_bound, and the tensors index writes change (`t[0] = v`: the translation rebinds t, whose value now
-    depends on v's; torch_masked_assign.py)."""
+    depends on v's; torch_masked_assign.py), and those an in-place method changes (`h.add_(v)`: rebound too)."""
     visitor = _Bound(writes=True)
     walk(node, visitor)
     return visitor.names
+
+
+def inplace_receiver(small) -> str | None:
+    """`h` of an expression statement `h.add_(v)`: a torch in-place method on a name (not `requires_grad_()`)."""
+    call = small.value if isinstance(small, cst.Expr) else None
+    if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name):
+        method = call.func.attr.value
+        if method.endswith("_") and not method.endswith("__") and method != "requires_grad_":
+            return call.func.value.value
+    return None
 
 
 def fully_rebinds(stmt: cst.CSTNode) -> set[str]:
@@ -794,6 +808,8 @@ class Plan:
                 for small in stmt.body:
                     if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)) and small.value is not None:
                         assignments.append((names_written(small), small.value))
+                    elif inplace_receiver(small) is not None:  # `h.add_(v)`: h now depends on v
+                        assignments.append(({inplace_receiver(small)}, small.value))
             elif isinstance(stmt, cst.For):
                 assignments.append((names_bound(stmt.target), stmt.iter))
             elif isinstance(stmt, cst.With):
