@@ -43,10 +43,6 @@ KNOWN["keras_dense"] = ("the PyTorch side takes torch.autograd.grad with respect
                         "(TG504) and cannot tell requires_grad of a layer's output (TG507)")
 
 
-KNOWN["forward_accumulator"] = "the PyTorch side uses torch.autograd.forward_ad (dual_level, make_dual, unpack_dual), " \
-                               "which the PyTorch -> TF rules do not translate (TG900)"
-
-
 # The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step
 # `opt.epsilon = eps * sqrt(1 - beta_2 ** t)` that puts Keras Adam's epsilon where torch has it (D3).
 BACK_KNOWN = {

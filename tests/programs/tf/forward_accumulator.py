@@ -1,5 +1,6 @@
 """Forward mode (the TF guide's ForwardAccumulator): a jvp read inside and after the block, primals given as a
-tuple and as a name holding one, a variable primal, and outputs the primals do not reach (None; zeros on request)."""
+tuple and as a name holding one, a variable primal, outputs the primals do not reach (None; zeros on request), and
+the gradient of a jvp."""
 import tensorflow as tf
 
 x = tf.constant([1.0, 2.0, 3.0])
@@ -33,3 +34,11 @@ loss_jvp = acc4.jvp(loss)
 none_jvp = acc4.jvp(unreached)
 zero_jvp = acc4.jvp(unreached, unconnected_gradients=tf.UnconnectedGradients.ZERO)
 is_none = none_jvp is None
+
+# reverse over forward: the gradient of a jvp (6 w t)
+w2 = tf.Variable([1.0, -2.0])
+with tf.GradientTape() as tape:
+    with tf.autodiff.ForwardAccumulator(w2, tf.constant([1.0, 0.5])) as acc5:
+        cubed = tf.reduce_sum(w2 ** 3)
+    cubed_jvp = acc5.jvp(cubed)
+grad_of_jvp = tape.gradient(cubed_jvp, w2)
