@@ -85,6 +85,7 @@ class Entry:
     aliases: tuple = ()  # other qualified names of a signature side
     caveat: str | None = None
     random: bool = False
+    grid: str | None = None  # the framework whose side is a float arange grid its CPUs may compute otherwise
     examples: tuple = ()
 
     def mapped(self, param: str, origin: str) -> str:
@@ -113,7 +114,7 @@ def _entry(raw: dict) -> Entry:
         int_literals=raw.get("int_literals"), methods=tuple(raw.get("methods", ())),
         properties=tuple(raw.get("properties", ())),
         aliases=tuple(expand(a) for a in raw.get("aliases", ())), caveat=raw.get("caveat"),
-        random=raw.get("random", False), examples=tuple(raw.get("examples", ())))
+        random=raw.get("random", False), grid=raw.get("grid"), examples=tuple(raw.get("examples", ())))
 
 
 class Table:

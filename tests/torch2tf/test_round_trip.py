@@ -43,20 +43,15 @@ KNOWN["keras_dense"] = ("the PyTorch side takes torch.autograd.grad with respect
                         "(TG504) and cannot tell requires_grad of a layer's output (TG507)")
 
 
-# The way back (TF -> PyTorch) keeps these torch programs' numbers only once it translates the per-step
-# `opt.epsilon = eps * sqrt(1 - beta_2 ** t)` that puts Keras Adam's epsilon where torch has it (D3).
+# The way back (TF -> PyTorch) of these torch programs is not exact yet, or not flagged where it fails.
 BACK_KNOWN = {
-    # The torch.nn helpers and backward() on a Module come back (tf_torch_helpers.py); what stops these is the
-    # optimizer the PyTorch -> TF leg writes for a Module's parameters, fed `[(p.grad, p) for p in
-    # model.parameters() if ...]`, which the TF -> PyTorch optimizer rule does not take (TG303/TG304).
-    "nn_module": "TF -> PyTorch: TG303/TG304 the optimizer; TG900 tf.experimental.numpy.moveaxis, TG203 "
-                 "reduce_mean of the loss lambdas",
-    "nn_sequential": "TF -> PyTorch: TG303/TG304 the optimizer",
-    "nn_module_list": "TF -> PyTorch: TG303/TG304 the optimizer; TG202 tf.one_hot(dtype=)",
-    "nn_dropout_eval": "TF -> PyTorch: TG303/TG304 the optimizer, TG203 reduce_mean",
+    # TF -> PyTorch does not translate a TensorShape's num_elements() / rank (torch.Size: numel(), len()):
+    # left as is, unflagged.
+    "fault_requires_grad_parameters": "TF -> PyTorch: `p.shape.num_elements()` is left as is",
+    "module_optimizer": "TF -> PyTorch: `p.shape.rank` is left as is; `tape.gradient(target, sources)` with "
+                        "`sources = list([...])` is taken for one tensor (`sources.grad`, "
+                        "`torch.autograd.grad(...)[0]`)",
 }
-# TF -> PyTorch does not translate a variable's `.trainable` (torch's `.requires_grad`) yet.
-BACK_KNOWN["fault_requires_grad_parameters"] = "TF -> PyTorch: `p.trainable` of a parameter is left as is"
 
 
 def errors(translation) -> list[str]:

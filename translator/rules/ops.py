@@ -3,7 +3,7 @@
 Everything about particular APIs lives in `api_table.json`; this rule only binds a call to an entry's source
 signature (like Python would), checks the entry's conditions, and emits the target call or template.
 Codes (also in the table's `codes`): TG201 no exact translation of this form, TG202 argument not supported,
-TG203 translated, exact only under the entry's caveat.
+TG203 translated, exact only under the entry's caveat, TG204 a float grid torch computes otherwise on other CPUs.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from .. import table as api_table
 from ..codegen import code_of
 from ..rewrite import dotted
 from ..walk import transform
+from .torch_grid import differing_index
 
 IGNORED = {"name"}  # TF op names: no meaning in torch
 DROPPED = {"torch": {"device"}}  # placement only: TF places tensors itself; the numbers do not change
@@ -32,6 +33,10 @@ class Unmatched(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+
+class Refused(Unmatched):
+    """No entry translates the call: the later overloads would compute other numbers."""
 
 
 _LEAVES = (cst.Name, cst.Integer, cst.Float, cst.SimpleString)
@@ -190,6 +195,9 @@ class OpsRule:
                 result = attempt.emit()
             except Unmatched as why:
                 _restore(ctx.imports, imports)  # a failed attempt imports nothing
+                if isinstance(why, Refused):
+                    failure = why
+                    break
                 failure = failure or why
                 continue
             ctx.consume(original.func)
@@ -223,6 +231,8 @@ class Call:
 
     def emit(self) -> cst.BaseExpression:
         bound = self.bind()
+        if self.entry.grid == self.origin:
+            self.check_grid(bound)
         self.check_fixed(bound)
         values = self.source_values(bound)
         self.add_int_dtype(bound, values)
@@ -284,6 +294,37 @@ class Call:
                                              f"translation (got {text})")
             elif not same_value(text, want):
                 raise Unmatched("TG201", f"only {name}={want} has an exact {self.to} translation (got {text})")
+
+    def check_grid(self, bound: dict) -> None:
+        """A float `arange(start, end, step)` grid: exact where every CPU computes the same values (torch_grid.py),
+        which literal arguments show; integer starts and steps give integers everywhere."""
+        dtype = api_table.expand(dotted(bound["dtype"]) or "?") if "dtype" in bound else "float32"
+        if api_table.load().is_dtype(dtype) and "float" not in dtype:
+            return  # an integer grid
+        if bound.get("end") is None:
+            return  # arange(n): 0, 1, ..., n - 1 everywhere
+        args = [bound["start"], bound["end"], bound.get("step", cst.Integer("1"))]
+        literals = [_number_literals(node) for node in args]
+        if not any(isinstance(found[0], cst.Float) for found in literals if found) and "dtype" not in bound:
+            return  # no float in sight: integers
+        start, end, step = [None if found is None else ast.literal_eval(code_of(node))
+                            for node, found in zip(args, literals)]
+        if start is not None and step is not None and float(start).is_integer() and float(step).is_integer():
+            return  # integers from an integer start and step, exact everywhere
+        kind = dtype.rsplit(".", 1)[-1]
+        if None in (start, end, step) or kind not in ("float32", "float64"):
+            raise Refused("TG204", f"a {kind} grid torch computes otherwise on other CPUs (vector blocks, fused "
+                                   "multiply-add) unless its start, end and step are number literals that show "
+                                   "otherwise")
+        index = differing_index(start, end, step, kind)
+        if index == -1:
+            raise Refused("TG204", f"a {kind} grid longer than torch's GRAIN_SIZE: its threads cut it, which "
+                                   "changes its values by CPU")
+        if index is not None:
+            raise Refused("TG204", f"torch computes this {kind} grid otherwise on other CPUs (x86 AVX2 fuses "
+                                   f"start + i * step, DEFAULT does not; vector blocks round their base): value {index} "
+                                   "differs in the last bit, at a kink (relu, abs) a gradient; no TF code gives "
+                                   "torch's values on every CPU")
 
     def source_values(self, bound: dict) -> dict:
         """Source parameter -> target-ready expression (given or default), after value maps; unmapped ones checked."""

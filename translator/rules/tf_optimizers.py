@@ -3,12 +3,21 @@
 Codes:
   TG303 error  optimizer option or class with no exact torch.optim equivalent (use_ema, a clipnorm given by a name, ...);
                an optimizer attribute torch.optim has no counterpart for (reading fails, setting changes nothing)
-  TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) (minimize, ...)
+               the variables may change between construction and the first apply_gradients (a name rebound, a
+               module's attribute set or list appended to), or apply_gradients calls over different variables
+  TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) or apply_gradients([(p.grad, p)
+               for p in variables if p.grad is not None]) (minimize, ...)
   TG305 info   optimizer construction moved after the variables it updates (torch needs them at construction, D1)
   TG306 warning  translated with a known numeric difference (the table's caveat, e.g. RMSprop's epsilon placement)
 
 `opt.apply_gradients(zip(grads, vars))` becomes "set each .grad, then opt.step()": exact whatever happened to the
-gradients in between (clipping, scaling), and None gradients are skipped as Keras skips them (D7).
+gradients in between (clipping, scaling), and None gradients are skipped as Keras skips them (D7). The form
+PyTorch -> TF writes for a torch optimizer over a Module, `apply_gradients([(p.grad, p) for p in model.parameters()
+if getattr(p, 'grad', None) is not None])`, keeps the gradients on the variables already: it becomes `opt.step()`,
+which updates the parameters whose .grad is not None, as the filter does.
+
+torch.optim takes its parameters at construction (moved after the variables' binding where that comes later, D1),
+Keras at the first apply_gradients (and raises for other variables later): the variables must not change in between.
 
 A learning-rate schedule (tf.keras.optimizers.schedules.*) becomes the same function of the step, as a lambda; an
 optimizer reading it is built with lr=1.0 and a LambdaLR over it, stepped after every step(), so that step k uses
@@ -49,12 +58,16 @@ class _OptimizerUses(cst.CSTVisitor):
     def __init__(self, ctx, by_keras: dict):
         self.ctx = ctx
         self.by_keras = by_keras
-        self.updated: dict[str, cst.BaseExpression] = {}
         self.constructions: dict[int, str] = {}  # id(statement) -> optimizer name
         self.specs: dict[str, dict] = {}  # optimizer name -> its table entry
         self.given: dict[int, dict] = {}  # id(statement) -> keras argument name -> original value
         self.order = 0
         self.first_binding: dict[str, tuple[int, cst.CSTNode]] = {}
+        self.construction_order: dict[int, int] = {}  # id(statement) -> its order
+        self.applied: dict[str, list[tuple[int, cst.BaseExpression]]] = {}  # optimizer name -> (order, variables)
+        # name -> orders of the statements that may change what it holds: bindings, and for the roots of a module's
+        # parameters() its attributes set or lists appended to (`model.acts.append(...)`; `.grad` excepted)
+        self.changes: dict[str, list[float]] = {}
         self.set_attributes: dict[str, set[str]] = {}  # optimizer name -> attributes assigned (`opt.epsilon = ...`)
         self.target_attributes: set[int] = set()  # id(Attribute) of those assignment targets
         self._statement = None
@@ -67,6 +80,7 @@ class _OptimizerUses(cst.CSTVisitor):
             for target in small.targets:
                 for name in _bound_names(target.target):
                     self.first_binding.setdefault(name, (self.order, node))
+                self._change(target.target, self.order)
                 if isinstance(target.target, cst.Attribute) and isinstance(target.target.value, cst.Name):
                     self.set_attributes.setdefault(target.target.value.value, set()).add(target.target.attr.value)
                     self.target_attributes.add(id(target.target))
@@ -75,6 +89,7 @@ class _OptimizerUses(cst.CSTVisitor):
                     and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
                 self.given[id(node)] = self._given(value)
                 self.constructions[id(node)] = small.targets[0].target.value
+                self.construction_order[id(node)] = self.order
                 self.specs[small.targets[0].target.value] = self.by_keras[self.ctx.qualname(value.func)]
 
     def _given(self, call: cst.Call) -> dict:
@@ -82,13 +97,36 @@ class _OptimizerUses(cst.CSTVisitor):
         return {arg.keyword.value if arg.keyword else names[i]: arg.value
                 for i, arg in enumerate(call.args) if arg.keyword or i < len(names)}
 
+    def _change(self, target: cst.BaseExpression, order: float) -> None:
+        for name in _bound_names(target):
+            self.changes.setdefault(name, []).append(order)
+        if isinstance(target, (cst.Attribute, cst.Subscript)) and not (
+                isinstance(target, cst.Attribute) and target.attr.value == "grad"):
+            for name in _roots(target) or ():
+                self.changes.setdefault(name, []).append(order)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._change(node.target, self.order + 0.5)  # bound before the body's first statement
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend", "insert", "add_module"):
+            self._change(func.value, self.order)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients" and isinstance(func.value, cst.Name):
-            pairs = node.args[0].value if node.args else None
-            if isinstance(pairs, cst.Call) and isinstance(pairs.func, cst.Name) and pairs.func.value == "zip" \
-                    and len(pairs.args) == 2:
-                self.updated.setdefault(func.value.value, pairs.args[1].value)
+            pairs = _pairs(node.args[0].value) if len(node.args) == 1 and not node.args[0].keyword else None
+            if pairs is not None:
+                self.applied.setdefault(func.value.value, []).append((self.order, pairs[1]))
+
+    def applies(self, construction: cst.SimpleStatementLine) -> list[tuple[int, cst.BaseExpression]]:
+        """The apply_gradients (order, variables) of the optimizer a construction builds: those up to the next
+        construction of its name (the first one's also those before it, in functions defined earlier); all of the
+        name's where none is between."""
+        name, order = self.constructions[id(construction)], self.construction_order[id(construction)]
+        builds = sorted(self.construction_order[i] for i, n in self.constructions.items() if n == name)
+        after = next((o for o in builds if o > order), float("inf"))
+        applied = self.applied.get(name, [])
+        between = [a for a in applied if order < a[0] < after or order == builds[0] and a[0] < order]
+        return between or applied
 
 
 def _bound_names(target: cst.BaseExpression) -> list[str]:
@@ -99,12 +137,42 @@ def _bound_names(target: cst.BaseExpression) -> list[str]:
     return []
 
 
-def _names_in(expr: cst.BaseExpression) -> list[str]:
+def _roots(expr: cst.BaseExpression) -> list[str] | None:
+    """The names an expression of variables reads them from (`w`, `[w, b]`, `model.layer.weight`,
+    `model.parameters()`); None for another expression."""
     if isinstance(expr, cst.Name):
         return [expr.value]
     if isinstance(expr, (cst.List, cst.Tuple)):
-        return [n for el in expr.elements for n in _names_in(el.value)]
-    return []
+        roots = [_roots(el.value) for el in expr.elements]
+        return None if None in roots else [n for r in roots for n in r]
+    if isinstance(expr, cst.Call) and not expr.args and isinstance(expr.func, cst.Attribute):
+        return _roots(expr.func.value)
+    if isinstance(expr, (cst.Attribute, cst.Subscript)):
+        return _roots(expr.value)
+    return None
+
+
+def _pairs(arg: cst.BaseExpression) -> tuple[cst.BaseExpression | None, cst.BaseExpression] | None:
+    """(gradients, variables) of an apply_gradients argument: `zip(grads, variables)`, or (None, variables) for
+    the gradients kept on the variables, `[(p.grad, p) for p in variables if getattr(p, 'grad', None) is not None]`
+    (what PyTorch -> TF writes for a torch optimizer over a Module's parameters; Keras skips None gradients as the
+    filter does, torch's step() too). None for another form."""
+    if isinstance(arg, cst.Call) and isinstance(arg.func, cst.Name) and arg.func.value == "zip" \
+            and len(arg.args) == 2 and not any(a.keyword or a.star for a in arg.args):
+        return arg.args[0].value, arg.args[1].value
+    if not isinstance(arg, (cst.ListComp, cst.GeneratorExp)) or arg.for_in.inner_for_in is not None \
+            or arg.for_in.asynchronous or not isinstance(arg.for_in.target, cst.Name) \
+            or not isinstance(arg.elt, cst.Tuple) or len(arg.elt.elements) != 2:
+        return None
+    p = arg.for_in.target.value
+    grad, variable = (code_of(e.value) for e in arg.elt.elements)
+    grads = (f"{p}.grad", f"getattr({p}, 'grad', None)", f'getattr({p}, "grad", None)')
+    kept = [f"{g} is not None" for g in grads]
+    if variable != p or grad not in grads or len(arg.for_in.ifs) > 1 \
+            or arg.for_in.ifs and code_of(arg.for_in.ifs[0].test) not in kept \
+            or _roots(arg.for_in.iter) is None:
+        return None
+    return None, arg.for_in.iter
 
 
 class TfOptimizerRule:
@@ -259,6 +327,11 @@ class TfOptimizerRule:
             self.ctx.report(original, "TG303", "the variables this optimizer updates were not found "
                             "(no apply_gradients(zip(grads, variables)) on it)")
             return updated
+        changed = self._changed_before_update(self.ctx.statements[-1])
+        if changed is not None:
+            self.ctx.report(original, "TG303", f"{changed}: torch.optim takes the variables it updates at "
+                            "construction, Keras at the first apply_gradients")
+            return updated
         self.ctx.consume(original.func)
         name = self.uses.constructions[id(self.ctx.statements[-1])]
         self._translated[name] = spec
@@ -288,11 +361,8 @@ class TfOptimizerRule:
         if self.uses is None:
             return None
         statement = self.ctx.statements[-1] if self.ctx.statements else None
-        name = self.uses.constructions.get(id(statement))
-        updated = self.uses.updated.get(name) if name else None
-        if updated is None:
-            return None
-        return updated.deep_clone() if isinstance(updated, cst.CSTNode) else None
+        applies = self.uses.applies(statement) if id(statement) in self.uses.constructions else []
+        return applies[0][1].deep_clone() if applies else None
 
     # -- statements: apply_gradients, and moving a construction after its variables ------------------------------------
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
@@ -305,7 +375,7 @@ class TfOptimizerRule:
         name = self.uses.constructions.get(id(original))
         if name is not None and self._was_translated(updated):
             scheduler = [self._schedulers[name]] if name in self._schedulers else []
-            later = self._later_binding(name, original)
+            later = self._later_binding(original)
             if later is not None:
                 self._moved.setdefault(id(later), []).extend([updated.with_changes(leading_lines=[]), *scheduler])
                 self.ctx.report(original, "TG305", f"{name} is built after the variables it updates: torch.optim "
@@ -323,32 +393,48 @@ class TfOptimizerRule:
         value = statement.body[0].value if isinstance(statement.body[0], cst.Assign) else None
         return isinstance(value, cst.Call) and self.ctx.qualname(value.func) is None
 
-    def _later_binding(self, name: str, construction: cst.SimpleStatementLine):
+    def _later_binding(self, construction: cst.SimpleStatementLine):
         """The statement binding the last of the optimizer's variables, when that comes after the construction."""
-        params = self.uses.updated.get(name)
-        names = _names_in(params) if params is not None else []
-        order = next((o for o, s in self.uses.first_binding.values() if s is construction), None)
-        later = [self.uses.first_binding[n] for n in names if n in self.uses.first_binding]
-        later = [b for b in later if order is not None and b[0] > order]
+        params = self.uses.applies(construction)[0][1]
+        order = self.uses.construction_order[id(construction)]
+        later = [self.uses.first_binding[n] for n in _roots(params) or () if n in self.uses.first_binding]
+        later = [b for b in later if b[0] > order]
         return max(later, key=lambda b: b[0])[1] if later else None
+
+    def _changed_before_update(self, construction: cst.SimpleStatementLine) -> str | None:
+        """Why the variables torch.optim gets at construction may not be those Keras updates, or None. Keras takes
+        its variables at the first apply_gradients (and raises for others later); torch.optim at construction."""
+        applied = self.uses.applies(construction)
+        if len({code_of(variables) for _, variables in applied}) > 1:
+            return "apply_gradients over different variables"
+        later = self._later_binding(construction)
+        start = next(o for o, s in self.uses.first_binding.values() if s is later) if later is not None \
+            else self.uses.construction_order[id(construction)]
+        end = min((o for o, _ in applied if o > start), default=float("inf"))
+        changed = sorted(n for n in _roots(applied[0][1]) or ()
+                         if any(start < o < end for o in self.uses.changes.get(n, ())))
+        if changed:
+            return f"{', '.join(changed)} may change between the optimizer's construction and its first apply_gradients"
+        return None
 
     def _apply_gradients(self, original: cst.SimpleStatementLine, call: cst.Call):
         func = call.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients"
                 and isinstance(func.value, cst.Name) and func.value.value in self.uses.constructions.values()):
             return None
-        pairs = call.args[0].value if call.args else None
-        if not (isinstance(pairs, cst.Call) and isinstance(pairs.func, cst.Name) and pairs.func.value == "zip"
-                and len(pairs.args) == 2):
-            self.ctx.report(original, "TG304", "apply_gradients is translated only in the form "
-                            "apply_gradients(zip(grads, variables))")
+        pairs = _pairs(call.args[0].value) if len(call.args) == 1 and not call.args[0].keyword else None
+        if pairs is None:
+            self.ctx.report(original, "TG304", "apply_gradients is translated only in the forms "
+                            "apply_gradients(zip(grads, variables)) and apply_gradients([(p.grad, p) for p in "
+                            "variables if p.grad is not None])")
             return None
-        grads, variables = pairs.args[0].value, pairs.args[1].value
-        # Fresh loop names: the loop must not rebind a name the program uses (the gradients are often called g).
-        param, grad = cst.Name(self.ctx.new_name("param")), cst.Name(self.ctx.new_name("grad"))
-        set_grads = parse_template_statement("for {p}, {g} in zip({vs}, {gs}):\n    {p}.grad = {g}\n",
-                                             p=param, g=grad, vs=variables, gs=grads)
-        statements = [set_grads.with_changes(leading_lines=original.leading_lines)]
+        grads, variables = pairs
+        statements = []
+        if grads is not None:
+            # Fresh loop names: the loop must not rebind a name the program uses (the gradients are often called g).
+            param, grad = cst.Name(self.ctx.new_name("param")), cst.Name(self.ctx.new_name("grad"))
+            statements.append(parse_template_statement("for {p}, {g} in zip({vs}, {gs}):\n    {p}.grad = {g}\n",
+                                                       p=param, g=grad, vs=variables, gs=grads))
         statements += self._clip_and_decay(func.value, variables)
         spec = self.uses.specs[func.value.value]
         saved = None
@@ -363,6 +449,7 @@ class TfOptimizerRule:
                 epsilon = self._keras_step_size(func.value, spec, epsilon)
             statements.append(epsilon)
         statements.append(parse_template_statement("{opt}.step()\n", opt=func.value))
+        statements[0] = statements[0].with_changes(leading_lines=original.leading_lines)
         if saved is not None:
             statements.append(parse_template_statement('for {g}, {lr} in zip({opt}.param_groups, {s}):\n    {g}["lr"] = {lr}\n',
                                                        s=saved, opt=func.value, g=cst.Name(self.ctx.new_name("group")),

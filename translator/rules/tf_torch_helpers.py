@@ -20,7 +20,8 @@ Translating such a file back to PyTorch:
   draws are torch's again;
 * the loop torch_autograd.py writes for `loss.backward()` on a Module's parameters (`for v, g in
   zip(tape.watched_variables(), tape.gradient(loss, tape.watched_variables())): v.grad = accumulate_grad(...)`, its
-  `accumulate_grad` recognised by its code) -> `loss.backward()`, and `accumulate_grad` removed once unused.
+  `accumulate_grad` recognised by its code) -> `loss.backward()`, and `accumulate_grad` removed once unused;
+* `p.trainable` where p runs over a module's parameters() or named_parameters() -> `p.requires_grad`.
 
 TG519 (error) a helper use not brought back: a helper's name used otherwise than constructing it (or subclassing
 TorchModule), an argument the helper does not take, a `self.w = tf.Variable(...)` of a TorchModule subclass not
@@ -148,6 +149,10 @@ class _Facts(cst.CSTVisitor):
         self.accumulate: set[str] = set()  # the functions adding into .grad as torch_autograd.py writes them
         self.sequentials: set[str] = set()  # names and attributes bound to a TorchSequential
         self.appended: list[tuple] = []  # (receiver, argument) of every `x.append(argument)`
+        self.modules: set[str] = set()  # names bound to a helper or a TorchModule subclass (and to nothing else)
+        self.others: set[str] = set()  # names bound to something else
+        self.loops: list[cst.CSTNode] = []  # for loops and comprehensions
+        self.trainable: set[int] = set()  # ids of `p.trainable` of a module's parameter p
 
     def leave_Module(self, node: cst.Module) -> None:
         """What is appended to a name or attribute bound to a TorchSequential stands for a module (a name bound to
@@ -156,6 +161,38 @@ class _Facts(cst.CSTVisitor):
             name = receiver.attr.value if isinstance(receiver, cst.Attribute) else dotted(receiver)
             if name in self.sequentials:
                 self.module_places.add(id(value))
+        for loop in self.loops:
+            self._trainable(loop)
+
+    def _trainable(self, loop: cst.For | cst.BaseComp) -> None:
+        """`p.trainable` where p runs over a module's `parameters()` (or named_parameters()): its parameters are
+        trainable float variables, as torch's are Parameters requiring grad (an integer variable is trainable in TF
+        but cannot require grad in torch: such a module is not brought back, see leave_Assign)."""
+        for_in = loop if isinstance(loop, cst.For) else loop.for_in
+        iterated = for_in.iter
+        method = iterated.func.attr.value if isinstance(iterated, cst.Call) and not iterated.args \
+            and isinstance(iterated.func, cst.Attribute) else None
+        holder = dotted(iterated.func.value) if method else None
+        if holder not in self.modules - self.others:
+            return
+        target = for_in.target
+        if method == "named_parameters" and isinstance(target, cst.Tuple) and len(target.elements) == 2:
+            target = target.elements[1].value
+        if method not in ("parameters", "named_parameters") or not isinstance(target, cst.Name):
+            return
+        trainable = self.trainable
+
+        class Reads(cst.CSTVisitor):
+            def visit_Attribute(self, node: cst.Attribute) -> None:
+                if node.attr.value == "trainable" and isinstance(node.value, cst.Name) \
+                        and node.value.value == target.value:
+                    trainable.add(id(node))
+        walk(loop.body if isinstance(loop, cst.For) else loop, Reads())
+
+    def visit_For(self, node: cst.For | cst.BaseComp) -> None:
+        self.loops.append(node)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_For
 
     def visit_Module(self, node: cst.Module) -> None:
         accumulate = cst.parse_statement(ACCUMULATE.format(name="f"))
@@ -202,6 +239,16 @@ class _Facts(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         target = node.targets[0].target
+        for bound in node.targets:
+            name = dotted(bound.target)
+            if name is None:
+                continue
+            value = node.value
+            kind = self.helpers.get(value.func.value) if isinstance(value, cst.Call) \
+                and isinstance(value.func, cst.Name) else None
+            module = kind not in (None, "Module") or isinstance(value, cst.Call) \
+                and isinstance(value.func, cst.Name) and value.func.value in self.subclasses
+            (self.modules if module else self.others).add(name)
         if isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name) \
                 and self.helpers.get(node.value.func.value) == "Sequential":
             self.sequentials.add(target.attr.value if isinstance(target, cst.Attribute) else dotted(target))
@@ -282,6 +329,8 @@ class TfTorchHelpersRule:
         return self._module(node) is None  # brought back whole: its body is not translated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if self.facts is not None and id(original) in self.facts.trainable:
+            return updated.with_changes(attr=cst.Name("requires_grad"))
         return self._module(original) or updated
 
     def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda):
