@@ -35,12 +35,6 @@ KNOWN = {
     "notebook_style": "the PyTorch side guards a backward with `if y.requires_grad:` (False there); a tape cannot be "
                       "placed for that dead backward, whose target comes from outside its block (TG502)",
 }
-# Keras layers come back from twingrad's helper modules (torch_keras_helpers.py); not yet: gradients taken with
-# respect to their variables by torch.autograd.grad.
-KNOWN["keras_dense"] = ("the PyTorch side takes torch.autograd.grad with respect to a layer's variables "
-                        "(`[param for param in layer.parameters()]`, `layer.kernel`) and guards its jacobian with "
-                        "`out.requires_grad`: the plan takes gradients with respect to lists and leaf names only "
-                        "(TG504) and cannot tell requires_grad of a layer's output (TG507)")
 
 
 # The way back (TF -> PyTorch) of these torch programs is not exact yet, or not flagged where it fails.

@@ -44,7 +44,9 @@ Codes:
 * TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
   torch's answer (values from calls it cannot see into, names bound several times, loop variables) have no TF
   counterpart; left as is. Where it is sure, they become the literal True/False; `p.requires_grad` of a loop
-  variable over a Module's `parameters()`/`named_parameters()` -> `p.trainable` (a variable's). Also
+  variable over a Module's `parameters()`/`named_parameters()` -> `p.trainable` (a variable's); the output of a
+  layer that always computes with a parameter (nn.Linear, twingrad's KerasDense) requires grad outside no_grad;
+  a `create_graph=True` gradient's is not known (a function linear in the inputs gives one off the graph). Also
   `requires_grad_(False)` of a tensor that may require grad (freezing a Module's parameter: a TF variable's
   `trainable` is fixed when it is made); of one that certainly does not, it is dropped.
 * TG509 (error) `torch.autograd.functional.jacobian`/`vjp`/`jvp`/`hessian` with `create_graph`, `strict` or a list
@@ -70,7 +72,6 @@ from __future__ import annotations
 import libcst as cst
 
 from ..codegen import code_of
-from .. import table as api_table
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_device import TorchDeviceRule
@@ -96,9 +97,6 @@ ACCUMULATE = '''def {name}(grad, new):
 ASSIGN_OPS = {cst.SubtractAssign: "assign_sub", cst.AddAssign: "assign_add"}
 ASSIGN_BINARY = {cst.MultiplyAssign: "*", cst.DivideAssign: "/"}
 NO_COUNTERPART = {"requires_grad", "grad_fn", "is_leaf"}
-# tensor methods whose result is no tensor (a number, a list, an array, a size) or several tensors
-NOT_TENSOR_METHODS = {"item", "tolist", "numpy", "size", "dim", "numel", "nelement", "element_size", "stride",
-                      "backward", "register_hook", "unbind", "split", "chunk", "data_ptr", "is_contiguous", "type"}
 VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 
@@ -491,35 +489,8 @@ class TorchTapeRule:
         return isinstance(expr, cst.Name) and expr.value in scope.carrying and expr.value not in scope.opaque \
             and not self._assigned(expr)
 
-    def _tensor(self, expr, seen: frozenset = frozenset()) -> bool:
-        """Certainly a torch tensor (its `.data` is its detached value): a torch op the table knows, a tensor's method
-        (not one giving a number, a list or an array), a Module's call, arithmetic or indexing on a tensor, or a name
-        every simple statement of its scope binds to one."""
-        if isinstance(expr, cst.Call):
-            qualified = self.ctx.qualname(expr.func) or ""
-            if qualified.startswith("torch."):
-                return bool(api_table.load().overloads(qualified, "torch"))
-            if isinstance(expr.func, cst.Attribute):
-                return expr.func.attr.value not in NOT_TENSOR_METHODS and self._tensor(expr.func.value, seen)
-            return isinstance(expr.func, cst.Name) and self.plan.scope().holder(expr.func.value)
-        if isinstance(expr, cst.BinaryOperation):
-            return self._tensor(expr.left, seen) or self._tensor(expr.right, seen)
-        if isinstance(expr, cst.UnaryOperation):
-            return self._tensor(expr.expression, seen)
-        if isinstance(expr, cst.Subscript):
-            return self._tensor(expr.value, seen)
-        if not isinstance(expr, cst.Name):
-            return False
-        if expr.value in seen:  # `y = y * 2`: a tensor if its other bindings are
-            return True
-        scope = self.plan.scope()
-        if expr.value not in scope.bound and scope.parent is not None:
-            scope = scope.parent
-        binders = scope.binders.get(expr.value, ())
-        return bool(binders) and all(
-            len(b.body) == 1 and isinstance(b.body[0], cst.Assign) and len(b.body[0].targets) == 1
-            and isinstance(b.body[0].targets[0].target, cst.Name)
-            and self._tensor(b.body[0].value, seen | {expr.value}) for b in binders)
+    def _tensor(self, expr) -> bool:
+        return self.plan.tensor(self.plan.scope(), expr)
 
     def _grad_leaf(self, expr) -> str | None:
         if isinstance(expr, cst.Attribute) and expr.attr.value == "grad" and isinstance(expr.value, cst.Name):
@@ -542,7 +513,8 @@ class TorchTapeRule:
         inputs = keyword(updated, "inputs", 1)
         if isinstance(inputs, cst.Tuple):
             inputs = cst.List(list(inputs.elements))
-        elif isinstance(inputs, cst.Name) and self.plan.scope().grad_name(inputs.value):
+        elif isinstance(inputs, cst.Name) and self.plan.scope().grad_name(inputs.value) or self.plan.single_source(
+                self.plan.scope(), inputs):
             inputs = cst.List([cst.Element(inputs)])
         args = [cst.Arg(target), cst.Arg(inputs)]
         seed = keyword(updated, "grad_outputs", 2)

@@ -6,12 +6,16 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
 * leaves: names bound to `torch.*(..., requires_grad=True)`, `x.requires_grad_()`, `torch.nn.Parameter(...)`;
   they become `tf.Variable`s (watched by every tape) and their `.grad` a plain name (`x.grad` -> `x_grad`);
 * carrying names: names that may hold a value on the autograd graph (computed from leaves or from calls the
-  translator cannot see into); `.detach()`, `.item()`, `torch.no_grad()` and first-order gradients cut it;
+  translator cannot see into; a function of the module computing from its arguments alone, `pure()`, carries what
+  they carry); `.detach()`, `.item()`, `torch.no_grad()` and first-order gradients cut it;
 * backward sites (`T.backward(...)`, `torch.autograd.grad(...)`): each gets a tape whose `with` block opens at
   the first statement of the site's block that computes a carrying value the target needs. A region that
   reaches into an earlier site's region encloses that site's tape (nested tapes: TF's way to differentiate
   again over recorded ops, or through a `create_graph=True` gradient). A target needing a carrying value from
-  outside its block (an enclosing loop, the previous iteration) is refused;
+  outside its block (an enclosing loop, the previous iteration; not a binding later in the file no loop brings
+  back, as a later notebook cell) is refused. torch.autograd.grad's inputs: a list, a tuple, a comprehension, or one
+  tensor (a leaf, a name every binding of which makes a tensor, a Module's parameter `layer.kernel`: a list of one
+  in TF, as torch answers a tuple);
 * for each `.backward()`: whether every source's `.grad` is certainly None there (a plain assignment is
   exact) or may hold an earlier gradient (torch adds into it: the output accumulates);
 * optimizers over explicit lists of leaves, so that `zero_grad()`/`step()` know their variables;
@@ -33,6 +37,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .. import table as api_table
 from ..codegen import code_of
 from ..rewrite import dotted
 from ..walk import walk
@@ -44,6 +49,12 @@ GRAD_INPLACE = {"add_", "sub_", "mul_", "div_", "neg_", "clamp_", "clip_"}  # in
 INPLACE_UPDATES = {"sub_", "add_", "mul_", "div_", "copy_", "zero_", "fill_"}
 NO_GRAD = {"torch.no_grad", "torch.autograd.no_grad", "torch.inference_mode", "torch.autograd.grad_mode.no_grad"}
 BUILTIN_NAMES = set(dir(builtins))
+# torch.nn layers that always compute with a parameter (their output requires grad outside no_grad)
+WEIGHTED = {"torch.nn.Linear", "torch.nn.Bilinear", "torch.nn.Conv1d", "torch.nn.Conv2d", "torch.nn.Conv3d",
+            "torch.nn.modules.linear.Linear"}
+# tensor methods whose result is no tensor (a number, a list, an array, a size) or several tensors
+NOT_TENSOR_METHODS = {"item", "tolist", "numpy", "size", "dim", "numel", "nelement", "element_size", "stride",
+                      "backward", "register_hook", "unbind", "split", "chunk", "data_ptr", "is_contiguous", "type"}
 # torch.autograd.functional calls translated as a tape around func(inputs): name -> positions of the options that
 # change the numbers (create_graph, strict) and must be off
 FUNCTIONAL = {"torch.autograd.functional.jacobian": {"create_graph": 2, "strict": 3},
@@ -156,6 +167,8 @@ class Scope:
         self.opaque: set[str] = set()  # carrying names computed by calls the plan cannot see into
         self.holders: set[str] = set()  # names of torch.nn Modules (their parameters are not leaves of the plan)
         self.holder_optimizers: dict[str, str] = {}  # optimizer keeping gradients on its variables -> their iterable
+        self.order: dict[int, int] = {}  # id(statement) -> its place in the scope's source order
+        self.loops: dict[int, tuple] = {}  # id(statement) -> ids of the loops around it
 
     def holder(self, name: str) -> bool:
         return name in self.holders or (self.parent is not None and name not in self.bound
@@ -337,6 +350,31 @@ def inplace_receiver(small) -> str | None:
     return None
 
 
+def _literal(node) -> bool:
+    """A number or string literal (or a tuple of them)."""
+    if isinstance(node, cst.UnaryOperation):
+        node = node.expression
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return all(_literal(e.value) for e in node.elements)
+    return isinstance(node, (cst.Integer, cst.Float, cst.SimpleString))
+
+
+class _Declares(cst.CSTVisitor):
+    found = False
+
+    def visit_Global(self, node) -> None:
+        self.found = True
+
+    visit_Nonlocal = visit_Global
+
+
+def _declares(node) -> bool:
+    """A `global` or `nonlocal` statement in node."""
+    visitor = _Declares()
+    walk(node, visitor)
+    return visitor.found
+
+
 def fully_rebinds(stmt: cst.CSTNode) -> set[str]:
     """Names an unconditional `a = ...` statement replaces."""
     out: set[str] = set()
@@ -464,6 +502,7 @@ class Plan:
         self.grads: str | None = None  # name for the new gradients before they are added into .grad
         self.stack: list = []  # the module and the functions being walked
         self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
+        self.pure_functions: dict[str, bool] = {}  # module function name -> pure()
         self.holder_sites: list[Site] = []  # backward() sites whose gradients go to the parameters' `.grad`
         self.named_leaves = False  # some scope has leaves of its own (their gradients are names, not p.grad)
         self.attribute_mode = False  # every gradient is kept on its variable (`x.grad`), none in a name
@@ -520,6 +559,8 @@ class Plan:
         body = node.body if isinstance(node, cst.Module) else node.body.body
         statements = list(self._walk(body))
         scope.statement_ids = {id(st) for st in statements}
+        scope.order = {id(st): i for i, st in enumerate(statements)}
+        self._loops(body, (), scope.loops)
         scope.bound = set().union(*(names_bound(s) for s in statements if isinstance(s, cst.SimpleStatementLine)),
                                   *(names_bound(s.target) for s in statements if isinstance(s, cst.For)), set())
         if isinstance(node, cst.FunctionDef):
@@ -555,6 +596,15 @@ class Plan:
                 continue
             for block in self._blocks(stmt):
                 yield from self._walk(block.body)
+
+    def _loops(self, body, around: tuple, out: dict) -> None:
+        """id(statement) -> ids of the for/while loops of its scope around it."""
+        for stmt in body:
+            out[id(stmt)] = around
+            if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                inner = around + (id(stmt),) if isinstance(stmt, (cst.For, cst.While)) else around
+                for block in self._blocks(stmt):
+                    self._loops(block.body, inner, out)
 
     @staticmethod
     def _blocks(stmt) -> list:
@@ -748,6 +798,74 @@ class Plan:
         return qualified.startswith("torch.nn.") and qualified.split(".")[2][:1].isupper() \
             and qualified not in ("torch.nn.Parameter",)
 
+    def pure(self, name: str) -> bool:
+        """`name` is a function of the module that computes from its arguments only: no decorator, no `global`,
+        reading besides its own names only builtins, library modules (torch, math, numpy) and module names bound
+        to number or string literals alone (`def f(x): return x * TRUE_W + TRUE_B`); calling only those."""
+        if name not in self.pure_functions:
+            self.pure_functions[name] = False  # recursion: not pure
+            self.pure_functions[name] = self._pure(name)
+        return self.pure_functions[name]
+
+    def _pure(self, name: str) -> bool:
+        binders = [s for s in self.module.body if name in names_bound(s) or isinstance(s, cst.FunctionDef) and
+                   s.name.value == name]
+        func = binders[0] if len(binders) == 1 else None
+        if not isinstance(func, cst.FunctionDef) or func.decorators or _declares(func.body) or self.carries(
+                func.body, set()) or "requires_grad" in code_of(func.body):
+            return False  # it makes leaves, modules, or calls what the plan cannot see into
+        params = func.params
+        own = {p.name.value for p in [*params.params, *params.kwonly_params, *params.posonly_params]} | {
+            p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)}
+        own |= names_bound(func.body)
+        literals = {}
+        for stmt in self.module.body:
+            for bound in names_bound(stmt):
+                small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+                literal = isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                    small.targets[0].target, cst.Name) and _literal(small.value)
+                literals[bound] = literals.get(bound, True) and literal
+        for free in names_read(func.body) - own:
+            qualified = self.ctx.qualname(cst.Name(free)) or ""
+            if literals.get(free) or qualified.split(".")[0] in PURE_ROOTS[:3] and free not in literals:
+                continue
+            if free in BUILTIN_NAMES and free not in literals and not qualified:
+                continue
+            if free in literals and self.pure(free):
+                continue
+            return False
+        return True
+
+    def tensor(self, scope: Scope, expr, seen: frozenset = frozenset()) -> bool:
+        """Certainly a torch tensor (its `.data` is its detached value): a torch op the table knows, a tensor's method
+        (not one giving a number, a list or an array), a Module's call, arithmetic or indexing on a tensor, or a name
+        every simple statement of its scope binds to one."""
+        if isinstance(expr, cst.Call):
+            qualified = self.ctx.qualname(expr.func) or ""
+            if qualified.startswith("torch."):
+                return bool(api_table.load().overloads(qualified, "torch"))
+            if isinstance(expr.func, cst.Attribute):
+                return expr.func.attr.value not in NOT_TENSOR_METHODS and self.tensor(scope, expr.func.value, seen)
+            return isinstance(expr.func, cst.Name) and scope.holder(expr.func.value)
+        if isinstance(expr, cst.BinaryOperation):
+            return self.tensor(scope, expr.left, seen) or self.tensor(scope, expr.right, seen)
+        if isinstance(expr, cst.UnaryOperation):
+            return self.tensor(scope, expr.expression, seen)
+        if isinstance(expr, cst.Subscript):
+            return self.tensor(scope, expr.value, seen)
+        if not isinstance(expr, cst.Name):
+            return False
+        if expr.value in seen:  # `y = y * 2`: a tensor if its other bindings are
+            return True
+        if expr.value not in scope.bound and scope.parent is not None:
+            scope = scope.parent
+        binders = scope.binders.get(expr.value, ())
+        return bool(binders) and all(
+            isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1 and isinstance(b.body[0], cst.Assign)
+            and len(b.body[0].targets) == 1
+            and isinstance(b.body[0].targets[0].target, cst.Name)
+            and self.tensor(scope, b.body[0].value, seen | {expr.value}) for b in binders)
+
     # -- carrying names --------------------------------------------------------------------------------------------
     def carries(self, expr: cst.CSTNode, carrying: set[str]) -> bool:
         plan = self
@@ -774,6 +892,10 @@ class Plan:
                 builtin = isinstance(node.func, cst.Name) and node.func.value in BUILTIN_NAMES and qualified is None
                 if pure or builtin:
                     for arg in node.args:
+                        walk(arg.value, self)
+                    return False
+                if isinstance(node.func, cst.Name) and plan.pure(node.func.value):
+                    for arg in node.args:  # its result depends on its arguments only
                         walk(arg.value, self)
                     return False
                 if not isinstance(node.func, cst.Attribute):
@@ -853,6 +975,10 @@ class Plan:
             return False if id(binder) in self.in_no_grad else self.requires_grad(scope, value, binder, depth + 1)
         if id(stmt) in self.in_no_grad:
             return False
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and self._weighted(scope, expr.func.value):
+            return True  # a layer computing with its weights
+        if any(is_true(keyword(c, "create_graph", 4)) for c in calls_to(self.ctx, expr, "torch.autograd.grad")):
+            return None  # a gradient of a function linear in the inputs is off the graph: not known statically
         if self.carries(expr, set()):  # a call the plan cannot see into
             return None
         on = set()
@@ -863,6 +989,19 @@ class Plan:
             if status:
                 on.add(name)
         return self.carries(expr, on)
+
+    def _weighted(self, scope: Scope, name: str) -> bool:
+        """`name` holds a layer whose output always depends on a parameter (nn.Linear, twingrad's KerasDense)."""
+        from .torch_keras_helpers import keras_classes
+
+        if not scope.holder(name):
+            return False
+        owner = scope if name in scope.bound else scope.parent
+        values = [b.body[0].value if isinstance(b, cst.SimpleStatementLine) and isinstance(b.body[0], cst.Assign)
+                  else None for b in owner.binders.get(name, ())]
+        return bool(values) and all(isinstance(v, cst.Call) and (
+            self.ctx.qualname(v.func) in WEIGHTED or isinstance(v.func, cst.Name) and v.func.value == "KerasDense"
+            and "KerasDense" in keras_classes(self.ctx, self.module)) for v in values)
 
     def _loop_variable(self, scope: Scope, stmt, name: str) -> bool:
         """`name` is bound by a for loop of the scope or a comprehension of the statement (binders hold neither)."""
@@ -1138,8 +1277,8 @@ class Plan:
             elif not is_false(keyword(each, "is_grads_batched", 7)):
                 problem = "torch.autograd.grad(is_grads_batched=True)"
             elif not self._source_list(scope, inputs):
-                problem = "torch.autograd.grad inputs other than a list, a tuple, list(...), a leaf or a name bound " \
-                          "to a list"
+                problem = "torch.autograd.grad inputs other than a list, a tuple, list(...), a comprehension, a name " \
+                          "bound to a list, or one tensor (a leaf, a name bound to tensors only, a Module's parameter)"
             if problem:
                 self.refuse(stmt, each, "TG504", f"{problem} is not translated")
                 return None
@@ -1155,12 +1294,22 @@ class Plan:
         body, index = self.places.get(id(stmt), ([], 0))
         return set().union(*(statement_reads(s) for s in body[:index + 1]))
 
-    @staticmethod
-    def _source_list(scope: Scope, inputs) -> bool:
+    def _source_list(self, scope: Scope, inputs) -> bool:
         listed = isinstance(inputs, cst.Call) and isinstance(inputs.func, cst.Name) and \
             inputs.func.value in ("list", "tuple") and inputs.func.value not in scope.bound
-        return listed or isinstance(inputs, (cst.List, cst.Tuple)) or (
-            isinstance(inputs, cst.Name) and (scope.grad_name(inputs.value) or inputs.value in scope.lists))
+        return listed or isinstance(inputs, (cst.List, cst.Tuple, cst.ListComp)) or (
+            isinstance(inputs, cst.Name) and (scope.grad_name(inputs.value) or inputs.value in scope.lists)) or \
+            self.single_source(scope, inputs)
+
+    def single_source(self, scope: Scope, inputs) -> bool:
+        """One tensor as torch.autograd.grad's inputs, taken as a list of one (torch answers a tuple): a name every
+        binding of which makes a tensor (`dz_dy = grad(z, y)` for an intermediate y), or a Module's parameter
+        (`layer.kernel`)."""
+        root = inputs
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        return isinstance(inputs, cst.Attribute) and isinstance(root, cst.Name) and scope.holder(root.value) or \
+            isinstance(inputs, cst.Name) and inputs.value not in scope.lists and self.tensor(scope, inputs)
 
     def _region(self, scope: Scope, site: Site, body: list, earlier: list[Site]) -> bool:
         """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
@@ -1187,7 +1336,8 @@ class Plan:
             self.refuse(site.stmt, site.call, "TG502", f"the gradient flows through parameter `{sorted(callers)[0]}`, "
                         "which a caller computes from leaf tensors: no tape here can record that; left as is")
             return False
-        needed = {n for n in needed if any(id(b) not in inside for b in scope.binders.get(n, ()))}
+        needed = {n for n in needed if any(id(b) not in inside and self._may_reach(scope, b, site.stmt)
+                                           for b in scope.binders.get(n, ()))}
         if needed:  # a value that may come from an enclosing block or an earlier iteration
             name = sorted(needed)[0]
             self.refuse(site.stmt, site.call, "TG502",
@@ -1240,6 +1390,14 @@ class Plan:
         return True
 
     @staticmethod
+    def _may_reach(scope: Scope, binder, stmt) -> bool:
+        """A binding can reach stmt only from before it in the scope's source order, or through a loop around both
+        (a binding in a later notebook cell cannot)."""
+        if scope.order[id(binder)] < scope.order[id(stmt)]:
+            return True
+        return bool(set(scope.loops[id(binder)]) & set(scope.loops[id(stmt)]))
+
+    @staticmethod
     def _input_names(site: Site) -> list[str]:
         """Plain names among torch.autograd.grad's inputs (the tape watches those it did not compute itself)."""
         if site.kind != "grad" or site.deferred:
@@ -1252,7 +1410,7 @@ class Plan:
     def _can_share(site: Site, root: Site, body: list, dep_index: list[int]) -> bool:
         """A second gradient over values an earlier tape recorded, nothing recorded since (backward(retain_graph=True)
         and again): the earlier tape, made persistent, serves both, its block ending where it did."""
-        if site.deferred or root.deferred or any(i >= root.index for i in dep_index):
+        if site.deferred or any(i >= root.index for i in dep_index):
             return False
         later = set().union(*(names_bound(s) for s in body[root.index + 1:site.index]))
         return not names_read(site.target) & later
