@@ -93,7 +93,7 @@ def test_defaults_that_differ_are_passed_and_equal_ones_omitted():
 def test_keywords_are_kept_where_positions_would_change_meaning():
     code = to_tf("y = F.binary_cross_entropy_with_logits(z, t, reduction='none')\n").code
     assert "tf.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=z)" in code
-    assert "torch.index_select(p, dim=1, index=i)" in to_torch("y = tf.gather(p, i, axis=1)\n").code
+    assert "torch.normal(mean=1.0, std=2.0, size=[2])" in to_torch("y = tf.random.normal([2], 1.0, 2.0)\n").code
 
 
 def test_template_arguments_are_evaluated_once_and_parenthesized():

@@ -29,6 +29,9 @@ KNOWN = {
                         "t.requires_grad_()`); the PyTorch -> TF rules cannot make the tuple's own tensors variables "
                         "(TG501)",
     "real_jacobian_tuple_rebound": "as real_watch_tuple (TG501)",
+    "real_gather_indices": "the PyTorch side gathers along axis 1 by indexing, `t[(slice(None),) * (1 % t.dim()) + "
+                           "(idx,)]`; PyTorch -> TF leaves that tensor index in a TF subscript (torch_index.py takes "
+                           "x[idx] only): an unflagged crash",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",
