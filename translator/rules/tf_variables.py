@@ -3,7 +3,9 @@
 Codes:
   TG302 error  `assign*` used inside an expression (only statement form is translated); `v.name` where the name TF
                gives is not known statically (a computed `name=`, a variable made inside a name scope, attributes of
-               that name holding several variables)
+               that name holding several variables); `trainable=` given other than as True/False (torch's
+               requires_grad, and which gradients are None, would be decided by the translation, not the value);
+               `v.trainable` of an integer variable (True in TF: torch's integer tensors cannot require grad)
 
 `v.name` of a name bound to a tf.Variable (or `m.w.name`, where every `.w = ...` of the file makes a tf.Variable of
 one name) becomes TF's name, a string: "Variable:0", or "<name>:0" for a literal `name=` (a torch tensor has none:
@@ -11,12 +13,14 @@ one name) becomes TF's name, a string: "Variable:0", or "<name>:0" for a literal
 
 tf.Variable keeps its initial value's dtype (numpy float64 stays float64, Python floats are float32, Python ints are
 int32 and never get gradients: semantics.md A13, B1); `trainable=False` gives a tensor without requires_grad (A14);
-assignments are not differentiable in TF, hence no_grad (A18, D11).
+assignments are not differentiable in TF, hence no_grad (A18, D11). `v.trainable` of a name bound to a float
+tf.Variable becomes `v.requires_grad`, which the translation sets as trainable says.
 """
 from __future__ import annotations
 
 import libcst as cst
 
+from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
 from .tf_facts import Facts, is_int_tensor_init
 from .tf_literals import as_tensor, foreign_kind
@@ -55,6 +59,14 @@ class TfVariableRule:
 
     # -- v.name ---------------------------------------------------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression) -> cst.BaseExpression:
+        if original.attr.value == "trainable" and isinstance(original.value, cst.Name):
+            kind = Facts.of(self.ctx).kind_of(original.value)
+            if kind == "int":
+                self.ctx.report(original, "TG302", "trainable of an integer variable: True in TF, and torch's integer "
+                                "tensors cannot require grad; left as is")
+            elif kind in ("variable", "frozen"):
+                return updated.with_changes(attr=cst.Name("requires_grad"))
+            return updated
         if original.attr.value != "name":
             return updated
         facts = Facts.of(self.ctx)
@@ -109,6 +121,9 @@ class TfVariableRule:
             self.ctx.report(original, "TG302", "tf.Variable without an initial value is not translated")
             return updated
         trainable = after.get("trainable")
+        if trainable is not None and code_of(trainable) not in ("True", "False"):
+            self.ctx.report(original, "TG302", "tf.Variable(trainable=) is translated only as True or False")
+            return updated
         wants_grad = not (isinstance(trainable, cst.Name) and trainable.value == "False")
         if is_int_tensor_init(original):
             wants_grad = False
