@@ -216,7 +216,8 @@ class TorchTapeRule:
                 return updated
             return tensor
         if method_call(original, "backward") is not None and not any(
-                where is original for where, _, _ in self.plan.refusals.get(id(self.ctx.statements[-1]), ())):
+                where is original for where, _, _ in self.plan.refusals.get(id(self.ctx.statements[-1]), ())) and \
+                not any(self.plan.guards.get(id(s)) is False for s in self.ctx.statements):  # dropped: never runs
             self.ctx.report(original, "TG504", "backward() is translated only as a statement of its own in a "
                             "block (not in an expression, a lambda or a one-line if/for); left as is")
         return updated
@@ -539,14 +540,36 @@ class TorchTapeRule:
         plan = self.plan
         orig, upd = list(original.body), list(updated.body)
         special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.adam_steps,
-                   plan.sites)
+                   plan.sites, plan.guards)
         if not any(id(s) in table for s in orig for table in special):
             return updated
+        if any(id(s) in plan.guards for s in orig) and len(orig) == len(upd):
+            orig, upd = self._unguarded(orig, upd)
+            if not orig:  # only a guard that never runs
+                return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         if len(orig) != len(upd):  # another rule split or removed statements: the plan no longer lines up
             self.ctx.report(orig[0], "TG511", "this block's statements were rewritten by another rule, so no tape "
                             "was placed in it; left as is")
             return updated
         return updated.with_changes(body=self._emit(orig, upd, 0, len(orig), plan.groups.get(id(original), [])))
+
+    def _unguarded(self, orig: list, upd: list) -> tuple[list, list]:
+        """The statements as the plan saw them: a known `if t.requires_grad:` guard's body in its place (True), or
+        nothing (False)."""
+        out_orig, out_upd = [], []
+        for o, u in zip(orig, upd):
+            known = self.plan.guards.get(id(o))
+            if known is None:
+                out_orig.append(o)
+                out_upd.append(u)
+            elif known:
+                inner_orig, inner_upd = self._unguarded(list(o.body.body), list(u.body.body))
+                if inner_upd:  # the guard's comments and blank lines go to its first statement
+                    inner_upd[0] = inner_upd[0].with_changes(leading_lines=[*u.leading_lines, *_moved(
+                        inner_upd[0].leading_lines)])
+                out_orig += inner_orig
+                out_upd += inner_upd
+        return out_orig, out_upd
 
     def _emit(self, orig: list, upd: list, lo: int, hi: int, sites: list[Site]) -> list:
         out, i = [], lo

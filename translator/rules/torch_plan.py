@@ -15,7 +15,8 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
   outside its block (an enclosing loop, the previous iteration; not a binding later in the file no loop brings
   back, as a later notebook cell) is refused. torch.autograd.grad's inputs: a list, a tuple, a comprehension, or one
   tensor (a leaf, a name every binding of which makes a tensor, a Module's parameter `layer.kernel`: a list of one
-  in TF, as torch answers a tuple);
+  in TF, as torch answers a tuple). An `if t.requires_grad:` guarding a gradient, where torch's answer is known,
+  is planned as its body (True) or as nothing (False): the guard the TF -> PyTorch leg writes;
 * for each `.backward()`: whether every source's `.grad` is certainly None there (a plain assignment is
   exact) or may hold an earlier gradient (torch adds into it: the output accumulates);
 * optimizers over explicit lists of leaves, so that `zero_grad()`/`step()` know their variables;
@@ -503,6 +504,7 @@ class Plan:
         self.stack: list = []  # the module and the functions being walked
         self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
         self.pure_functions: dict[str, bool] = {}  # module function name -> pure()
+        self.guards: dict[int, bool] = {}  # id(`if t.requires_grad:` around a gradient) -> torch's known answer
         self.holder_sites: list[Site] = []  # backward() sites whose gradients go to the parameters' `.grad`
         self.named_leaves = False  # some scope has leaves of its own (their gradients are names, not p.grad)
         self.attribute_mode = False  # every gradient is kept on its variable (`x.grad`), none in a name
@@ -1126,6 +1128,8 @@ class Plan:
     def _block(self, scope: Scope, block, body, outer: tuple[str, ...], leaves_before: dict) -> None:
         body = list(body)
         self.places.update({id(stmt): (body, i) for i, stmt in enumerate(body)})
+        body = self._guards(scope, body)
+        self.places.update({id(stmt): (body, i) for i, stmt in enumerate(body)})
         sites: list[Site] = []
         for i, stmt in enumerate(body):
             site = self._site(scope, stmt, i, leaves_before)
@@ -1167,6 +1171,30 @@ class Plan:
             for inner in self._blocks(stmt):
                 self.container.update({id(s): stmt for s in inner.body})
                 self._block(scope, inner, inner.body, here, leaves_before)
+
+    def _guards(self, scope: Scope, body: list) -> list:
+        """The block with each `if t.requires_grad:` guarding a backward or a gradient, where torch's answer is
+        known, replaced by its statements (True) or by nothing (False): the guard the TF -> PyTorch leg writes
+        around a gradient TF would answer None for."""
+        out = []
+        for stmt in body:
+            known = None
+            if isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.test, cst.Attribute) and \
+                    stmt.test.attr.value == "requires_grad" and isinstance(stmt.body, cst.IndentedBlock) and any(
+                    method_call(single_call(s), "backward") is not None or calls_to(
+                        self.ctx, s, "torch.autograd.grad") for s in stmt.body.body):
+                known = self.requires_grad(scope, stmt.test.value, stmt)
+            if known is None:
+                out.append(stmt)
+                continue
+            self.guards[id(stmt)] = known
+            if known:
+                for inner in stmt.body.body:
+                    if id(stmt) in self.container:
+                        self.container[id(inner)] = self.container[id(stmt)]
+                    self.in_no_grad |= {id(inner)} if id(stmt) in self.in_no_grad else set()
+                out.extend(self._guards(scope, list(stmt.body.body)))
+        return out
 
     def _jacobian(self, stmt, outer: tuple[str, ...]) -> None:
         small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None

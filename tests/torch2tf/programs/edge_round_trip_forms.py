@@ -51,3 +51,15 @@ out = layer(xs)
 on_graph = out.requires_grad
 dout = torch.autograd.grad(out.sum(), layer.weight, retain_graph=True)[0]
 dall = list(torch.autograd.grad(out.sum(), [p for p in layer.parameters()], allow_unused=True))
+
+# `if t.requires_grad:` around a backward, where torch's answer is known: always taken, or never.
+p = torch.tensor(2.0, requires_grad=True)
+q = p ** 2 + torch.detach(p * 3)
+if q.requires_grad:
+    q.backward(torch.ones_like(q))
+gp = p.grad
+r = torch.mean(torch.as_tensor(q.detach().numpy()))
+p.grad = None
+if r.requires_grad:
+    r.backward(torch.ones_like(r))
+gr = p.grad
