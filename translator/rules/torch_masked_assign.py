@@ -15,7 +15,7 @@ writes into it, and a loop whose body only writes into it, may come in between),
 torch factory (`torch.zeros_like(...)`...), or arithmetic.
 
 TG515 (error) an index write into a tensor that may be shared or is a leaf requiring grad (torch raises) is left
-as is (a NumPy array, made by a numpy call just before, is left alone: the same code
+as is (a NumPy array, made by a numpy call just before, and a dict or list display are left alone: the same code
 works in the TF program).
 """
 from __future__ import annotations
@@ -48,6 +48,15 @@ def _index(element: cst.BaseSlice) -> bool:
     if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
         value = value.expression
     return isinstance(value, (cst.Integer, cst.Name, cst.Ellipsis)) or _mask(value)
+
+
+def _container(value) -> bool:
+    """A Python dict, list or set display or comprehension (`{}`, `[0.0] * 3`, `dict()`)."""
+    if isinstance(value, cst.BinaryOperation):
+        return _container(value.left) or _container(value.right)
+    if isinstance(value, cst.Call):
+        return isinstance(value.func, cst.Name) and value.func.value in ("dict", "list", "set")
+    return isinstance(value, (cst.Dict, cst.List, cst.Set, cst.DictComp, cst.ListComp, cst.SetComp))
 
 
 AUGMENTED = {cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply,
@@ -123,6 +132,8 @@ class TorchMaskedAssignRule:
         if binding is not None and (self.ctx.qualname(getattr(binding, "func", None) or cst.Name("_")) or "").split(
                 ".")[0] == "numpy":
             return updated  # a NumPy array: the same code works in the TF program
+        if binding is not None and _container(binding):
+            return updated  # a dict or a list of the program's: the same code works in the TF program
         if binding is None or not self._new_tensor(binding):
             self.ctx.report(original, "TG515", "an index write into a tensor is translated only into a tensor made "
                             "just before (x.clone(), a factory, arithmetic): TF tensors take no item assignment; left "
