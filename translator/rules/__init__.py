@@ -14,14 +14,15 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_numpy_calls import TfNumpyCallRule
         from .tf_optimizers import TfOptimizerRule
         from .tf_tape import TfTapeRule
+        from .tf_torch_func_helpers import TfTorchFuncHelpersRule
         from .tf_torch_helpers import TfTorchHelpersRule
         from .tf_variables import TfVariableRule
 
         # TfKerasRule before TfModuleRule: a Keras object's variable list is in Keras' order, not tf.Module's.
         # OptimizerVariablesRule after TfOptimizerRule: it completes the optimizers that rule builds.
-        # TfTorchHelpersRule first: it brings back whole forms (`p.assign(<an init's TF form>)`) other rules would
-        # translate piecewise.
-        return [TfTorchHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx),
+        # TfTorchHelpersRule and TfTorchFuncHelpersRule first: they bring back whole forms (`p.assign(<an init's TF
+        # form>)`, helper definitions) other rules would translate piecewise.
+        return [TfTorchHelpersRule(ctx), TfTorchFuncHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx),
                 TfForwardAccumulatorRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx),
                 TfModuleRule(ctx), TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx),
                 TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]

@@ -76,6 +76,7 @@ from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_device import TorchDeviceRule
 from .torch_forward_ad import TorchForwardADRule
+from .torch_func import TorchFuncRule
 from .torch_function import TorchFunctionRule
 from .torch_index import TorchIndexRule
 from .torch_inplace import LocalInplace
@@ -105,7 +106,8 @@ def torch_rules(ctx) -> list:
     return [TorchTapeRule(ctx, plan), TorchOptimizerRule(ctx, plan), TorchMatmulRule(ctx), TorchDeviceRule(ctx),
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
             TorchModuleRule(ctx, plan, nn), nn, TorchIndexRule(ctx),
-            TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx), TorchForwardADRule(ctx)]
+            TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx), TorchForwardADRule(ctx),
+            TorchFuncRule(ctx)]
 
 
 def line(template: str, **nodes) -> cst.SimpleStatementLine:
