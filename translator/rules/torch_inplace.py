@@ -11,7 +11,8 @@ The plan (`torch_plan.py`) counts such a statement as writing h, so the tape rec
 
 TG503 (error) such an in-place method where that is not certain, under torch.no_grad() (torch changes the values of
 a tensor that stays on the graph; a rebinding there would cut it), on a name bound elsewhere (a parameter, a
-global), or with no out-of-place entry in the table: left as is. Leaves, a Module's parameters and `.grad` are
+global), or with no out-of-place entry in the table (`m.addcmul_(a, b)` on a name certainly holding a tensor, or
+a leaf): left as is. Leaves, a Module's parameters and `.grad` are
 `torch_autograd.py`'s.
 """
 from __future__ import annotations
@@ -64,9 +65,15 @@ class LocalInplace:
         statement = self.ctx.statements[-1]
         name = inplace_receiver(statement.body[0]) if isinstance(statement, cst.SimpleStatementLine) and \
             getattr(statement.body[0], "value", None) is original else None
-        if name is None or self.receiver(original) is None:
+        if name is None:
             return None
         scope = self.plan.scope()
+        if self.receiver(original) is None:  # no out-of-place form: left as is, flagged where certainly a tensor
+            if scope.grad_name(name) is not None or self.plan.tensor(scope, original.func.value):
+                self.ctx.report(original, "TG503", f"in-place `{code_of(original.func)}(...)` has no out-of-place "
+                                "form in the table: a TF tensor cannot change in place; left as is")
+                return updated
+            return None
         if scope.grad_name(name) is not None or scope.holder(name):
             self.ctx.report(original, "TG503", f"in-place `{code_of(original.func)}(...)` of a leaf or a Module is "
                             "translated only under torch.no_grad(), as sub_/add_/mul_/div_/copy_/zero_/fill_ or a "
