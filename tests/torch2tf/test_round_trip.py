@@ -39,14 +39,7 @@ KNOWN = {
 
 
 # The way back (TF -> PyTorch) of these torch programs is not exact yet, or not flagged where it fails.
-BACK_KNOWN = {
-    # TF -> PyTorch does not translate a TensorShape's num_elements() / rank (torch.Size: numel(), len()):
-    # left as is, unflagged.
-    "fault_requires_grad_parameters": "TF -> PyTorch: `p.shape.num_elements()` is left as is",
-    "module_optimizer": "TF -> PyTorch: `p.shape.rank` is left as is; `tape.gradient(target, sources)` with "
-                        "`sources = list([...])` is taken for one tensor (`sources.grad`, "
-                        "`torch.autograd.grad(...)[0]`)",
-}
+BACK_KNOWN: dict[str, str] = {}
 
 
 def errors(translation) -> list[str]:

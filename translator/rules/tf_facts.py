@@ -276,6 +276,9 @@ class Facts:
             return "constant"
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "astype":
             return self.value_kind(value.func.value, _seen)
+        if _sequence_copy(value):  # `list([p for p in m.parameters() if ...])`, as PyTorch -> TF writes
+            inner = value.args[0].value
+            return "list" if isinstance(inner, (cst.ListComp, cst.GeneratorExp)) else self.value_kind(inner, _seen)
         if not isinstance(value, cst.Call):
             return "unknown"
         qualified = self.ctx.qualname(value.func)
@@ -317,6 +320,13 @@ class Facts:
                 positional_axis = len([a for a in expr.args if a.keyword is None]) > 1 and "reduce_" in qualified
                 return (axis is None or (isinstance(axis, cst.Name) and axis.value == "None")) and not positional_axis
         return False
+
+
+def _sequence_copy(value: cst.BaseExpression | None) -> bool:
+    """`list([...])`, `tuple((...))`, `list(<comprehension>)`: a list or tuple made from a display or comprehension."""
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("list", "tuple") \
+        and len(value.args) == 1 and isinstance(value.args[0].value, (cst.List, cst.Tuple, cst.ListComp,
+                                                                       cst.GeneratorExp))
 
 
 def _operands(expr: cst.BaseExpression) -> list[cst.BaseExpression]:

@@ -10,7 +10,8 @@ tf.float32)`, `tf.reduce_prod(x.shape)`, `tf.maximum(x.shape, 1)`: the table's `
 TF; torch takes no torch.Size or int there, so it becomes `torch.tensor(t.shape, dtype=torch.int32)`. Where every
 tensor argument is a number (`tf.exp(1.0)`, `tf.maximum(3.0, 4.0)`), the first becomes a tensor.
 
-`t.shape.as_list()` becomes `list(t.shape)`; `tf.shape(t)` given where a TF op takes a shape (`tf.reshape(x,
+`t.shape.as_list()` becomes `list(t.shape)`, `t.shape.rank` `t.dim()` and `t.shape.num_elements()` `t.numel()`
+(a TensorShape's; torch.Size has none of them); `tf.shape(t)` given where a TF op takes a shape (`tf.reshape(x,
 tf.shape(t))`, `tf.zeros(tf.shape(t))`: a parameter not in `tensor_params`) becomes `t.shape`, which torch takes there.
 
 `a // b` on a TF tensor becomes `(a // b).detach()`: TF records no gradient through floor division (None where it is
@@ -85,10 +86,17 @@ class TfForeignOperandRule:
         binding = facts.binding_before(expr.value, *use) if use else None
         return binding is not None and binding.value is not None and self._tensor(binding.value, depth + 1)
 
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
+        if original.attr.value == "rank" and _is_shape_attribute(original.value):
+            return cst.Call(cst.Attribute(updated.value.value, cst.Name("dim")), [])
+        return updated
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        if isinstance(original.func, cst.Attribute) and original.func.attr.value == "as_list" and not original.args \
-                and _is_shape(original.func.value):
-            return cst.Call(cst.Name("list"), [cst.Arg(updated.func.value)])  # a TensorShape's; torch.Size has none
+        if isinstance(original.func, cst.Attribute) and not original.args and _is_shape_attribute(original.func.value):
+            if original.func.attr.value == "as_list":
+                return cst.Call(cst.Name("list"), [cst.Arg(updated.func.value)])
+            if original.func.attr.value == "num_elements":
+                return cst.Call(cst.Attribute(updated.func.value.value, cst.Name("numel")), [])
         qualified = self.ctx.qualname(original.func)
         if (not self.ctx.is_source_framework(qualified) or qualified in CONVERTING
                 or self.ctx.is_consumed(original.func)):
@@ -127,6 +135,10 @@ class TfForeignOperandRule:
     def _shape_call(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) == "tensorflow.shape" and len(
             expr.args) == 1 and expr.args[0].keyword is None
+
+
+def _is_shape_attribute(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "shape"
 
 
 def _is_shape(expr: cst.BaseExpression) -> bool:

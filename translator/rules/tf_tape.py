@@ -631,7 +631,9 @@ def _is_sequence_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> b
 
 
 def _is_tuple_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> bool:
-    return isinstance(_value_at(expr, facts, at), cst.Tuple)
+    value = _value_at(expr, facts, at)
+    return isinstance(value, cst.Tuple) or isinstance(value, cst.Call) and isinstance(value.func, cst.Name) \
+        and value.func.value == "tuple"
 
 
 def _value_at(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> cst.BaseExpression | None:
