@@ -53,6 +53,14 @@ def test_add_weight_forms_without_an_exact_translation_are_refused(call):
     assert (4, "TG401") in errors(source)
 
 
+@pytest.mark.parametrize("attribute", ["variables", "weights", "non_trainable_variables", "non_trainable_weights"])
+def test_variable_lists_holding_a_dropout_seed_state_are_refused(attribute):
+    # Keras 3's Dropout keeps its seed generator's state in a non-trainable variable torch has no counterpart of.
+    source = ("model = tf.keras.Sequential([tf.keras.layers.Dense(2), tf.keras.layers.Dropout(0.5)])\n"
+              f"y = model(tf.ones([1, 3]))\nlisted = model.{attribute}\n")
+    assert (4, "TG401") in errors(source)
+
+
 def test_variable_list_of_an_object_that_could_be_a_tf_module_is_refused():
     # tf.Module lists variables sorted by attribute name, Keras in assignment order: no single translation.
     source = ("class Lin(tf.Module):\n"

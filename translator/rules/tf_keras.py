@@ -51,6 +51,8 @@ from ..walk import walk
 from .ops import Call, Unmatched, same_value
 
 CODE = "TG401"
+# Keras lists holding non-trainable variables, a seed generator's state among them
+SEED_LISTS = ("variables", "weights", "non_trainable_variables", "non_trainable_weights")
 TF_MODULE = "tensorflow.Module"
 
 # The modules the output defines for Keras layers torch has no exact counterpart of, by the table's "helper" name.
@@ -271,6 +273,7 @@ class _KerasFacts(cst.CSTVisitor):
         self.names: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
         self.stateful = False  # the file builds a layer with non-trainable variables
+        self.seeded = False  # the file builds a layer holding a seed generator's state (a non-trainable variable)
 
     def kind(self, value: cst.BaseExpression | None) -> str:
         if isinstance(value, cst.Call):
@@ -305,6 +308,7 @@ class _KerasFacts(cst.CSTVisitor):
         spec = self.table["layers"].get(self.ctx.qualname(node.func))
         if spec is not None:
             self.stateful = self.stateful or spec.get("state", False)
+            self.seeded = self.seeded or spec.get("seeded", False)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self.kind(node.value)
@@ -628,12 +632,16 @@ class TfKerasRule:
                                                     "orders and this could be either; left as is")
                     return updated
                 keras = True
-            if keras:
+            if keras and self.facts.seeded and attr in SEED_LISTS:
+                self.ctx.report(original, CODE, f".{attr} lists the seed generator state of the file's Dropout "
+                                                "layers, which torch has no counterpart of; left as is")
+            elif keras:
                 self.ctx.consume(original)
                 templates = self.table["collections"]
                 if self.facts.stateful:
                     templates = {**templates, **self.table["collections_with_state"]}
-                return parse_template_expression(templates[attr], m=updated.value)
+                template = templates[attr]  # "[]" names no receiver: a layer without state has no such variables
+                return parse_template_expression(template, **({"m": updated.value} if "{m}" in template else {}))
         elif attr in self.table["untranslated"] and not _is_super(original.value) and (
                 self._is_keras(original.value) or self._is_keras(original.value) is None and self._has_keras_objects()):
             self.ctx.report(original, CODE, f"Keras .{attr} has no exact torch translation; left as is")

@@ -48,3 +48,5 @@ with tf.GradientTape() as tape:
     seq_loss = tf.reduce_mean(seq_out)
 seq_grads = tape.gradient(seq_loss, seq.trainable_variables)
 seq_vars = seq.variables
+# Keras lists no non-trainable weights for layers without state (the translator once crashed on these)
+fixed_weights = tf.constant(float(len(model.non_trainable_weights) + len(model.non_trainable_variables)))
