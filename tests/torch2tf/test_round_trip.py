@@ -21,10 +21,6 @@ OTHER = {"tf": "torch", "torch": "tf"}
 
 # PyTorch -> TF translations this suite owns refuses (flags) these TF programs' way back; strict: a fix shows up.
 KNOWN = {
-    "adam_function": "the PyTorch side sets Adam's eps per step through opt.param_groups/opt.state (Keras' epsilon "
-                     "placement, D3); Keras optimizers have neither (TG505)",
-    "real_adam_float32_constants": "as adam_function (and Keras' float32 step size: lr per step, the same TG505)",
-    "real_apply_gradients_inline": "as adam_function (TG505)",
     "real_watch_tuple": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in inputs: "
                         "t.requires_grad_()`); the PyTorch -> TF rules cannot make the tuple's own tensors variables "
                         "(TG501)",
