@@ -154,6 +154,10 @@ class Framework:
                         elif part:
                             sig.append((re.sub(r"[=:].*", "", part).strip(" *"), not keyword))
                     found.append(sig)
+            if obj is self.torch.Tensor or isinstance(obj, type(self.torch.FloatTensor)):
+                # the legacy constructors (torch.Tensor, FloatTensor, ...) are C types Python shows no signature of:
+                # the one torch's docs give for data, `torch.Tensor(data)` (try it: a list gives its values)
+                found.append([("data", True)] if obj(self.torch.tensor([1.0]).tolist()).tolist() == [1.0] else [])
             aten = f"aten::linalg_{name}" if qualified.startswith("torch.linalg.") else f"aten::{name}"
             for schema in self.torch._C._jit_get_schemas_for_operator(aten):
                 # torch's bindings call the first tensor `input` in functions, `self` in methods (the receiver)
