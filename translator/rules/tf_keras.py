@@ -53,6 +53,8 @@ from .ops import Call, Unmatched, same_value
 CODE = "TG401"
 # Keras lists holding non-trainable variables, a seed generator's state among them
 SEED_LISTS = ("variables", "weights", "non_trainable_variables", "non_trainable_weights")
+# variable lists an optimizer built over a Keras object or tf.Module updates: its parameters
+OPTIMIZED_LISTS = ("trainable_variables", "trainable_weights", "variables", "weights")
 TF_MODULE = "tensorflow.Module"
 
 # The modules the output defines for Keras layers torch has no exact counterpart of, by the table's "helper" name.
@@ -672,6 +674,8 @@ class OptimizerVariablesRule:
     tf_optimizers.py copies that variable list from the original code into the torch optimizer's construction, where
     `m.trainable_variables` means nothing; this runs after it and passes `m.parameters()`: a Keras object's or a
     tf.Module's trainable variables are its parameters, and an optimizer updates each on its own, whatever the order.
+    `m.variables`/`m.weights` also list non-trainable variables, whose gradients are None: Keras skips them, as a
+    torch optimizer skips what it is not given.
     """
 
     def __init__(self, ctx):
@@ -683,7 +687,7 @@ class OptimizerVariablesRule:
                 and (dotted(updated.func) or "").startswith("torch.optim.")):
             return updated
         first = updated.args[0].value
-        if not (isinstance(first, cst.Attribute) and first.attr.value in ("trainable_variables", "trainable_weights")
+        if not (isinstance(first, cst.Attribute) and first.attr.value in OPTIMIZED_LISTS
                 and dotted(first.value) is not None
                 and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
             return updated
