@@ -28,6 +28,8 @@ KNOWN = {
     "real_gather_indices": "the PyTorch side gathers along axis 1 by indexing, `t[(slice(None),) * (1 % t.dim()) + "
                            "(idx,)]`; PyTorch -> TF leaves that tensor index in a TF subscript (torch_index.py takes "
                            "x[idx] only): an unflagged crash",
+    "comprehension_gradients": "the PyTorch side takes torch.autograd.grad inside comprehensions, one call per "
+                               "element; PyTorch -> TF flags those (TG900, TG507)",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",

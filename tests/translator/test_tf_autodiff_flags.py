@@ -15,6 +15,11 @@ opt.apply_gradients(zip(grads, [w, b]))
 """
 
 FLAGGED = {
+    "gradient sources bound by a comprehension": ("TG111", """
+with tf.GradientTape(persistent=True) as tape:
+    y = w * b
+gs = [tape.gradient(y, s) for s in (w, b)]
+"""),
     "watched_variables inside its block": ("TG110", """
 with tf.GradientTape() as tape:
     y = w * b

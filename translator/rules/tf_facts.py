@@ -166,8 +166,13 @@ class FactsCollector(Visitor):
         if isinstance(target, cst.Name):
             self._bind(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind_target(el.value, None)
+            # `c1, c2 = tf.constant(5.0), tf.constant(3.0)`: each name is bound to its own value (real fault U5: an
+            # unwatched constant's kind was unknown, and a backward() ran where TF answers None)
+            values = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) and len(
+                value.elements) == len(target.elements) and not any(
+                isinstance(e, cst.StarredElement) for e in [*value.elements, *target.elements]) else None
+            for i, el in enumerate(target.elements):
+                self._bind_target(el.value, values[i] if values else None)
 
     # Bindings are recorded when the statement is left, so that `y = f(y)` reads the previous y.
     def leave_Assign(self, node: cst.Assign) -> None:

@@ -8,7 +8,7 @@ Codes:
   TG110 error    tape method with no PyTorch translation; watched_variables() the block does not answer statically
                  (watched_variables() becomes the tuple of the variables TF watched: tf_watched.py)
   TG111 error    gradient sources of a shape we cannot map (nested structures; jacobian sources held in a name
-                 whose tensors may carry a torch history)
+                 whose tensors may carry a torch history; a name a comprehension binds: a tensor or a list?)
   TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
 
 Style: `backward()` and `.grad` where that computes TF's numbers (a fresh leaf gradient, one call per tape), with
@@ -44,6 +44,9 @@ class TfTapeRule:
         self.facts: Facts | None = None
         self._prefix: dict[int, list[cst.BaseStatement]] = {}  # id(original statement) -> statements to put before it
         self._backward_calls = 0
+        # Names bound by the comprehensions around the tape call being translated (None outside any): the call runs
+        # once per element, with values the file's facts know nothing of (real faults U7, U7b, U8).
+        self._local: set[str] | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
         if "GradientTape" in self.ctx.text:
@@ -167,6 +170,11 @@ class TfTapeRule:
             self.ctx.report(original, "TG110", "gradient call without target and sources")
             return updated
         original_target = _arg(original, 0, "target")
+        self._local = _comprehension_names(info.statement, original)
+        if isinstance(sources, cst.Name) and sources.value in (self._local or ()):
+            self.ctx.report(original, "TG111", "gradient sources bound by a comprehension are not translated "
+                            "(a tensor or a list of them?)", suggestion="a list display of the sources")
+            return updated
         if info.method != "gradient":
             return self._jacobian(original, info, target, sources)
         if self._target_outside(info, original_target):
@@ -185,7 +193,8 @@ class TfTapeRule:
             if not self._may_leave_graph(target, info):
                 return grads
             # TF answers None when nothing differentiable reached the target; autograd.grad would raise (A15).
-            nones = self._structure(original, sources, lambda s, kind: cst.Name("None"))
+            nones = self._structure(original, sources, lambda s, kind: parse_template_expression(
+                "{z}({s})", z=self.ctx.ref("torch.zeros_like"), s=s) if options["zero"] else cst.Name("None"))
             return cst.IfExp(test=parse_template_expression("{t}.requires_grad", t=target), body=grads, orelse=nones)
         return self._backward(original, info, target, sources, options)
 
@@ -217,6 +226,8 @@ class TfTapeRule:
     def _target_outside(self, info: TapeCall, target: cst.BaseExpression) -> bool:
         """TF records nothing outside the `with` block: a target computed there has no gradient (A9, A12)."""
         inside = info.tape in info.in_tape_bodies
+        if isinstance(target, cst.Name) and target.value in (self._local or ()):
+            return False  # an element of the comprehension: whether it was recorded is known when it runs
         if isinstance(target, cst.Name):
             binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
             if binding is None or binding.value is None:
@@ -231,6 +242,8 @@ class TfTapeRule:
         if not isinstance(expr, cst.Name):
             return "unknown"
         name = expr.value
+        if name in (self._local or ()):
+            return "unknown"
         if name in tape.assigned:
             return "intermediate"
         kind = self.facts.kind_at(name, tape.order, tape.scope)
@@ -244,8 +257,8 @@ class TfTapeRule:
         return "unknown"
 
     def _backward_ok(self, original: cst.Call, info: TapeCall, sources, options) -> bool:
-        if self.ctx.style != "backward" or options["create_graph"]:
-            return False
+        if self.ctx.style != "backward" or options["create_graph"] or self._local is not None:
+            return False  # (a backward() before the statement would run once, not per element of a comprehension)
         if (info.tape.persistent and len(info.tape.calls) > 1) or info.tape.shares_block:
             return False
         if not isinstance(info.statement, cst.SimpleStatementLine):
@@ -305,6 +318,8 @@ class TfTapeRule:
         gradient through floor division, the translation detaches it): it may not be connected to any source."""
         if not isinstance(target, cst.Name):
             return False
+        if target.value in (self._local or ()):
+            return True  # a comprehension's element, which may be a constant
         binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
         if binding is None or binding.value is None:
             return False
@@ -349,7 +364,8 @@ class TfTapeRule:
             parts = [e.value for e in target.elements]
             total = " + ".join(code_of(p) + ".sum()" for p in parts)
             return cst.parse_expression(f"({total})" if len(parts) > 1 else total), True
-        return target, self.facts.is_scalar(target, info.order, info.tape.scope)
+        local = _names_read(target) & (self._local or set())
+        return target, not local and self.facts.is_scalar(target, info.order, info.tape.scope)
 
     # -- torch.autograd.grad style --------------------------------------------------------------------------------------------
     def _autograd(self, original, info: TapeCall, target, sources, options) -> cst.BaseExpression:
@@ -539,6 +555,8 @@ class TfTapeRule:
         block: then TF's jacobian is a tensor and no runtime check is needed."""
         if depth > 8 or not isinstance(target, cst.Name) or not isinstance(source, cst.Name):
             return False
+        if target.value in (self._local or ()):
+            return False
         if depth == 0 and self._source_kind(info.tape, source) != "leaf":
             return False
         binding = self.facts.binding_before(target.value, info.order, info.tape.scope)
@@ -584,6 +602,34 @@ def _smooth_names(expr: cst.BaseExpression, ctx) -> set[str] | None:
     if any(p is None for p in parts):
         return None
     return set().union(*parts)
+
+
+def _comprehension_names(statement: cst.CSTNode, call: cst.Call) -> set[str] | None:
+    """The names bound by the comprehensions and lambdas of `statement` that evaluate `call` once per element or
+    invocation (not in a comprehension's first iterable, which runs once); None when there is none."""
+    def path_to(node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        if node is call:
+            return [node]
+        for child in node.children:
+            found = path_to(child)
+            if found is not None:
+                return [node, *found]
+        return None
+
+    path = path_to(statement) or []
+    names = None
+    for i, node in enumerate(path):
+        if isinstance(node, cst.Lambda):
+            names = (names or set()) | {p.name.value for p in node.params.params}
+        elif isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            if path[i + 1:i + 3] == [node.for_in, node.for_in.iter]:
+                continue
+            names = names or set()
+            loop = node.for_in
+            while loop is not None:
+                names |= {n.value for n in _name_nodes(loop.target)}
+                loop = loop.inner_for_in
+    return names
 
 
 def _values(sources: cst.BaseExpression, facts: Facts, at: TapeCall) -> cst.BaseExpression:
