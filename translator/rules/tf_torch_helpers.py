@@ -267,10 +267,10 @@ class TfTorchHelpersRule:
         self.modules: dict[int, cst.Call | None] = {}  # id(TF activation in a module place) -> its module
 
     def visit_Module(self, node: cst.Module) -> None:
-        if "Torch" in self.ctx.text:
+        if "Torch" in self.ctx.text or "backward() adds into .grad" in self.ctx.text:  # helpers, accumulate_grad
             facts = _Facts()
             walk(node, facts)
-            self.facts = facts if facts.helpers else None
+            self.facts = facts if facts.helpers or facts.accumulate else None
 
     # -- backward() -------------------------------------------------------------------------------------------------------
     def visit_For(self, node: cst.For) -> bool:
