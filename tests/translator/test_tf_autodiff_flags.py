@@ -20,6 +20,12 @@ with tf.GradientTape(persistent=True) as tape:
     y = w * b
 gs = [tape.gradient(y, s) for s in (w, b)]
 """),
+    "gradient sources listing a comprehension's name": ("TG111", """
+c = tf.constant(3.0)
+with tf.GradientTape(persistent=True) as tape:
+    y = w * c
+gs = [tape.gradient(y, [s]) for s in (w, c)]
+"""),
     "watched_variables inside its block": ("TG110", """
 with tf.GradientTape() as tape:
     y = w * b

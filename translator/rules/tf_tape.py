@@ -8,7 +8,7 @@ Codes:
   TG110 error    tape method with no PyTorch translation; watched_variables() the block does not answer statically
                  (watched_variables() becomes the tuple of the variables TF watched: tf_watched.py)
   TG111 error    gradient sources of a shape we cannot map (nested structures; jacobian sources held in a name
-                 whose tensors may carry a torch history; a name a comprehension binds: a tensor or a list?)
+                 whose tensors may carry a torch history; sources reading a name a comprehension binds)
   TG112 error    a tape used where its `with` block is not visible (passed in, stored) cannot be translated
 
 Style: `backward()` and `.grad` where that computes TF's numbers (a fresh leaf gradient, one call per tape), with
@@ -171,9 +171,10 @@ class TfTapeRule:
             return updated
         original_target = _arg(original, 0, "target")
         self._local = _comprehension_names(info.statement, original)
-        if isinstance(sources, cst.Name) and sources.value in (self._local or ()):
-            self.ctx.report(original, "TG111", "gradient sources bound by a comprehension are not translated "
-                            "(a tensor or a list of them?)", suggestion="a list display of the sources")
+        if _names_read(_arg(original, 1, "sources")) & (self._local or set()):
+            # a tensor or a list of them? watched by the tape or not (TF: None, torch.autograd.grad raises)?
+            self.ctx.report(original, "TG111", "gradient sources bound by a comprehension are not translated",
+                            suggestion="sources the comprehension does not bind")
             return updated
         if info.method != "gradient":
             return self._jacobian(original, info, target, sources)
@@ -242,8 +243,6 @@ class TfTapeRule:
         if not isinstance(expr, cst.Name):
             return "unknown"
         name = expr.value
-        if name in (self._local or ()):
-            return "unknown"
         if name in tape.assigned:
             return "intermediate"
         kind = self.facts.kind_at(name, tape.order, tape.scope)
