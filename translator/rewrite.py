@@ -27,10 +27,16 @@ IMPORT_ALIASES = {"tensorflow": "tf", "numpy": "np", "torch.nn.functional": "F"}
 UNTRANSLATED = "TG900"
 
 
+# TF's short names for Keras modules: the very same objects (`tf.optimizers.SGD is tf.keras.optimizers.SGD`)
+KERAS_SHORT = ("tensorflow.optimizers", "tensorflow.losses", "tensorflow.initializers", "tensorflow.metrics")
+
+
 def normalize(qualified: str) -> str:
-    """Keras 3 is importable on its own; its API is tf.keras's."""
+    """Keras 3 is importable on its own; its API is tf.keras's, which TF also exports as tf.optimizers, ..."""
     if qualified == "keras" or qualified.startswith("keras."):
         return "tensorflow." + qualified
+    if ".".join(qualified.split(".")[:2]) in KERAS_SHORT:
+        return "tensorflow.keras." + qualified.removeprefix("tensorflow.")
     return qualified
 
 
