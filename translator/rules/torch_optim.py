@@ -24,7 +24,9 @@ step of an optimizer is in that form, and whose construction is the one TF -> Py
 those statements are removed, `opt.step()` becomes `apply_gradients` without the epsilon correction above, and the
 Keras optimizer gets torch's values (its eps is Keras' epsilon). The form is recognised by translating Keras programs
 with placeholders for every hyperparameter and matching the program against the result (whitespace and comments
-aside, names the translation makes up renamed consistently); anything else stays TG505.
+aside, names the translation makes up renamed consistently); anything else stays TG505. So is the form it writes for
+Keras' `iterations` (`int(opt.state[opt.param_groups[0]["params"][0]].get("step", 0))`), which becomes
+`int(opt.iterations)` again.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ import functools
 import libcst as cst
 
 from ..codegen import code_of
+from ..templates import parse_template_expression
 from ..walk import transform, walk
 from .tf_optimizers import load_optimizer_table
 from .torch_plan import EQUAL, keyword, method_call, paren, single_call
@@ -107,7 +110,25 @@ class TorchOptimizerRule:
     def leave_Module(self, original: cst.Module, updated: cst.Module):
         return transform(updated, _Remove(self.removed)) if self.removed else updated
 
+    def visit_Call(self, node: cst.Call) -> bool:
+        return self._iterations(node) is None
+
+    def _iterations(self, call: cst.Call) -> str | None:
+        """The optimizer (translated here) whose Keras `iterations` this is in the form TF -> PyTorch writes, else
+        None. Keras counts apply_gradients calls, as the form does while every parameter gets a gradient at every
+        step."""
+        if not (isinstance(call.func, cst.Name) and call.func.value == "int" and "param_groups" in self.ctx.text):
+            return None
+        bound: dict[str, str] = {}
+        if not _same(_iterations_form(), call, None, bound):
+            return None
+        opt = bound["OPT"]
+        return opt if self._params(cst.Name(opt)) is not None or self.plan.scope().holder_optimizer(opt) else None
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        opt = self._iterations(original)
+        if opt is not None:
+            return parse_template_expression("int({opt}.iterations)", opt=cst.Name(opt))
         qualified = self.ctx.qualname(original.func) or ""
         if qualified in optimizers() and self._constructed(original):
             return self._constructor(original, updated, qualified)
@@ -219,6 +240,15 @@ class _KerasStep:
 
 
 @functools.lru_cache(maxsize=None)
+def _iterations_form() -> cst.BaseExpression:
+    """What TF -> PyTorch writes for a Keras optimizer's `iterations` (torch's step count of the first parameter)."""
+    from ..api import translate
+
+    program = KERAS_PROGRAM.format(keras="Adam", arguments="", before="") + "ITERATIONS = OPT.iterations\n"
+    return cst.parse_module(translate(program, to="torch").code).body[-1].body[0].value
+
+
+@functools.lru_cache(maxsize=None)
 def _keras_step_forms() -> dict[str, list[_KerasStep]]:
     """torch optimizer -> the forms TF -> PyTorch writes for its Keras optimizer's steps: Keras programs with a
     placeholder for every hyperparameter, translated."""
@@ -285,11 +315,13 @@ class _Bound(cst.CSTVisitor):
             self.names.add(node.value)
 
 
-def _same(pattern, node, form: _KerasStep, bound: dict[str, str]) -> bool:
-    """Does node have the pattern's code, whitespace and comments aside? A placeholder stands for any expression
-    (the same code wherever it is again), a fresh name for any name (each a different one)."""
-    if isinstance(pattern, cst.Name) and pattern.value in form.placeholders | form.fresh:
-        if pattern.value in form.fresh and not (isinstance(node, cst.Name) and node.value not in bound.values()
+def _same(pattern, node, form: _KerasStep | None, bound: dict[str, str]) -> bool:
+    """Does node have the pattern's code, whitespace and comments aside? A placeholder (OPT, or the form's) stands
+    for any expression (the same code wherever it is again), a fresh name of the form for any name (each a
+    different one)."""
+    placeholders, fresh = (form.placeholders, form.fresh) if form else ({"OPT"}, frozenset())
+    if isinstance(pattern, cst.Name) and (pattern.value in placeholders or pattern.value in fresh):
+        if pattern.value in fresh and not (isinstance(node, cst.Name) and node.value not in bound.values()
                                                 or bound.get(pattern.value) == getattr(node, "value", None)):
             return False
         return bound.setdefault(pattern.value, code_of(node)) == code_of(node)

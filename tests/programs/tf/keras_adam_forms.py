@@ -1,6 +1,6 @@
 # Keras Adam forms whose PyTorch side sets torch's eps and lr for each step (Keras' epsilon placement, D3): AdamW,
 # Adam with weight_decay (decoupled: torch's AdamW), an epsilon the program changes, gradients small enough for
-# epsilon to matter. Each comes back as the Keras optimizer it was.
+# epsilon to matter; the step counts Keras keeps (`iterations`). Each comes back as the Keras optimizer it was.
 import tensorflow as tf
 
 w = tf.Variable([0.5, -1.0, 2.0])
@@ -18,3 +18,5 @@ for step in range(4):
     if step == 2:
         adam_eps.epsilon = 1e-5
     adam_eps.apply_gradients(zip([gt], [tiny]))
+steps_taken = int(adam_eps.iterations)
+adamw_steps = adamw.iterations
