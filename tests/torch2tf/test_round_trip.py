@@ -21,10 +21,10 @@ OTHER = {"tf": "torch", "torch": "tf"}
 
 # PyTorch -> TF translations this suite owns refuses (flags) these TF programs' way back; strict: a fix shows up.
 KNOWN = {
-    "real_watch_tuple": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in inputs: "
-                        "t.requires_grad_()`); the PyTorch -> TF rules cannot make the tuple's own tensors variables "
-                        "(TG501)",
-    "real_jacobian_tuple_rebound": "as real_watch_tuple (TG501)",
+    "real_jacobian_tuple_rebound": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in "
+                                   "inputs: t.requires_grad_()`) and the file binds `inputs` again later: the "
+                                   "PyTorch -> TF rules make the container's tensors variables only for a name bound "
+                                   "once (TG501), and take gradients over a name only if it is only ever a list (TG504)",
     "real_gather_indices": "the PyTorch side gathers along axis 1 by indexing, `t[(slice(None),) * (1 % t.dim()) + "
                            "(idx,)]`; PyTorch -> TF leaves that tensor index in a TF subscript (torch_index.py takes "
                            "x[idx] only): an unflagged crash",

@@ -5,7 +5,8 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
 * `x = torch.ones(2, requires_grad=True)` -> `x = tf.Variable(tf.ones(2))` and `x_grad = None` (a read of `.grad`
   before any backward is None); `x.requires_grad_()` -> `x = tf.Variable(x)`. A leaf no name holds (in a dict or
   list display, an attribute: `{"w": torch.tensor(1.0, requires_grad=True)}`) -> a `tf.Variable` in place, which
-  the tape watches.
+  the tape watches. `for t in xs: t.requires_grad_()` over a list or tuple display of tensors torch calls make, bound
+  just before and nowhere else -> `xs = tuple(tf.Variable(t) for t in xs)` (a list for a list).
 * The statements between the leaves and `loss.backward()` that compute what the loss needs go into
   `with tf.GradientTape() as tape:`; `loss.backward()` -> `x_grad, y_grad = tape.gradient(loss, [x, y])` over the
   leaves the loss can reach, or, where `.grad` may already hold a gradient, `x_grad = accumulate_grad(x_grad,
@@ -29,7 +30,8 @@ The plan (`torch_plan.py`) decides where tapes open; this rule writes the code:
 Codes:
 * TG501 (error) `.grad` of something that is not a leaf tensor of this module or function (non-leaf tensors,
   attributes, enclosing functions' leaves) is left as is; so are `requires_grad=` given a run-time value and
-  `t.requires_grad_()` on a loop variable (a variable made of the loop's name is not the container's tensor).
+  `t.requires_grad_()` on a loop variable other than the form above (a variable made of the loop's name is not the
+  container's tensor).
 * TG502 (error) the gradient flows through a value computed outside the block of the backward call (an enclosing
   loop, the previous iteration) or by a caller (a function parameter some call passes on the graph): no tape can
   record it there; left as is.
@@ -542,7 +544,7 @@ class TorchTapeRule:
         plan = self.plan
         orig, upd = list(original.body), list(updated.body)
         special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.adam_steps,
-                   plan.sites, plan.guards)
+                   plan.sites, plan.guards, plan.container_marks)
         if not any(id(s) in table for s in orig for table in special):
             return updated
         if any(id(s) in plan.guards for s in orig) and len(orig) == len(upd):
@@ -737,6 +739,11 @@ class TorchTapeRule:
             if plan.attribute_mode:  # the gradient will be an attribute of the variable
                 return [first]
             return [first, cst.parse_statement(f"{scope.grad_name(name)} = None\n")]
+        if id(original) in plan.container_marks:  # the container rebuilt of variables, which every tape watches
+            name, is_tuple = plan.container_marks[id(original)]
+            text = "{x} = tuple({V}({t}) for {t} in {x})\n" if is_tuple else "{x} = [{V}({t}) for {t} in {x}]\n"
+            stmt = line(text, x=cst.Name(name), t=original.target, V=self.ctx.ref("tensorflow.Variable"))
+            return [stmt.with_changes(leading_lines=updated.leading_lines)]
         if id(original) in plan.adam_steps:
             # torch adds eps after Adam's bias correction, Keras before it (D3): Keras' epsilon this step
             opt, eps, beta2 = plan.adam_steps[id(original)]

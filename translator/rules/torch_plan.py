@@ -170,6 +170,7 @@ class Scope:
         self.holder_optimizers: dict[str, str] = {}  # optimizer keeping gradients on its variables -> their iterable
         self.order: dict[int, int] = {}  # id(statement) -> its place in the scope's source order
         self.loops: dict[int, tuple] = {}  # id(statement) -> ids of the loops around it
+        self.marked: set[str] = set()  # list/tuple names whose tensors a loop made require grad (container_marks)
 
     def holder(self, name: str) -> bool:
         return name in self.holders or (self.parent is not None and name not in self.bound
@@ -505,6 +506,8 @@ class Plan:
         self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
         self.pure_functions: dict[str, bool] = {}  # module function name -> pure()
         self.guards: dict[int, bool] = {}  # id(`if t.requires_grad:` around a gradient) -> torch's known answer
+        self.container_marks: dict[int, tuple[str, bool]] = {}  # id(for loop) -> (container, is a tuple)
+        self.marked_bodies: set[int] = set()  # ids of the `t.requires_grad_()` statements of those loops
         self.holder_sites: list[Site] = []  # backward() sites whose gradients go to the parameters' `.grad`
         self.named_leaves = False  # some scope has leaves of its own (their gradients are names, not p.grad)
         self.attribute_mode = False  # every gradient is kept on its variable (`x.grad`), none in a name
@@ -727,7 +730,10 @@ class Plan:
         return qualified.startswith("torch.") and is_true(keyword(value, "requires_grad"))
 
     def _find_leaves(self, scope: Scope, statements) -> None:
+        self._container_marks(scope, statements)
         for stmt in statements:
+            if id(stmt) in self.marked_bodies:
+                continue  # the container's tensors become variables (container_marks)
             leaf = self._leaf_statement(stmt)
             if leaf is not None:
                 self.leaf_stmts[id(stmt)] = leaf
@@ -735,6 +741,44 @@ class Plan:
                     scope.leaves[leaf[1]] = self.ctx.new_name(f"{leaf[1]}_grad")
                     if scope.parent is None and not self.attribute_mode:  # compared by name (kept on the variable
                         self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]  # in attribute mode: no name)
+
+    def _container_marks(self, scope: Scope, statements) -> None:
+        """`for t in xs: t.requires_grad_()` where xs is bound once, just before in the same block, to a list or tuple
+        display of tensors torch calls make (nothing else holds them): in TF xs is rebuilt of variables."""
+        for stmt in statements:
+            if not (isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Name) and isinstance(stmt.iter, cst.Name)
+                    and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock) and len(stmt.body.body) == 1):
+                continue
+            inner, name = stmt.body.body[0], stmt.iter.value
+            receiver = method_call(single_call(inner), "requires_grad_")
+            if not (isinstance(receiver, cst.Name) and receiver.value == stmt.target.value and self.leaf_value(
+                    single_call(inner))):
+                continue
+            binders = scope.binders.get(name, ())
+            body, index = self._place(scope, stmt)
+            value = binders[0].body[0].value if len(binders) == 1 and len(binders[0].body) == 1 and isinstance(
+                binders[0].body[0], cst.Assign) and len(binders[0].body[0].targets) == 1 else None
+            if not (isinstance(value, (cst.List, cst.Tuple)) and value.elements and all(
+                    isinstance(e, cst.Element) and isinstance(e.value, cst.Call) and (self.ctx.qualname(
+                        e.value.func) or "").startswith("torch.") for e in value.elements)
+                    and index > 0 and body[index - 1] is binders[0]):
+                continue
+            if any(stmt.target.value in statement_reads(s) for s in statements if s is not stmt and s is not inner):
+                continue  # torch leaves the loop's name bound to the last tensor; the comprehension does not
+            self.container_marks[id(stmt)] = (name, isinstance(value, cst.Tuple))
+            self.marked_bodies.add(id(inner))
+            scope.marked.add(name)
+
+    def _place(self, scope: Scope, stmt) -> tuple[list, int]:
+        """stmt's block (its statements) and its index there."""
+        node = scope.node
+        for block in [node.body if isinstance(node, cst.Module) else node.body.body, *(
+                b.body for s in self._walk(node.body if isinstance(node, cst.Module) else node.body.body)
+                for b in self._blocks(s))]:
+            for i, each in enumerate(block):
+                if each is stmt:
+                    return list(block), i
+        return [], 0
 
     def _leaf_statement(self, stmt):
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
@@ -921,7 +965,7 @@ class Plan:
         return visitor.found
 
     def _find_carrying(self, scope: Scope, statements) -> None:
-        carrying = set(scope.leaves) | scope.carrying_params
+        carrying = set(scope.leaves) | scope.carrying_params | scope.marked
         if scope.parent is not None:
             carrying |= {n for n in scope.parent.carrying if n not in scope.bound}
         assignments = []
