@@ -113,7 +113,7 @@ class _OptimizerUses(cst.CSTVisitor):
         if isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend", "insert", "add_module"):
             self._change(func.value, self.order)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients" and isinstance(func.value, cst.Name):
-            pairs = _pairs(node.args[0].value) if len(node.args) == 1 and not node.args[0].keyword else None
+            pairs = _pairs(_applied(node))
             if pairs is not None:
                 self.applied.setdefault(func.value.value, []).append((self.order, pairs[1]))
 
@@ -152,7 +152,15 @@ def _roots(expr: cst.BaseExpression) -> list[str] | None:
     return None
 
 
-def _pairs(arg: cst.BaseExpression) -> tuple[cst.BaseExpression | None, cst.BaseExpression] | None:
+def _applied(call: cst.Call) -> cst.BaseExpression | None:
+    """The one argument of apply_gradients, given by position or as grads_and_vars=."""
+    if len(call.args) == 1 and not call.args[0].star and (
+            call.args[0].keyword is None or call.args[0].keyword.value == "grads_and_vars"):
+        return call.args[0].value
+    return None
+
+
+def _pairs(arg: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None, cst.BaseExpression] | None:
     """(gradients, variables) of an apply_gradients argument: `zip(grads, variables)`, or (None, variables) for
     the gradients kept on the variables, `[(p.grad, p) for p in variables if getattr(p, 'grad', None) is not None]`
     (what PyTorch -> TF writes for a torch optimizer over a Module's parameters; Keras skips None gradients as the
@@ -422,7 +430,7 @@ class TfOptimizerRule:
         if not (isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients"
                 and isinstance(func.value, cst.Name) and func.value.value in self.uses.constructions.values()):
             return None
-        pairs = _pairs(call.args[0].value) if len(call.args) == 1 and not call.args[0].keyword else None
+        pairs = _pairs(_applied(call))
         if pairs is None:
             self.ctx.report(original, "TG304", "apply_gradients is translated only in the forms "
                             "apply_gradients(zip(grads, variables)) and apply_gradients([(p.grad, p) for p in "

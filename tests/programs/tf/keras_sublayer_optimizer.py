@@ -1,5 +1,5 @@
 """Optimizers over a sublayer's `.variables` and a model's `.weights` (which hold the trainable variables here):
-only the first layer moves in the first loop, every layer in the second."""
+only the first layer moves in the first loop, every layer in the second (grads_and_vars= given by keyword)."""
 import tensorflow as tf
 
 
@@ -26,6 +26,6 @@ for step in range(2):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(model(x) ** 2)
     all_grads = tape.gradient(loss, model.weights)
-    everything.apply_gradients(zip(all_grads, model.weights))
+    everything.apply_gradients(grads_and_vars=zip(all_grads, model.weights))
 hidden_kernel = model.hidden.kernel
 out_kernel = model.out.kernel
