@@ -102,27 +102,6 @@ class Double:
         ctx = FunctionCtx()
         return Double.forward(ctx, *inputs), lambda *grads: ctx.input_shaped(inputs, Double.backward(ctx, *grads))
 """),
-    "twingrad's Function form over a FunctionCtx other than its helper": ("TG307", """
-class FunctionCtx:
-    def save_for_backward(self, *tensors):
-        self.saved_tensors = tensors
-
-
-class Double:
-    @staticmethod
-    def forward(ctx, x):
-        return x * 2.0
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * 2.0
-
-    @staticmethod
-    @tf.custom_gradient
-    def apply(*inputs):
-        ctx = FunctionCtx()
-        return Double.forward(ctx, *inputs), lambda *grads: ctx.input_shaped(inputs, Double.backward(ctx, *grads))
-"""),
     "custom_gradient returning something else": ("TG307", """
 @tf.custom_gradient
 def f(x):
