@@ -14,6 +14,13 @@ tensor argument is a number (`tf.exp(1.0)`, `tf.maximum(3.0, 4.0)`), the first b
 (a TensorShape's; torch.Size has none of them); `tf.shape(t)` given where a TF op takes a shape (`tf.reshape(x,
 tf.shape(t))`, `tf.zeros(tf.shape(t))`: a parameter not in `tensor_params`) becomes `t.shape`, which torch takes there.
 
+A NumPy array meeting a TF tensor in arithmetic is converted to the tensor's dtype (`W * X` with W float32 and X
+float64 is float32 in TF; torch would promote to float64, and TF refuses the float64 tensor written back): where the
+tensor is a name or an attribute, `W * torch.as_tensor(X, dtype=W.dtype)`. A function's parameter counts as NumPy
+where a call of the function in the file passes it a NumPy value (`def model(x): return W * x` called with a NumPy
+array: torch's `W * x` would call W.numpy(), which raises on a tensor requiring grad), and as a tensor where every
+call passes one; a call of a function of the file is a tensor where every value it returns is one.
+
 `a // b` on a TF tensor becomes `(a // b).detach()`: TF records no gradient through floor division (None where it is
 the only path, A27; the tape rule guards the backward then), torch's backward raises on it.
 """
@@ -22,6 +29,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import table as api_table
+from ..walk import Visitor, walk
 from .tf_facts import Facts, has_float
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power, cst.FloorDivide)
@@ -30,8 +38,9 @@ ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultipl
 CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor")
 
 
-def foreign_kind(ctx, expr: cst.BaseExpression) -> str | None:
-    """"list" / "numpy" for an operand (an original node) PyTorch won't take as a tensor, else None."""
+def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> str | None:
+    """"list" / "numpy" for an operand (an original node) PyTorch won't take as a tensor, else None (a parameter some
+    call of its function passes a NumPy value: "numpy")."""
     if has_float(expr):
         return "list"
     if (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "numpy"
@@ -41,13 +50,85 @@ def foreign_kind(ctx, expr: cst.BaseExpression) -> str | None:
         return "numpy"  # `tf.cast(np.ones(2), tf.float32)`
     if isinstance(expr, cst.Name):
         kind = Facts.of(ctx).kind_of(expr)
+        passed = Functions.of(ctx).arguments(expr) if through_calls else None
+        if kind == "unknown" and passed and any(foreign_kind(ctx, a, False) == "numpy" for a in passed):
+            return "numpy"
         return {"numbers": "list", "numpy": "numpy"}.get(kind)
     return None
 
 
-def as_tensor(ctx, expr: cst.BaseExpression, foreign: str) -> cst.BaseExpression:
+def as_tensor(ctx, expr: cst.BaseExpression, foreign: str, like: cst.BaseExpression | None = None):
+    """`expr` as a torch tensor; of `like`'s dtype where given (the tensor a NumPy operand meets)."""
     func = "torch.tensor" if foreign == "list" and not isinstance(expr, cst.Name) else "torch.as_tensor"
-    return cst.Call(func=ctx.ref(func), args=[cst.Arg(expr)])
+    dtype = [_keyword("dtype", cst.Attribute(like, cst.Name("dtype")))] if like is not None else []
+    return cst.Call(func=ctx.ref(func), args=[cst.Arg(expr, comma=cst.Comma(
+        whitespace_after=cst.SimpleWhitespace(" ")) if dtype else cst.MaybeSentinel.DEFAULT), *dtype])
+
+
+class Functions(Visitor):
+    """The file's module-level functions (defined once), the calls of each by name, and the values each returns."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.defs: dict[str, list[cst.FunctionDef]] = {}
+        self.calls: dict[str, list[cst.Call]] = {}
+        self.returns: dict[int, list[cst.BaseExpression | None]] = {}  # id(FunctionDef) -> returned values
+        self._functions: list[cst.FunctionDef] = []
+
+    @classmethod
+    def of(cls, ctx) -> "Functions":
+        if "tf_literals_functions" not in ctx.cache:
+            ctx.cache["tf_literals_functions"] = functions = cls(ctx)
+            walk(ctx.module, functions)
+        return ctx.cache["tf_literals_functions"]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.defs.setdefault(node.name.value, []).append(node)
+        self.returns[id(node)] = []
+        self._functions.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._functions:
+            self.returns[id(self._functions[-1])].append(node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.calls.setdefault(node.func.value, []).append(node)
+
+    def function(self, name: str) -> cst.FunctionDef | None:
+        found = self.defs.get(name, [])
+        return found[0] if len(found) == 1 else None
+
+    def arguments(self, name: cst.Name) -> list[cst.BaseExpression] | None:
+        """What the file's calls pass for `name` where it is read as a parameter of its function (None where a call
+        does not pass it plainly, or it is no parameter)."""
+        use = Facts.of(self.ctx).uses.get(id(name))
+        binding = Facts.of(self.ctx).binding_before(name.value, *use) if use else None
+        function = binding.scope if binding is not None and binding.value is None else None
+        if not isinstance(function, cst.FunctionDef) or self.function(function.name.value) is not function:
+            return None
+        params = function.params.params
+        index = next((i for i, p in enumerate(params) if p.name.value == name.value), None)
+        calls = self.calls.get(function.name.value, [])
+        if index is None or not calls:
+            return None
+        passed = []
+        for call in calls:
+            keyword = [a.value for a in call.args if a.keyword is not None and a.keyword.value == name.value]
+            positional = [a for a in call.args if a.keyword is None]
+            if any(a.star for a in call.args) or not keyword and len(positional) <= index:
+                return None
+            passed.append(keyword[0] if keyword else positional[index].value)
+        return passed
+
+    def returned(self, call: cst.Call) -> list[cst.BaseExpression] | None:
+        """The values a call of a function of the file returns (None where it is no such call)."""
+        function = self.function(call.func.value) if isinstance(call.func, cst.Name) else None
+        values = self.returns[id(function)] if function is not None else []
+        return values if values and None not in values else None
 
 
 class TfForeignOperandRule:
@@ -66,7 +147,11 @@ class TfForeignOperandRule:
         if bool(left) == bool(right) or _is_number(original.left) or _is_number(original.right):
             return updated  # both foreign (NumPy or list arithmetic), or neither, or scaled by a number
         side, foreign = ("left", left) if left else ("right", right)
-        return updated.with_changes(**{side: as_tensor(self.ctx, getattr(updated, side), foreign)})
+        other = "right" if left else "left"
+        # TF converts a NumPy operand to the dtype of the tensor it meets; a name or attribute can be read for it
+        like = getattr(updated, other) if foreign == "numpy" and _dotted(getattr(original, other)) and self._tensor(
+            getattr(original, other)) else None
+        return updated.with_changes(**{side: as_tensor(self.ctx, getattr(updated, side), foreign, like)})
 
     def _tensor(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
         """Certainly a TF tensor or variable (an original node): a TF call, a name last bound to one, an attribute
@@ -74,7 +159,11 @@ class TfForeignOperandRule:
         facts = Facts.of(self.ctx)
         if depth > 8:
             return False
+        functions = Functions.of(self.ctx)
         if isinstance(expr, cst.Call):
+            returned = functions.returned(expr)
+            if returned:
+                return all(self._tensor(r, depth + 1) for r in returned)
             return self.ctx.is_source_framework(self.ctx.qualname(expr.func) or "")
         if isinstance(expr, cst.BinaryOperation):
             return self._tensor(expr.left, depth + 1) or self._tensor(expr.right, depth + 1)
@@ -84,6 +173,9 @@ class TfForeignOperandRule:
             return facts.holds_variable(expr)
         use = facts.uses.get(id(expr)) if isinstance(expr, cst.Name) else None
         binding = facts.binding_before(expr.value, *use) if use else None
+        passed = functions.arguments(expr) if binding is not None and binding.value is None else None
+        if passed:  # a parameter every call passes a tensor
+            return all(self._tensor(a, depth + 1) for a in passed)
         return binding is not None and binding.value is not None and self._tensor(binding.value, depth + 1)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
@@ -135,6 +227,10 @@ class TfForeignOperandRule:
     def _shape_call(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) == "tensorflow.shape" and len(
             expr.args) == 1 and expr.args[0].keyword is None
+
+
+def _dotted(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) or isinstance(expr, cst.Attribute) and _dotted(expr.value)
 
 
 def _is_shape_attribute(expr: cst.BaseExpression) -> bool:
