@@ -73,6 +73,8 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
         return isinstance(node.expression if isinstance(node, cst.UnaryOperation) else node, cst.Float)
     if kind == "<list>":
         return isinstance(node, (cst.List, cst.Tuple))
+    if kind == "<list of lists>":
+        return _holds_lists(node)
     if kind == "<number>":
         found = _number_literals(node)
         return found is not None and not isinstance(node, (cst.List, cst.Tuple, cst.Name))
@@ -82,6 +84,26 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
         name = api_table.expand(dotted(node) or "")
         return api_table.load().is_dtype(name) and "int" in name.rsplit(".", 1)[-1]
     raise ValueError(f"unknown kind {kind}")
+
+
+def _holds_lists(node) -> bool:
+    """A list display or comprehension with an element that may be a list or tuple: a display, a comprehension,
+    list()/tuple(), or a conditional with one of these (what a translated `tape.gradient(z, [w1, w2])` is)."""
+    if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+        elements = [node.elt]
+    elif isinstance(node, (cst.List, cst.Tuple)):
+        elements = [el.value for el in node.elements]
+    else:
+        return False
+    return any(_may_be_list(el) for el in elements)
+
+
+def _may_be_list(node) -> bool:
+    if isinstance(node, cst.IfExp):
+        return _may_be_list(node.body) or _may_be_list(node.orelse)
+    if isinstance(node, cst.Call):
+        return dotted(node.func) in ("list", "tuple")
+    return isinstance(node, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp))
 
 
 def _is_int_literal(node) -> bool:
