@@ -25,9 +25,6 @@ KNOWN = {
                                    "inputs: t.requires_grad_()`) and the file binds `inputs` again later: the "
                                    "PyTorch -> TF rules make the container's tensors variables only for a name bound "
                                    "once (TG501), and take gradients over a name only if it is only ever a list (TG504)",
-    "real_gather_indices": "the PyTorch side gathers along axis 1 by indexing, `t[(slice(None),) * (1 % t.dim()) + "
-                           "(idx,)]`; PyTorch -> TF leaves that tensor index in a TF subscript (torch_index.py takes "
-                           "x[idx] only): an unflagged crash",
     "comprehension_gradients": "the PyTorch side takes torch.autograd.grad inside comprehensions, one call per "
                                "element; PyTorch -> TF flags those (TG900, TG507)",
     "stack_nested_lists": "the PyTorch side takes torch.autograd.grad inside comprehensions, guarded by "

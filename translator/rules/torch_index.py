@@ -1,4 +1,5 @@
-"""`x[idx]` with an index tensor, in a PyTorch file -> `tf.gather(x, idx)`; with a mask -> `tf.boolean_mask(x, m)`.
+"""`x[idx]` with an index tensor, in a PyTorch file -> `tf.gather(x, idx)`; with a mask -> `tf.boolean_mask(x, m)`;
+after whole axes (`x[:, idx]`, `x[(slice(None),) * k + (idx,)]`) the same with `axis=`.
 
 torch indexes by an integer tensor along the first axis (semantics B13: `tf.gather` takes the same whole slices);
 a TF tensor takes only ints, slices and scalar tensors as indices. The index must certainly be a tensor made by
@@ -6,7 +7,7 @@ a TF tensor takes only ints, slices and scalar tensors as indices. The index mus
 in the file gives one (`batch_indices = torch.tensor(indices[i:j])`); a mask is one whose data has True/False
 literals or whose dtype is torch.bool (`tf.boolean_mask` selects as torch does). Where torch would take an index
 of unknown data as a mask, or wrap a negative index, TF's gather raises: an error, never other numbers.
-No diagnostics.
+TG522 (error): a tensor index beside an integer, a partial slice or another tensor index, left as is.
 """
 from __future__ import annotations
 
@@ -49,15 +50,60 @@ class TorchIndexRule:
         return None
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
-        if id(original) in self._stores or len(original.slice) != 1 or not isinstance(original.slice[0].slice,
-                                                                                          cst.Index):
+        if id(original) in self._stores:
             return updated
-        kind = self._index_tensor(original.slice[0].slice.value)
-        if kind is None:
+        found = self._selection(original, updated)
+        if found is None:
             return updated
+        kind, index, axis = found
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        return cst.Call(self.ctx.ref(f"tensorflow.{kind}"), [
-            cst.Arg(updated.value, comma=comma), cst.Arg(updated.slice[0].slice.value)])
+        args = [cst.Arg(updated.value, comma=comma), cst.Arg(index)]
+        if axis is not None:
+            args[1] = args[1].with_changes(comma=comma)
+            args.append(cst.Arg(axis, keyword=cst.Name("axis"), equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
+        return cst.Call(self.ctx.ref(f"tensorflow.{kind}"), args)
+
+    def _selection(self, original: cst.Subscript, updated: cst.Subscript):
+        """(kind, index, axis or None for the first) where an index tensor selects along one axis, every axis before
+        it taken whole: `x[idx]`, `x[:, idx]`, and `x[(slice(None),) * k + (idx,)]` (TF -> PyTorch's tf.gather
+        along axis k). A tensor index in any other place is flagged (TG522): a TF subscript takes none."""
+        elements = original.slice
+        if all(isinstance(e.slice, cst.Index) for e in elements) and len(elements) == 1:
+            value = elements[0].slice.value
+            leading = _leading_slices(value)
+            if leading is not None:
+                kind = self._index_tensor(leading[1])
+                new = updated.slice[0].slice.value
+                return (kind, new.right.elements[0].value, new.left.right) if kind else None
+            kind = self._index_tensor(value)
+            return (kind, updated.slice[0].slice.value, None) if kind else None
+        kinds = [self._index_tensor(e.slice.value) if isinstance(e.slice, cst.Index) else None for e in elements]
+        last = len(elements) - 1
+        if kinds[last] and not any(kinds[:last]) and all(_whole(e.slice) for e in elements[:last]):
+            return kinds[last], updated.slice[last].slice.value, cst.Integer(str(last))
+        if any(kinds):
+            self.ctx.report(original, "TG522", "a tensor index beside other indices: TF subscripts take no tensor "
+                                               "index; only x[idx] and x[:, ..., :, idx] are translated")
+        return None
+
+
+def _whole(node) -> bool:
+    """`:`, the whole axis."""
+    return isinstance(node, cst.Slice) and node.lower is None and node.upper is None and node.step is None
+
+
+def _leading_slices(node):
+    """(k, idx) for `(slice(None),) * k + (idx,)`, else None."""
+    if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)
+            and isinstance(node.left, cst.BinaryOperation) and isinstance(node.left.operator, cst.Multiply)
+            and isinstance(node.right, cst.Tuple) and len(node.right.elements) == 1):
+        return None
+    head = node.left.left
+    if not (isinstance(head, cst.Tuple) and len(head.elements) == 1 and code_of(head.elements[0].value)
+            .replace(" ", "") == "slice(None)"):
+        return None
+    return node.left.right, node.right.elements[0].value
 
 
 def _boolean(call: cst.Call) -> bool:
