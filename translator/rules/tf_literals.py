@@ -148,10 +148,22 @@ class TfForeignOperandRule:
             return updated  # both foreign (NumPy or list arithmetic), or neither, or scaled by a number
         side, foreign = ("left", left) if left else ("right", right)
         other = "right" if left else "left"
-        # TF converts a NumPy operand to the dtype of the tensor it meets; a name or attribute can be read for it
-        like = getattr(updated, other) if foreign == "numpy" and _dotted(getattr(original, other)) and self._tensor(
-            getattr(original, other)) else None
+        like = self._dtype_source(getattr(original, other), getattr(updated, other)) if foreign == "numpy" else None
         return updated.with_changes(**{side: as_tensor(self.ctx, getattr(updated, side), foreign, like)})
+
+    def _dtype_source(self, original: cst.BaseExpression, updated: cst.BaseExpression, depth: int = 0):
+        """A name or attribute (its translation) holding a TF tensor of `original`'s dtype, the dtype TF converts a
+        NumPy operand to: `original` itself, or a tensor operand of arithmetic on tensors (TF mixes no dtypes)."""
+        if _dotted(original):
+            return updated if self._tensor(original) else None
+        if depth > 8 or not self._tensor(original) or type(original) is not type(updated):
+            return None
+        if isinstance(original, cst.UnaryOperation):
+            return self._dtype_source(original.expression, updated.expression, depth + 1)
+        if isinstance(original, cst.BinaryOperation) and isinstance(original.operator, ARITHMETIC):
+            return (self._dtype_source(original.left, updated.left, depth + 1)
+                    or self._dtype_source(original.right, updated.right, depth + 1))
+        return None
 
     def _tensor(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
         """Certainly a TF tensor or variable (an original node): a TF call, a name last bound to one, an attribute

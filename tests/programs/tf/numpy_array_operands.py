@@ -26,3 +26,8 @@ dW, db = g.gradient(loss, [W, b])
 with tf.GradientTape() as g2:
     direct = tf.reduce_sum(W * X) + tf.reduce_sum(X * b)
 dW_direct, db_direct = g2.gradient(direct, [W, b])
+
+# The array meets arithmetic on tensors (its dtype is any tensor operand's: TF mixes none)
+with tf.GradientTape() as g3:
+    residual = tf.reduce_sum(tf.square(W * X + b - Y))
+dW_residual = g3.gradient(residual, W)
