@@ -45,6 +45,9 @@ def named_parameters(self):
 '''
 
 
+REGISTERS = {"add_module", "register_module", "register_parameter", "register_buffer"}
+
+
 class TorchModuleRule:
     code = "TG516"
 
@@ -218,6 +221,10 @@ class _TorchNN(cst.CSTVisitor):
         elif kind in ("parameter", "holder") and id(node) not in self.allowed:
             self.problem = self.problem or ("with Parameters or submodules made other than by `self.name = ...` "
                                             "in __init__")
+        elif isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name) \
+                and node.func.value.value == "self" and node.func.attr.value in REGISTERS:
+            # parameters() lists only `self.name = ...` assignments; these would be missing from it
+            self.problem = self.problem or f"with self.{node.func.attr.value}(), which is not translated"
 
 
 class _Members(cst.CSTVisitor):
