@@ -261,7 +261,7 @@ class TorchTapeRule:
         elif attr == "data" and (self._grad_leaf(value) is not None or self._holder_grad(value) is not None):
             return updated.value
         elif attr == "data" and (self._leaf(value) is not None or self._graph_tensor(value) or self._tensor(
-                value)) and not self._assigned(original):
+                value) or self._own_parameter(value)) and not self._assigned(original):
             return cst.Call(self.ctx.ref("tensorflow.stop_gradient"), [cst.Arg(updated.value.with_changes(
                 lpar=[], rpar=[]))])
         elif attr == "requires_grad" and isinstance(value, cst.Name) and (self._holder_value(
@@ -487,6 +487,21 @@ class TorchTapeRule:
         self.ctx.report(node, "TG503", f"in-place update of `{code_of(target)}`, taken from a function parameter some "
                         "call does not give a leaf tensor of the module (a TF variable): a TF tensor cannot change in "
                         "place; left as is")
+
+    def _own_parameter(self, expr) -> bool:
+        """`self.w` in a method of a Module class the Module rule translates, whose __init__ makes w a Parameter
+        (a variable there, so `.data` is its detached value)."""
+        from .torch_module import TorchModuleRule
+
+        if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self"):
+            return False
+        method = self.plan.stack[-1]
+        for node in self.plan.module.body:
+            if isinstance(node, cst.ClassDef) and node.name.value in (self.plan.module_classes or ()) \
+                    and any(m is method for m in node.body.body):
+                found = TorchModuleRule(self.ctx, self.plan).parameters(node)
+                return not isinstance(found, str) and expr.attr.value in found[0]
+        return False
 
     def _graph_tensor(self, expr) -> bool:
         """A name that holds a tensor computed from leaves (so `.data` is its detached value)."""
