@@ -731,16 +731,23 @@ class Plan:
 
     def _find_leaves(self, scope: Scope, statements) -> None:
         self._container_marks(scope, statements)
-        for stmt in statements:
+        last_leaf = {}  # name -> the position of its last leaf statement
+        for i, stmt in enumerate(statements):
             if id(stmt) in self.marked_bodies:
                 continue  # the container's tensors become variables (container_marks)
             leaf = self._leaf_statement(stmt)
             if leaf is not None:
                 self.leaf_stmts[id(stmt)] = leaf
+                last_leaf[leaf[1]] = i
                 if leaf[1] not in scope.leaves:
                     scope.leaves[leaf[1]] = self.ctx.new_name(f"{leaf[1]}_grad")
-                    if scope.parent is None and not self.attribute_mode:  # compared by name (kept on the variable
-                        self.ctx.names[f"{leaf[1]}.grad"] = scope.leaves[leaf[1]]  # in attribute mode: no name)
+        if scope.parent is None and not self.attribute_mode:  # compared by name (kept on the variable in attribute
+            position = {id(stmt): i for i, stmt in enumerate(statements)}  # mode: no name)
+            for name, i in last_leaf.items():
+                # a name rebound after its last leaf statement holds another tensor at the end: torch's `name.grad`
+                # is that tensor's, not the leaf's that the side name keeps
+                if all(position[id(b)] <= i for b in scope.binders.get(name, ())):
+                    self.ctx.names[f"{name}.grad"] = scope.leaves[name]
 
     def _container_marks(self, scope: Scope, statements) -> None:
         """`for t in xs: t.requires_grad_()` where xs is bound once, just before in the same block, to a list or tuple
