@@ -19,19 +19,21 @@ CONTAINER_FUNCTIONS = ("tensorflow.nest.", "tensorflow.identity_n", "torch.utils
 
 
 class Names(cst.CSTVisitor):
-    """Names loaded and assigned (with the values assigned), parameters, calls and `with` statements in a subtree."""
+    """Names used and assigned (with the values assigned), parameters, functions, calls and `with` statements in a
+    subtree, in one walk."""
 
     def __init__(self):
-        self.loaded: set[str] = set()
+        self.uses: Counter[str] = Counter()  # name -> how many places read or bind it (not attributes, keywords)
         self.assigned: Counter[str] = Counter()  # name -> how many places assign it
         self.values: dict[str, list[cst.BaseExpression]] = defaultdict(list)  # name -> what is assigned to it
         self.parameters: set[str] = set()  # of functions and lambdas
         self.definitions: set[str] = set()  # functions and classes
+        self.functions: dict[str, cst.FunctionDef] = {}
         self.calls: list[cst.Call] = []
         self.withs: list[cst.With] = []
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.loaded.add(node.value)
+        self.uses[node.value] += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         walk(node.value, self)  # `obj.attr` reads `obj` only
@@ -75,6 +77,7 @@ class Names(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.definitions.add(node.name.value)
+        self.functions[node.name.value] = node
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.definitions.add(node.name.value)
@@ -114,7 +117,6 @@ class Aliasing:
     def __init__(self, ctx, module: cst.Module):
         self.ctx = ctx
         self.file = names_in(module)
-        self.functions = {f.name.value: f for f in _functions(module)}
         self.framework = {"tf": "tensorflow.", "torch": "torch."}[ctx.origin]
 
     def reaches(self, body: Names, primals: set[str], held: set[str]) -> str | None:
@@ -122,10 +124,10 @@ class Aliasing:
         tensor, torch the dual), or None. The names the block reads, and the globals of the file's functions it
         calls, must not be or hold `held` (the tensors only the primal names may carry), or a parameter's unknown
         value."""
-        reads = set(body.loaded) - set(body.assigned) - body.parameters
-        for function in {c.func.value for c in body.calls if isinstance(c.func, cst.Name)} & set(self.functions):
-            inner = names_in(self.functions[function])
-            globals_ = set(inner.loaded) - set(inner.assigned) - inner.parameters
+        reads = set(body.uses) - set(body.assigned) - body.parameters
+        for function in {c.func.value for c in body.calls if isinstance(c.func, cst.Name)} & set(self.file.functions):
+            inner = names_in(self.file.functions[function])
+            globals_ = set(inner.uses) - set(inner.assigned) - inner.parameters
             if globals_ & primals:  # it would see the primal, not the dual
                 return f"whose block calls {function}(), which reads a primal as a global"
             reads |= globals_
@@ -165,24 +167,3 @@ class Aliasing:
             return set().union(self.aliases(expr.func), *(self.aliases(a.value) for a in expr.args))
         return set()  # arithmetic and literals make new values
 
-
-def all_names(node: cst.CSTNode) -> list[str]:
-    found: list[str] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.append(name.value)
-
-    walk(node, Collect())
-    return found
-
-
-def _functions(module: cst.Module) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            found.append(node)
-
-    walk(module, Collect())
-    return found

@@ -22,7 +22,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..templates import parse_template_expression, parse_template_statement
-from .forward_mode import Aliasing, all_names, argument, names_in
+from .forward_mode import Aliasing, argument, names_in
 
 ACCUMULATOR = "tensorflow.autodiff.ForwardAccumulator"
 TAPES = ("tensorflow.GradientTape", ACCUMULATOR)
@@ -65,9 +65,8 @@ class TfForwardAccumulatorRule:
         self.aliasing = Aliasing(self.ctx, module)
         self.file = self.aliasing.file
         withs = [w for w in self.file.withs if self._accumulator(w) is not None]
-        names = all_names(module)
         for node in withs:
-            why, plan = self._plan(node, withs, names)
+            why, plan = self._plan(node, withs)
             self.ctx.consume(self._accumulator(node).func)
             if why is not None:
                 self.refusals[id(node)] = why
@@ -86,7 +85,7 @@ class TfForwardAccumulatorRule:
             return item
         return None
 
-    def _plan(self, node: cst.With, withs: list[cst.With], names: list[str]) -> tuple[str | None, _Plan | None]:
+    def _plan(self, node: cst.With, withs: list[cst.With]) -> tuple[str | None, _Plan | None]:
         call = self._accumulator(node)
         if len(node.items) != 1 or not isinstance(node.items[0].asname, cst.AsName) or not isinstance(
                 node.items[0].asname.name, cst.Name):
@@ -127,7 +126,7 @@ class TfForwardAccumulatorRule:
             if not body.assigned[target.value] or self.file.assigned[target.value] != body.assigned[target.value]:
                 return f"with jvp({target.value}) after the block of a name not assigned by the block alone", None
             plan.after.setdefault(target.value, self.ctx.new_name(f"{target.value}_jvp"))
-        if names.count(name) != 1 + len(jvps):
+        if self.file.uses[name] != 1 + len(jvps):
             return f"with `{name}` used other than by jvp()", None
         return None, plan
 
