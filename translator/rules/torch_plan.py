@@ -848,6 +848,11 @@ class Plan:
         qualified = self.ctx.qualname(func) or ""
         if isinstance(func, cst.Name) and qualified == "":
             return func.value in self.module_classes
+        from .torch_nn import module_spec  # torch_nn imports this module (through ops)
+
+        spec = module_spec(qualified)
+        if spec is not None:
+            return bool(spec.get("parameters"))  # a Dropout or a ReLU holds nothing a gradient reaches
         return qualified.startswith("torch.nn.") and qualified.split(".")[2][:1].isupper() \
             and qualified not in ("torch.nn.Parameter",)
 
