@@ -9,7 +9,10 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   lazily on its first call while torch creates them in the constructor: with one stream the order of the
   draws, and so the values, would differ.
 * Data: ``tf.random.normal/uniform/truncated_normal``, ``keras.random.normal/uniform/truncated_normal/randint``;
-  ``torch.randn/rand/randint/normal/randn_like/rand_like`` and ``Tensor.uniform_/normal_``.
+  ``torch.randn/rand/randint/normal/randn_like/rand_like`` and ``Tensor.uniform_/normal_``; dropout masks
+  (``tf.nn.dropout``, Keras' ``Dropout``/``keras.random.dropout``, ``torch.nn.functional.dropout`` and so
+  ``torch.nn.Dropout``): an element is dropped where its uniform draw is below the rate, the rest scaled by
+  ``1 / (1 - rate)``.
   ``tf.random.normal([2, 3])`` and ``torch.randn(2, 3)`` give the same six numbers when they are the n-th
   draw of their program; uniform draws use ``low + (high - low) * u`` and truncated normals reject outside
   the bounds (TF's +-2 stddev; torch's absolute ``a``/``b``), all in float64, then cast to the dtype asked for.
@@ -27,8 +30,8 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   across cells: Keras creates a layer's weights at its first call, often a cell after torch did.
 
 Limits: draws line up only when both programs make the same draws in the same order with the same shapes;
-other generators (dropout masks, ``tf.random.stateless_*``, ``torch.randperm``, ``tf.random.categorical``) are not
-patched; Python's ``random`` and NumPy's ``np.random`` are seeded alike in both worlds, at start and again right
+other generators (``tf.random.stateless_*``, ``tf.nn.experimental.stateless_dropout``, ``torch.randperm``,
+``tf.random.categorical``) are not patched; Python's ``random`` and NumPy's ``np.random`` are seeded alike in both worlds, at start and again right
 after the framework is imported, so they agree while both programs draw from them in the same order; inside
 ``tf.function`` a patched draw is a constant fixed at trace time; layer kinds other than Dense/Linear keep their framework's distribution and layout (Conv kernels are
 ``(kh, kw, in, out)`` in Keras and ``(out, in, kh, kw)`` in torch), so their weights differ.
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 
 import numpy as np
 
@@ -66,6 +70,11 @@ class Draws:
 
     def integers(self, stream: int, shape, low: int, high: int) -> np.ndarray:
         return self.streams[stream].integers(low, high, size=shape)
+
+    def dropout_scale(self, shape, rate: float) -> np.ndarray:
+        """What dropout multiplies by: 0 where an element is dropped (u < rate, as both frameworks decide), else
+        1 / (1 - rate), computed once in float64 so that both worlds round it alike."""
+        return (self.streams[DATA].random(shape) >= rate) / (1.0 - rate)
 
     def truncated(self, stream: int, shape, mean=0.0, std=1.0, low=-2.0, high=2.0) -> np.ndarray:
         """Normal(mean, std) restricted to [low, high] in standard units, by rejection."""
@@ -140,10 +149,34 @@ def _tf_draws(draws: Draws, stream: int, default_dtype):
     return {"normal": normal, "truncated_normal": truncated_normal, "uniform": uniform, "randint": randint}
 
 
+def _tf_dropout(draws: Draws, original):
+    """tf.nn.dropout's signature, which Keras' backend dropout shares (x, rate, noise_shape, seed)."""
+    def dropout(x, rate, noise_shape=None, seed=None, name=None):
+        import tensorflow as tf
+        x = tf.convert_to_tensor(x)
+        if not isinstance(rate, (int, float)) or not 0 < rate < 1 or None in x.shape or _stateless():
+            return original(x, rate, noise_shape, seed)  # the edge cases and their errors stay the framework's
+        shape = tuple(x.shape) if noise_shape is None else tuple(
+            int(x.shape[i]) if n is None else int(n) for i, n in enumerate(_shape_entries(noise_shape)))
+        return x * tf.constant(draws.dropout_scale(shape, rate), x.dtype)
+    return dropout
+
+
+def _shape_entries(shape) -> list:
+    return list(shape.numpy()) if hasattr(shape, "numpy") else list(shape)
+
+
+def _stateless() -> bool:
+    """Keras runs call() symbolically in a StatelessScope to build a model; such a call must not draw."""
+    scope = sys.modules.get("keras.src.backend.common.stateless_scope")
+    return scope is not None and scope.in_stateless_scope()
+
+
 def patch_tensorflow(tf, draws: Draws) -> None:
     fns = _tf_draws(draws, DATA, lambda: tf.float32)
     for name in ("normal", "uniform", "truncated_normal"):
         _set(tf.random, name, fns[name])
+    _set(tf.nn, "dropout", _tf_dropout(draws, tf.nn.dropout))
     _set(tf.random, "set_seed", _reseeding(draws, tf.random.set_seed))
 
 
@@ -170,8 +203,7 @@ def patch_keras_initializers(module, draws: Draws) -> None:
         variable not yet initialised evaluates its initialiser for a value only the shapes of are used; the variable
         is initialised again afterwards. Such a draw must not consume the stream (torch draws each weight once)."""
         def maybe_draw(shape, *args, **kwargs):
-            from keras.src.backend.common.stateless_scope import in_stateless_scope
-            if in_stateless_scope():
+            if _stateless():
                 import tensorflow as tf
                 return tf.zeros(_shape(shape), dtype=kwargs.get("dtype") or _keras_floatx())
             return draw(shape, *args, **kwargs)
@@ -182,6 +214,11 @@ def patch_keras_initializers(module, draws: Draws) -> None:
     for name, fn in _tf_draws(draws, WEIGHTS, _keras_floatx).items():
         setattr(shim, name, discarded_or(fn))
     module.random = shim
+
+
+def patch_keras_dropout(module, draws: Draws) -> None:
+    """keras.src.backend.tensorflow.random.dropout, which keras.layers.Dropout and keras.random.dropout call."""
+    _set(module, "dropout", _tf_dropout(draws, module.dropout))
 
 
 def patch_keras_seed(module, draws: Draws) -> None:
@@ -290,6 +327,15 @@ def patch_torch(torch, draws: Draws) -> None:
         if self.bias is not None:
             _fill(self.bias, np.zeros(tuple(self.bias.shape)))
 
+    original_dropout = torch.nn.functional.dropout
+
+    def dropout(input, p=0.5, training=True, inplace=False):
+        if not training or not 0 < p < 1:
+            return original_dropout(input, p, training, inplace)
+        scale = torch.as_tensor(draws.dropout_scale(tuple(input.shape), p), dtype=input.dtype, device=input.device)
+        return input.mul_(scale) if inplace else input * scale
+
+    _set(torch.nn.functional, "dropout", dropout)  # torch.nn.Dropout calls it
     torch.nn.Linear.reset_parameters = linear_like_dense
     _set(torch, "manual_seed", _reseeding(draws, torch.manual_seed))
 
@@ -300,5 +346,6 @@ PATCHES = {
     "keras.src.random.random": patch_keras_random,
     "keras.src.initializers.random_initializers": patch_keras_initializers,
     "keras.src.utils.rng_utils": patch_keras_seed,
+    "keras.src.backend.tensorflow.random": patch_keras_dropout,
     "torch": patch_torch,
 }

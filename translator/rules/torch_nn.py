@@ -21,7 +21,8 @@ Codes:
   TG517 error    a torch.nn module argument or argument value with no exact TF translation (`inplace=True`, a dtype
                  other than float32, `Softmax()` without dim, a Sequential of an OrderedDict), a torch.nn.init call
                  other than a statement filling a parameter: left as is
-  TG517 warning  a Dropout: in training mode its mask is drawn by TF's generator, so the values differ from torch's
+  TG517 warning  a Dropout: in training mode its mask is drawn by TF's generator, so a plain run's values differ
+                 from torch's (twin runs draw both from one stream)
 """
 from __future__ import annotations
 
