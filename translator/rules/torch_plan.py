@@ -167,6 +167,7 @@ class Scope:
         self.mutated: set[str] = set()  # leaves whose .grad tensor torch changes in place (zero_, accumulation)
         self.opaque: set[str] = set()  # carrying names computed by calls the plan cannot see into
         self.holders: set[str] = set()  # names of torch.nn Modules (their parameters are not leaves of the plan)
+        self.parameterless: set[str] = set()  # holders of modules with no parameters (Dropout, activations, losses)
         self.holder_optimizers: dict[str, str] = {}  # optimizer keeping gradients on its variables -> their iterable
         self.order: dict[int, int] = {}  # id(statement) -> its place in the scope's source order
         self.loops: dict[int, tuple] = {}  # id(statement) -> ids of the loops around it
@@ -175,6 +176,10 @@ class Scope:
     def holder(self, name: str) -> bool:
         return name in self.holders or (self.parent is not None and name not in self.bound
                                         and name in self.parent.holders)
+
+    def holds_parameters(self, name: str) -> bool:
+        own = name in self.holders
+        return self.holder(name) and name not in (self.parameterless if own else self.parent.parameterless)
 
     def holder_optimizer(self, name: str) -> str | None:
         return self._lookup("holder_optimizers", name)
@@ -834,6 +839,8 @@ class Plan:
                       for b in binders]
             if values and all(isinstance(v, cst.Call) and self._constructs_module(v.func) for v in values):
                 scope.holders.add(name)
+                if not any(self._holds_parameters(v.func) for v in values):
+                    scope.parameterless.add(name)
         if isinstance(scope.node, cst.FunctionDef) and id(scope.node) not in self.methods and scope.parent:
             uses = _Uses(scope.node.name.value)
             walk(self.module, uses)
@@ -848,13 +855,18 @@ class Plan:
         qualified = self.ctx.qualname(func) or ""
         if isinstance(func, cst.Name) and qualified == "":
             return func.value in self.module_classes
+        return qualified.startswith("torch.nn.") and qualified.split(".")[2][:1].isupper() \
+            and qualified not in ("torch.nn.Parameter",)
+
+    def _holds_parameters(self, func) -> bool:
+        """Whether the module a call of `func` constructs may hold parameters."""
         from .torch_nn import module_spec  # torch_nn imports this module (through ops)
 
+        qualified = self.ctx.qualname(func) or ""
         spec = module_spec(qualified)
         if spec is not None:
             return bool(spec.get("parameters"))  # a Dropout or a ReLU holds nothing a gradient reaches
-        return qualified.startswith("torch.nn.") and qualified.split(".")[2][:1].isupper() \
-            and qualified not in ("torch.nn.Parameter",)
+        return not api_table.load().overloads(qualified, "torch")  # loss modules: the ops table makes functions
 
     def pure(self, name: str) -> bool:
         """`name` is a function of the module that computes from its arguments only: no decorator, no `global`,
@@ -1446,7 +1458,7 @@ class Plan:
             return True
         if site.holders:
             reach = names_read(site.target).union(*(statement_reads(n) for n in deps[1:]))
-            if not any(scope.holder(n) for n in reach):
+            if not any(scope.holds_parameters(n) for n in reach):
                 site.holders = False
             elif site.sources:
                 self.refuse(site.stmt, site.call, "TG504", "backward() reaching both leaf tensors and a Module's "
