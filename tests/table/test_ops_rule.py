@@ -146,6 +146,23 @@ def test_a_failed_overload_adds_no_import():
     assert "import torch" not in result.code
 
 
+def test_a_function_bound_to_a_name_called_with_its_required_arguments_becomes_a_lambda():
+    result = to_torch("act = tf.math.tanh\ny = act(x) + act(2 * x)\n")
+    assert "act = (lambda x: torch.tanh(x))\n" in result.code and not result.flagged
+    back = translate(result.code, to="tf")
+    assert "act = (lambda x: tf.math.tanh(x))\n" in back.code and not back.flagged
+
+
+@pytest.mark.parametrize("body", [
+    "act = tf.math.tanh\ny = act(x, name='t')\n",  # an argument the lambda would not take
+    "act = tf.math.tanh\nlayers = [act]\n",  # used otherwise than called
+    "ones = functools.partial(tf.ones, dtype=tf.int8)\n",  # passed: its calls are out of sight
+])
+def test_other_function_references_are_left_and_reported(body):
+    result = to_torch("import functools\n" + body)
+    assert result.flagged and "TG900" in {d.code for d in result.diagnostics} and "lambda" not in result.code
+
+
 def test_dtype_api_for_other_rules():
     assert table.dtype("tensorflow.float32", "torch") == "torch.float32"
     assert table.dtype("torch.long", "tf") == "tensorflow.int64"

@@ -1,7 +1,8 @@
 """OpsRule: the generic, table-driven translation of framework API calls and dtype constants.
 
 Everything about particular APIs lives in `api_table.json`; this rule only binds a call to an entry's source
-signature (like Python would), checks the entry's conditions, and emits the target call or template.
+signature (like Python would), checks the entry's conditions, and emits the target call or template. A function
+bound to a name the file only calls with its required arguments (`act = tf.math.tanh`) becomes a lambda over them.
 Codes (also in the table's `codes`): TG201 no exact translation of this form, TG202 argument not supported,
 TG203 translated, exact only under the entry's caveat, TG204 a float grid torch computes otherwise on other CPUs.
 """
@@ -16,7 +17,7 @@ import libcst as cst
 from .. import table as api_table
 from ..codegen import code_of
 from ..rewrite import dotted
-from ..walk import transform
+from ..walk import transform, walk
 from .torch_grid import differing_index
 
 IGNORED = {"name"}  # TF op names: no meaning in torch
@@ -146,6 +147,7 @@ class OpsRule:
         self._callees: set[int] = set()  # ids of original call.func nodes: `x.t()` is a method, not a property
         self._heads: set[int] = set()  # ids of original nodes that are the `.value` of an attribute
         self._stores: set[int] = set()  # ids of original assignment targets
+        self._assigned: dict[int, str] = {}  # id of a value assigned to one name alone -> that name
 
     # -- dtypes and other constants, tensor attributes -----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -157,6 +159,10 @@ class OpsRule:
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._stores.add(id(node.target))  # `obj.T = ...` assigns an attribute: not a transpose
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._assigned[id(node.value)] = node.targets[0].target.value
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stores.add(id(node.target))
@@ -170,9 +176,11 @@ class OpsRule:
         qualified = self.ctx.qualname(original)
         if qualified is None:
             return self._property(original, updated)
-        target = self.table.constant(qualified, self.ctx.to)
-        if target is None or id(original) in self._heads:
+        if id(original) in self._heads:
             return updated
+        target = self.table.constant(qualified, self.ctx.to)
+        if target is None:
+            return self._reference(original, updated, qualified)
         self.ctx.consume(original)
         return self.ctx.ref(target) if target.split(".")[0] in ("tensorflow", "torch") else cst.parse_expression(target)
 
@@ -188,6 +196,32 @@ class OpsRule:
             return updated
         self.ctx.consume(original)
         return result
+
+    def _reference(self, original: cst.Attribute, updated: cst.Attribute, qualified: str):
+        """`act = tf.math.tanh`, where the file calls `act` only with the function's required arguments, by position:
+        a lambda over those parameters calling the translation. Other references are left (TG900): a call with
+        other arguments could not be checked against the translation."""
+        name = self._assigned.get(id(original))
+        if name is None or not self.ctx.is_source_framework(qualified):
+            return updated
+        arities = _call_arities(self.ctx.module, name)
+        for entry in self.table.overloads(qualified, self.ctx.origin):
+            params = entry.sides[self.ctx.origin].params
+            required = [p.name for p in params if p.default is None and p.kind == "positional"]
+            if any(p.kind == "varargs" for p in params) or arities != {len(required)}:
+                continue
+            imports = dict(self.ctx.imports)
+            attempt = Call(self, entry, cst.Call(func=updated, args=[cst.Arg(cst.Name(n)) for n in required]), None)
+            try:
+                body = attempt.emit()
+            except Unmatched:
+                _restore(self.ctx.imports, imports)
+                continue
+            self.ctx.consume(original)
+            for note in attempt.notes + ([entry.caveat] if entry.caveat else []):
+                self.ctx.report(original, "TG203", note, level="warning")
+            return _paren(cst.Lambda(cst.Parameters(params=[cst.Param(cst.Name(n)) for n in required]), body))
+        return updated
 
     # -- calls -----------------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -235,6 +269,28 @@ class OpsRule:
         # a method name alone does not prove the receiver is a tensor: report, do not mark
         ctx.report(original, failure.code, f"{what}: {failure}; left as is", level="warning")
         return updated
+
+
+class _NameUses(cst.CSTVisitor):
+    def __init__(self, name: str):
+        self.name, self.arities, self.others, self._callees = name, set(), 0, set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == self.name:
+            self._callees.add(id(node.func))
+            plain = all(a.keyword is None and not a.star for a in node.args)
+            self.arities.add(len(node.args) if plain else -1)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.others += node.value == self.name and id(node) not in self._callees
+
+
+def _call_arities(module: cst.Module, name: str) -> set[int] | None:
+    """The numbers of positional arguments `name` is called with, where its one binding and those calls are all
+    the file does with it (-1 for a call with keywords or stars); None otherwise."""
+    uses = _NameUses(name)
+    walk(module, uses)
+    return uses.arities if uses.others == 1 else None
 
 
 def _restore(imports: dict, saved: dict) -> None:
