@@ -32,9 +32,6 @@ KNOWN = {
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",
-    "keras_sublayer_optimizer": "the PyTorch side builds torch.optim.SGD over a submodule's parameters() "
-                                "(model.hidden.parameters()), which the PyTorch -> TF optimizer rule does not take "
-                                "(TG505)",
 }
 
 

@@ -7,8 +7,8 @@ nesterov=False)`; `opt.zero_grad()` -> `w_grad = b_grad = None` (torch's default
 Every hyperparameter of the shared table is written out with torch's value, since the Keras defaults differ
 (semantics D2). SGD with (Nesterov) momentum is equal at a constant learning rate (D5). Codes:
 
-* TG505 (error) optimizer left untranslated: parameters that are not a list of leaf tensors (e.g. a module's
-  `parameters()`), parameter groups, an optimizer the table does not pair with a Keras one (AdamW, NAdam: D8), or
+* TG505 (error) optimizer left untranslated: parameters that are not a list of leaf tensors or the `parameters()`
+  of a Module or of one of its submodules (`model.hidden.parameters()`), parameter groups, an optimizer the table does not pair with a Keras one (AdamW, NAdam: D8), or
   a setting Keras computes differently: `weight_decay` (torch adds it to the gradient, Keras decays the weights:
   D6), `dampening`, `maximize`, `lr_decay`, hyperparameters passed by position after `lr`,
   `zero_grad(set_to_none=False)`, `step(closure)`; uses of `param_groups`, `state`, `state_dict()` (learning-rate
@@ -56,8 +56,8 @@ def optimizers() -> dict:
 
 
 def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | tuple | str:
-    """The leaves an optimizer updates, ("holder", name) for `name.parameters()` of a Module, or why it is not
-    translated."""
+    """The leaves an optimizer updates, ("holder", path) for `path.parameters()` of a Module or a submodule of one
+    (`model.hidden`), or why it is not translated."""
     entry = optimizers().get(qualified)
     if entry is None:
         return f"{qualified} has no Keras optimizer in the table that computes the same updates; left as is"
@@ -69,14 +69,24 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
             return f"{qualified}({arg.keyword.value}=...) is computed differently by Keras (or not at all); left as is"
     params = keyword(call, "params", 0)
     holder = method_call(params, "parameters") if isinstance(params, cst.Call) and not params.args else None
-    if isinstance(holder, cst.Name) and scope.holder(holder.value):
-        return ("holder", holder.value)
+    root = holder
+    while isinstance(root, cst.Attribute):  # `model.hidden.parameters()`: a submodule of a Module
+        root = root.value
+    if isinstance(root, cst.Name) and scope.holder(root.value) and _attribute_path(holder):
+        return ("holder", code_of(holder))
     if isinstance(params, cst.Name) and isinstance(assigned.get(params.value), (cst.List, cst.Tuple)):
         params = assigned[params.value]
     elements = [e.value for e in params.elements] if isinstance(params, (cst.List, cst.Tuple)) else None
     if not elements or not all(isinstance(e, cst.Name) and scope.grad_name(e.value) for e in elements):
         return "optimizer over something other than a list of leaf tensors (e.g. a module's parameters()); left as is"
     return [e.value for e in elements]
+
+
+def _attribute_path(node) -> bool:
+    """`model` or `model.hidden.fc`: names and attributes only (no calls or subscripts on the way)."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return isinstance(node, cst.Name)
 
 
 class TorchOptimizerRule:
