@@ -50,6 +50,20 @@ from .torch_nn import HELPERS, load
 CODE = "TG519"
 
 
+def _variable_tensor(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The tensor of a tf.Variable's torch forms (tf_variables.py): X of `X.requires_grad_()`, `torch.tensor(X, ...)`
+    of `torch.tensor(X, ..., requires_grad=True)`."""
+    if not isinstance(value, cst.Call):
+        return None
+    if isinstance(value.func, cst.Attribute) and value.func.attr.value == "requires_grad_" and not value.args:
+        return value.func.value
+    grad = [a for a in value.args if a.keyword is not None and a.keyword.value == "requires_grad"]
+    if dotted(value.func) == "torch.tensor" and len(grad) == 1 and code_of(grad[0].value) == "True":
+        args = [a for a in value.args if a is not grad[0]]
+        return value.with_changes(args=[*args[:-1], args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def _helpers() -> dict:
     """Per helper kind ("Linear"): (its docstring, its constructor's parameters, the torch.nn class)."""
@@ -317,13 +331,11 @@ class TfTorchHelpersRule:
                 or not isinstance(original.value, cst.Call) \
                 or self.ctx.qualname(original.value.func) != "tensorflow.Variable":
             return updated
-        value = updated.value
-        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and not value.args
-                and value.func.attr.value == "requires_grad_"):
+        tensor = _variable_tensor(updated.value)
+        if tensor is None:
             self.ctx.report(original, CODE, f"{code_of(original.value)} is not brought back as a Parameter; left as is")
             return updated
-        return updated.with_changes(value=cst.Call(func=self.ctx.ref("torch.nn.Parameter"),
-                                                   args=[cst.Arg(value.func.value)]))
+        return updated.with_changes(value=cst.Call(func=self.ctx.ref("torch.nn.Parameter"), args=[cst.Arg(tensor)]))
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return self._module(node) is None  # brought back whole: its body is not translated
