@@ -185,6 +185,11 @@ with tf.autodiff.ForwardAccumulator(w * 2.0, tf.constant(1.0)) as acc:
     y = w * b
 d = acc.jvp(y)
 """),
+    "executing_eagerly where tf.function traces it (False there)": ("TG201", """
+@tf.function
+def f(x):
+    return x if tf.executing_eagerly() else 2 * x
+"""),
 }
 
 

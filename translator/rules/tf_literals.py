@@ -33,9 +33,9 @@ from ..walk import Visitor, walk
 from .tf_facts import Facts, has_float
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power, cst.FloorDivide)
-# TF functions that take any array-like themselves (the creation ops, whose torch translations do too): their
-# arguments are left alone.
-CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor")
+# TF functions that take any array-like themselves (the creation ops, whose torch translations do too; tf.is_tensor,
+# which asks whether it was given a tensor): their arguments are left alone.
+CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.is_tensor")
 
 
 def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> str | None:
