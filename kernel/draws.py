@@ -23,6 +23,10 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   3 features start from identical weights. This changes torch's own default initialisation in twin runs. The
   PyTorch -> TF translation's ``TorchLinear`` (translator/rules/torch_nn.py) draws the same: a Keras
   ``GlorotUniform`` on ``(in, out)``, transposed, zero bias, at construction as torch does.
+* Shuffles of a whole dataset: ``tf.data.Dataset.shuffle`` with a buffer covering a dataset of known size (and
+  no ``seed=``, reshuffling at every pass) and ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``)
+  without replacement or ``generator=``: one permutation from the data stream at the start of every pass
+  (translator/rules/tf_data.py and torch_data.py translate one into the other).
 * ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
   (and still seed the framework), so programs that set the same seed in both worlds stay in step.
 * In the twingrad kernel the data stream restarts at every cell (keyed by the seed and the cell's number),
@@ -340,6 +344,45 @@ def patch_torch(torch, draws: Draws) -> None:
     _set(torch, "manual_seed", _reseeding(draws, torch.manual_seed))
 
 
+# --- input pipelines: shuffles of a whole dataset ---------------------------------------------------------
+
+def patch_tf_dataset(module, draws: Draws) -> None:
+    """tensorflow.python.data.ops.dataset_ops: a buffer covering the dataset is a uniform permutation, drawn here
+    from the data stream when a pass starts; other shuffles stay TF's (the translation warns of them: TG602)."""
+    original = module.DatasetV2.shuffle
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
+        import tensorflow as tf
+        n = int(self.cardinality())
+        if seed is not None or reshuffle_each_iteration is False or n < 1 or int(buffer_size) < n:
+            return original(self, buffer_size, seed, reshuffle_each_iteration, name)
+        rows = self.batch(n).get_single_element()
+
+        def order():  # a generator: called, and so drawing, at the start of each pass
+            yield from draws.streams[DATA].permutation(n)
+
+        indices = tf.data.Dataset.from_generator(order, output_signature=tf.TensorSpec((), tf.int64))
+        picked = indices.map(lambda i: tf.nest.map_structure(lambda t: tf.gather(t, i), rows))
+        return picked.apply(tf.data.experimental.assert_cardinality(n))
+
+    _set(module.DatasetV2, "shuffle", shuffle)
+
+
+def patch_torch_sampler(module, draws: Draws) -> None:
+    """torch.utils.data.sampler: RandomSampler's permutation from the data stream when a pass starts (torch draws
+    a seed from its own generator, then randperm, and one randperm more at the end)."""
+    original = module.RandomSampler.__iter__
+
+    def __iter__(self):
+        n = len(self.data_source)
+        if self.replacement or self.generator is not None or self.num_samples != n or n == 0:
+            yield from original(self)
+            return
+        yield from draws.streams[DATA].permutation(n).tolist()
+
+    _set(module.RandomSampler, "__iter__", __iter__)
+
+
 # Module name -> patch, applied right after the module is first imported in a world.
 PATCHES = {
     "tensorflow": patch_tensorflow,
@@ -348,4 +391,6 @@ PATCHES = {
     "keras.src.utils.rng_utils": patch_keras_seed,
     "keras.src.backend.tensorflow.random": patch_keras_dropout,
     "torch": patch_torch,
+    "tensorflow.python.data.ops.dataset_ops": patch_tf_dataset,
+    "torch.utils.data.sampler": patch_torch_sampler,
 }

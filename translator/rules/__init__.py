@@ -6,6 +6,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
     if (origin, to) == ("tf", "torch"):
         from .ops import OpsRule
         from .tf_custom_gradient import TfCustomGradientRule
+        from .tf_data import TfDataRule
         from .tf_forwardprop import TfForwardAccumulatorRule
         from .tf_function import TfFunctionRule
         from .tf_keras import OptimizerVariablesRule, TfKerasRule
@@ -25,7 +26,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
         return [TfTorchHelpersRule(ctx), TfTorchFuncHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx),
                 TfForwardAccumulatorRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx),
                 TfModuleRule(ctx), TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx),
-                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), OpsRule(ctx)]
+                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), TfDataRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule
         from .torch_autograd import torch_rules

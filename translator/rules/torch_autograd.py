@@ -76,6 +76,7 @@ import libcst as cst
 from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
+from .torch_data import TorchDataRule
 from .torch_device import TorchDeviceRule
 from .torch_forward_ad import TorchForwardADRule
 from .torch_func import TorchFuncRule
@@ -109,7 +110,7 @@ def torch_rules(ctx) -> list:
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
             TorchModuleRule(ctx, plan, nn), nn, TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx), TorchForwardADRule(ctx),
-            TorchFuncRule(ctx)]
+            TorchFuncRule(ctx), TorchDataRule(ctx)]
 
 
 def line(template: str, **nodes) -> cst.SimpleStatementLine:

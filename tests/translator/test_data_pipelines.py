@@ -1,0 +1,63 @@
+"""tf.data <-> torch.utils.data forms the rules cannot translate exactly are flagged, never guessed; a shuffle
+whose buffer may not cover the dataset is translated with a warning (TG602)."""
+import pytest
+
+from twingrad.translator import translate
+
+TF = "import numpy as np\nimport tensorflow as tf\nx = np.zeros((6, 2))\ny = np.zeros(6)\n"
+TORCH = "import torch\nfrom torch.utils.data import DataLoader, TensorDataset\nx = torch.zeros(6, 2)\ny = torch.zeros(6)\n"
+
+TF_FLAGGED = {
+    "repeat": "ds = tf.data.Dataset.from_tensor_slices((x, y)).repeat(2).batch(2)",
+    "take": "ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)\nfirst = ds.take(1)",
+    "map": "ds = tf.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2)",
+    "batch after batch": "ds = tf.data.Dataset.from_tensor_slices(x).batch(2).batch(2)",
+    "shuffle after batch": "ds = tf.data.Dataset.from_tensor_slices(x).batch(2).shuffle(3)",
+    "seeded shuffle": "ds = tf.data.Dataset.from_tensor_slices(x).shuffle(6, seed=1).batch(2)",
+    "shuffle once": "ds = tf.data.Dataset.from_tensor_slices(x).shuffle(6, reshuffle_each_iteration=False)",
+    "list display": "ds = tf.data.Dataset.from_tensor_slices([1, 2, 3]).batch(2)",
+    "dict display": "ds = tf.data.Dataset.from_tensor_slices({'a': x}).batch(2)",
+    "nested tuple": "ds = tf.data.Dataset.from_tensor_slices(((x, y), y)).batch(2)",
+    "attribute of a dataset": "ds = tf.data.Dataset.from_tensor_slices(x)\nspec = ds.element_spec",
+    "generator": "ds = tf.data.Dataset.from_generator(lambda: iter([1]), output_types=tf.int32)",
+}
+
+TORCH_FLAGGED = {
+    "sampler": "s = torch.utils.data.SequentialSampler(range(6))\n"
+               "loader = DataLoader(TensorDataset(x, y), batch_size=2, sampler=s)",
+    "collate_fn": "loader = DataLoader(TensorDataset(x, y), batch_size=2, collate_fn=lambda b: b)",
+    "generator": "loader = DataLoader(TensorDataset(x, y), shuffle=True, generator=torch.Generator())",
+    "custom dataset": "class D(torch.utils.data.Dataset):\n    def __len__(self):\n        return 6\n"
+                      "    def __getitem__(self, i):\n        return x[i]\nloader = DataLoader(D(), batch_size=2)",
+    "a name of a tensor": "loader = DataLoader(x, batch_size=2)",
+    "computed shuffle": "flag = True\nloader = DataLoader(TensorDataset(x, y), shuffle=flag)",
+    "indexing a dataset": "ds = TensorDataset(x, y)\nfirst = ds[0]",
+    "attribute of a loader": "loader = DataLoader(TensorDataset(x, y))\nds = loader.dataset",
+    "shuffled inline dataset of computed tensors": "loader = DataLoader(TensorDataset(x * 2, y), shuffle=True)",
+}
+
+
+def codes(source: str, to: str, level: str = "error") -> set[str]:
+    return {d.code for d in translate(source, to=to).diagnostics if d.level == level}
+
+
+@pytest.mark.parametrize("line", TF_FLAGGED.values(), ids=TF_FLAGGED)
+def test_tf_data_flagged(line):
+    found = codes(TF + line, "torch")
+    assert found & {"TG601", "TG900"}, found
+
+
+@pytest.mark.parametrize("line", TORCH_FLAGGED.values(), ids=TORCH_FLAGGED)
+def test_torch_data_flagged(line):
+    found = codes(TORCH + line, "tf")
+    assert found & {"TG611", "TG900"}, found
+
+
+@pytest.mark.parametrize("buffer, warned", [("1024", True), ("n", True), ("len(x)", False), ("len(y)", False),
+                                            ("len(ds)", False)])
+def test_shuffle_buffer_warning(buffer, warned):
+    source = TF + f"n = 6\nds = tf.data.Dataset.from_tensor_slices((x, y))\nds = ds.shuffle({buffer}).batch(2)\n"
+    result = translate(source, to="torch")
+    assert not result.flagged
+    assert ("TG602" in codes(source, "torch", "warning")) == warned
+    assert "DataLoader(ds, batch_size=2, shuffle=True)" in result.code

@@ -1,0 +1,223 @@
+"""Input pipelines, TF -> PyTorch: tf.data datasets of tensor slices become torch.utils.data (`data_table.json`).
+
+* `tf.data.Dataset.from_tensor_slices((x, y))` -> `TensorDataset(torch.as_tensor(x), torch.as_tensor(y))`, of one
+  tensor `torch.as_tensor(x)` (torch indexes and iterates a tensor by rows, as TF slices it); as_tensor keeps
+  NumPy's dtype, as tf.data does;
+* `.batch(n, drop_remainder=)` -> `DataLoader(ds, batch_size=n, drop_last=)`: the same batches, stacked rows
+  (DataLoader gives a list where TF gives a tuple: unpacking and indexing read the same);
+* `.shuffle(buffer)` -> `shuffle=True` on that DataLoader (`batch_size=None` without a batch): both draw a new
+  uniform permutation at every pass only when the buffer covers the dataset (TF's smaller buffer gives a partial
+  shuffle): TG602 warns unless the buffer is `len(...)` of the dataset or of one of its components; twin runs draw
+  the permutation from the same stream in both worlds (kernel/draws.py);
+* `.prefetch(...)` is dropped (it never changes the elements).
+
+TG601 (error): other sources and methods (`repeat`, `take`, `map`, generators, files, dict or list displays,
+whose dtypes TF and torch infer differently), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
+or shuffling twice, and any other use of a name holding a dataset than iterating it, `len()` or the forms above.
+Names are followed in the order the file binds them (a name rebound to anything else stops being a dataset).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import libcst as cst
+
+from ..codegen import code_of
+from ..table import expand, parse_side
+
+TABLE = json.loads(Path(__file__).parent.parent.joinpath("data_table.json").read_text(encoding="utf-8"))
+SLICES = expand(TABLE["slices"]["tf"].partition("(")[0])
+
+
+class Refused(Exception):
+    pass
+
+
+def bind(signature: str, call: cst.Call) -> dict:
+    """Parameter -> argument of a call as Python binds it to `signature` (a *varargs parameter gets the list of
+    its arguments); Refused for arguments the signature lacks or required ones the call lacks."""
+    params = parse_side("tf", signature).params
+    positional = [p for p in params if p.kind == "positional"]
+    varargs = next((p for p in params if p.kind == "varargs"), None)
+    bound: dict = {}
+    for i, arg in enumerate(a for a in call.args if a.keyword is None):
+        if arg.star:
+            raise Refused("*args/**kwargs are not translated")
+        if i < len(positional):
+            bound[positional[i].name] = arg.value
+        elif varargs is not None:
+            bound.setdefault(varargs.name, []).append(arg.value)
+        else:
+            raise Refused("too many positional arguments")
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.star or all(p.name != arg.keyword.value for p in params) or arg.keyword.value in bound:
+                raise Refused(f"argument {arg.keyword.value}= is not translated")
+            bound[arg.keyword.value] = arg.value
+    missing = [p.name for p in params if p.default is None and p.kind == "positional" and p.name not in bound]
+    if missing:
+        raise Refused(f"a call without {missing[0]} is not translated")
+    return bound
+
+
+def literal(node: cst.BaseExpression | None, default=None):
+    """The value of a True/False/None name or an int literal (the default when absent); Refused otherwise."""
+    if node is None:
+        return default
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    raise Refused(f"`{code_of(node)}` is not a literal (not translated)")
+
+
+class TfDataRule:
+    code = "TG601"
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.off = True
+        self.kinds: dict[str, tuple[str, set[str]]] = {}  # dataset name -> ("slices" | "loader", its components' code)
+        self.chains: dict[int, tuple] = {}  # id(outermost call of a chain) -> (root, [(method, call)])
+        self.made: dict[int, tuple[str, set[str]]] = {}  # id(outermost call of a translated chain) -> what it makes
+        self.parts: set[int] = set()  # ids of the calls and attributes inside chains
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.off = "from_tensor_slices" not in self.ctx.text
+
+    def _chain(self, node):
+        steps = []
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            if self.ctx.qualname(node.func) == SLICES:
+                return node, steps[::-1]
+            steps.append((node.func.attr.value, node))
+            node = node.func.value
+        if isinstance(node, cst.Name) and node.value in self.kinds and steps:
+            return node, steps[::-1]
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.off or id(node) in self.parts:
+            return
+        chain = self._chain(node)
+        if chain is not None:
+            self.chains[id(node)] = chain
+            root, steps = chain
+            self.parts.update(id(n) for n in [root, *(call for _, call in steps)])
+            self.parts.update(id(call.func) for _, call in steps)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not self.off and isinstance(node.value, cst.Name) and node.value.value in self.kinds \
+                and id(node) not in self.parts:
+            self.ctx.report(node, self.code, f"`.{node.attr.value}` of a tf.data dataset has no torch.utils.data "
+                                             "translation here; left as is")
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        chain = self.chains.get(id(original))
+        if chain is None:
+            return updated
+        root, steps = chain
+        if isinstance(root, cst.Call):
+            self.ctx.consume(root.func)
+        try:
+            result, kind, parts = self._translate(root, steps, updated)
+        except Refused as refused:
+            self.ctx.report(original, self.code, f"{refused}; left as is")
+            return updated
+        self.made[id(original)] = (kind, parts)
+        return result
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if self.off:
+            return updated
+        made = self.made.get(id(original.value))
+        for target in original.targets:
+            if isinstance(target.target, cst.Name):
+                if made is not None:
+                    self.kinds[target.target.value] = made
+                else:
+                    self.kinds.pop(target.target.value, None)
+        return updated
+
+    # -- the translation -------------------------------------------------------------------------------------------
+    def _updated_steps(self, updated: cst.Call, count: int) -> tuple[cst.BaseExpression, list[cst.Call]]:
+        """The root and the step calls of the chain as other rules left them (same structure as the original)."""
+        calls = []
+        node = updated
+        for _ in range(count):
+            calls.append(node)
+            node = node.func.value
+        return node, calls[::-1]
+
+    def _translate(self, root, steps, updated):
+        new_root, calls = self._updated_steps(updated, len(steps))
+        if isinstance(root, cst.Name):
+            kind, parts = self.kinds[root.value]
+            dataset = new_root
+        else:
+            kind = "slices"
+            dataset, parts = self._slices(new_root)
+        shuffle = None  # the buffer of a pending shuffle
+        for (method, original), call in zip(steps, calls):
+            if method in TABLE["dropped"]:
+                continue
+            if method not in TABLE["methods"]:
+                raise Refused(f"tf.data's `.{method}()` has no exact torch.utils.data form")
+            if kind != "slices":
+                raise Refused(f"`.{method}()` after `.batch()` has no exact torch.utils.data form (a DataLoader "
+                              "shuffles, then batches, once)")
+            args = bind(TABLE["methods"][method], call)
+            if method == "shuffle":
+                if shuffle is not None or literal(args.get("seed")) is not None \
+                        or literal(args.get("reshuffle_each_iteration"), True) is not True:
+                    raise Refused("`.shuffle()` with seed=, reshuffle_each_iteration=False or twice has no exact "
+                                  "torch.utils.data form (DataLoader draws one new permutation at every pass)")
+                shuffle = args["buffer_size"]
+                self._check_buffer(original, shuffle, dataset if isinstance(root, cst.Name) else None, parts)
+            else:
+                if args.get("num_parallel_calls") is not None or args.get("deterministic") is not None:
+                    raise Refused("`.batch()` with num_parallel_calls= or deterministic= is not translated")
+                drop = literal(args.get("drop_remainder"), False)
+                dataset = self._loader(dataset, args["batch_size"], shuffle is not None, drop)
+                kind, shuffle = "loader", None
+        if shuffle is not None:
+            dataset = self._loader(dataset, cst.Name("None"), True, False)
+            kind = "loader"
+        return dataset, kind, parts
+
+    def _slices(self, call: cst.Call):
+        args = bind(TABLE["slices"]["tf"], call)
+        tensors = args["tensors"]
+        if isinstance(tensors, (cst.Dict, cst.List, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
+            raise Refused("from_tensor_slices of a list, set or dict display has no exact torch.utils.data form "
+                          "(TF and torch infer other dtypes from lists; TensorDataset takes no dicts)")
+        as_tensor = self.ctx.ref("torch.as_tensor")
+        if isinstance(tensors, cst.Tuple):
+            parts = [e.value for e in tensors.elements]
+            if not parts or any(isinstance(e, cst.StarredElement) for e in tensors.elements) or any(
+                    isinstance(p, (cst.Tuple, cst.List, cst.Dict)) for p in parts):
+                raise Refused("from_tensor_slices of nested structures has no exact torch.utils.data form "
+                              "(TensorDataset takes a flat tuple)")
+            made = cst.Call(func=self.ctx.ref(expand(TABLE["slices"]["torch"].partition("(")[0])),
+                            args=[cst.Arg(cst.Call(func=as_tensor, args=[cst.Arg(p)])) for p in parts])
+            return made, {code_of(p) for p in parts}
+        return cst.Call(func=as_tensor, args=[cst.Arg(tensors)]), {code_of(tensors)}
+
+    def _loader(self, dataset, batch_size, shuffle: bool, drop: bool) -> cst.Call:
+        params = TABLE["loader"]["args"]
+        args = [cst.Arg(dataset), cst.Arg(batch_size, keyword=cst.Name(params["batch_size"]),
+                                          equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))]
+        for name, given in (("shuffle", shuffle), (params["drop_remainder"], drop)):
+            if given:
+                args.append(cst.Arg(cst.Name("True"), keyword=cst.Name(name), equal=args[1].equal))
+        return cst.Call(func=self.ctx.ref(expand(TABLE["loader"]["torch"].partition("(")[0])), args=args)
+
+    def _check_buffer(self, original: cst.Call, buffer, receiver, parts: set[str]) -> None:
+        """A buffer `len(ds)` or `len(component)` covers the dataset; other buffers may not (TG602)."""
+        if isinstance(buffer, cst.Call) and code_of(buffer.func) == "len" and len(buffer.args) == 1 \
+                and code_of(buffer.args[0].value) in parts | {receiver and code_of(receiver)}:
+            return
+        self.ctx.report(original, "TG602", f"`.shuffle({code_of(buffer)})` -> DataLoader(shuffle=True): the same "
+                        "permutations (uniform, a new one each pass) only if the buffer covers the whole dataset; "
+                        "a smaller buffer shuffles only locally in TF", level="warning")

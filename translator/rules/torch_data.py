@@ -1,0 +1,133 @@
+"""Input pipelines, PyTorch -> TF: TensorDataset and its DataLoader become tf.data (`data_table.json`).
+
+* `TensorDataset(x, y)` -> `tf.data.Dataset.from_tensor_slices((x, y))`: tuples of rows, as TensorDataset's items
+  (a 1-tuple for one tensor, as torch gives);
+* `DataLoader(ds, batch_size=n, drop_last=)` -> `ds.batch(n, drop_remainder=)` (batch_size defaults to 1 as in
+  torch; `batch_size=None` does not batch): the same stacked rows, as a tuple where torch gives a list;
+* `shuffle=True` -> `ds.shuffle(len(ds))` before the batch (`len(x)` of the first tensor of an inline
+  TensorDataset, a name): a buffer covering the dataset, so a fresh uniform permutation at every pass as
+  RandomSampler's; twin runs draw it from the same stream in both worlds (kernel/draws.py);
+* the table's neutral arguments (`num_workers`, `pin_memory`, ...) are dropped: the sampler runs in the main
+  process, so workers never change which batches come in which order.
+
+A DataLoader over a tensor made in its call (`DataLoader(torch.as_tensor(x), batch_size=n)`, the TF -> PyTorch
+form of a dataset of one tensor's rows) -> `tf.data.Dataset.from_tensor_slices(x).batch(n)`.
+
+TG611 (error): a DataLoader over anything else (custom Dataset classes, names of tensors or lists), samplers,
+`collate_fn`, `generator=`, `in_order=False`, non-literal `shuffle`/`drop_last`, star arguments, a shuffled
+inline TensorDataset whose first tensor is not a name; a name holding a TensorDataset or DataLoader used otherwise
+than iterated, given to `len()`/`enumerate()`/`iter()`, or to DataLoader (`ds[i]`, `ds.tensors`,
+`loader.dataset`: tf.data has no such attributes). Names are followed in the order the file binds them.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..codegen import code_of
+from ..table import expand, parse_side
+from .tf_data import TABLE, Refused, bind, literal
+
+SLICES = {expand(TABLE["slices"]["torch"].partition("(")[0]), *TABLE["slices"]["aliases"]}
+LOADER = {expand(TABLE["loader"]["torch"].partition("(")[0]), *TABLE["loader"]["aliases"]}
+TF_SLICES = TABLE["slices"]["tf"].partition("(")[0]
+TENSORS = set(TABLE["loader"]["tensors"])
+
+
+class TorchDataRule:
+    code = "TG611"
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.off = True
+        self.holders: dict[str, str] = {}  # name -> "dataset" | "loader" it holds at this point of the walk
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.off = "TensorDataset" not in self.ctx.text and "DataLoader" not in self.ctx.text
+
+    def _kind(self, node) -> str | None:
+        if isinstance(node, cst.Call):
+            qualified = self.ctx.qualname(node.func)
+            return "dataset" if qualified in SLICES else "loader" if qualified in LOADER else None
+        return None
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if not self.off:
+            for target in original.targets:
+                if isinstance(target.target, cst.Name):
+                    kind = self._kind(original.value)
+                    if kind is None:
+                        self.holders.pop(target.target.value, None)
+                    else:
+                        self.holders[target.target.value] = kind
+        return updated
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._check_use(node.value, "indexing")
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._check_use(node.value, f"`.{node.attr.value}`")
+
+    def _check_use(self, value, what: str) -> None:
+        if not self.off and isinstance(value, cst.Name) and value.value in self.holders:
+            self.ctx.report(value, self.code, f"{what} of a torch.utils.data {self.holders[value.value]} has no "
+                                              "tf.data translation; left as is")
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.off:
+            return updated
+        kind = self._kind(original)
+        if kind is None:
+            return updated
+        self.ctx.consume(original.func)
+        try:
+            return self._slices(updated) if kind == "dataset" else self._loader(original, updated)
+        except Refused as refused:
+            what = "TensorDataset" if kind == "dataset" else "DataLoader"
+            self.ctx.report(original, self.code, f"{what}: {refused}; left as is")
+            return updated
+
+    def _slices(self, call: cst.Call) -> cst.Call:
+        tensors = bind(TABLE["slices"]["torch"], call)["tensors"]
+        packed = cst.Tuple([cst.Element(t) for t in tensors]) if tensors else None
+        if packed is None:
+            raise Refused("a TensorDataset of no tensors is not translated")
+        return cst.Call(func=self.ctx.ref(expand(TF_SLICES)), args=[cst.Arg(packed)])
+
+    def _loader(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        side = parse_side("torch", TABLE["loader"]["torch"])
+        given = bind(TABLE["loader"]["torch"], original)
+        new = bind(TABLE["loader"]["torch"], updated)
+        for name, value in given.items():
+            default = side.param(name).default
+            if name in TABLE["loader"]["neutral"] or name in ("dataset", "batch_size", "shuffle", "drop_last"):
+                continue
+            if code_of(value) != default:
+                raise Refused(f"`{name}=` has no exact tf.data form")
+        source = given["dataset"]
+        dataset = new["dataset"]
+        if isinstance(source, cst.Call) and self.ctx.qualname(source.func) in TENSORS:
+            dataset = cst.Call(func=self.ctx.ref(expand(TF_SLICES)), args=[cst.Arg(dataset)])  # a tensor's rows
+        elif not (self._kind(source) == "dataset"
+                  or isinstance(source, cst.Name) and self.holders.get(source.value) == "dataset"):
+            raise Refused("only a TensorDataset or a tensor made in the call has an exact tf.data form")
+        if literal(given.get("shuffle"), False):
+            if isinstance(source, cst.Name):
+                size = source
+            elif source.args and isinstance(source.args[0].value, cst.Name) and not source.args[0].star:
+                size = source.args[0].value
+            else:
+                raise Refused("shuffling an inline TensorDataset whose first tensor is not a name (its length would be "
+                              "computed twice) is not translated")
+            dataset = self._method(dataset, "shuffle", [cst.Arg(cst.Call(cst.Name("len"), [cst.Arg(size)]))])
+        batch_size = given.get("batch_size")
+        if not (isinstance(batch_size, cst.Name) and batch_size.value == "None"):  # None: no batching
+            args = [cst.Arg(new.get("batch_size", cst.Integer("1")))]
+            if literal(given.get("drop_last"), False):
+                args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("drop_remainder"),
+                                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            dataset = self._method(dataset, "batch", args)
+        return dataset
+
+    @staticmethod
+    def _method(receiver: cst.BaseExpression, name: str, args: list[cst.Arg]) -> cst.Call:
+        return cst.Call(func=cst.Attribute(receiver, cst.Name(name)), args=args)
