@@ -6,7 +6,9 @@
 
 Two values match when their shapes agree and |tf - torch| <= atol + rtol * max(|tf|, |torch|) everywhere
 (NaN matches NaN in the same place). None (an absent gradient) matches only None. A dtype difference is
-noted but is not a mismatch on its own.
+noted but is not a mismatch on its own. Given the original's framework (`origin`), a name the original leaves and
+the translation lacks is lost in the translation, which fails the comparison as a mismatch does (a gradient that
+came out as a list of Nones under other names must not pass); names only the translation has are listed only.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class Comparison:
     rows: list
     rtol: float
     atol: float
+    origin: str | None = None  # the original's framework ("tf"/"torch"); None when both sides ran the same code
 
     def _with(self, status):
         return [r for r in self.rows if r.status == status]
@@ -65,9 +68,14 @@ class Comparison:
         return self._with(TORCH_ONLY)
 
     @property
+    def lost(self):
+        """Names the original leaves that the translation does not."""
+        return {"tf": self.only_tf, "torch": self.only_torch}.get(self.origin, [])
+
+    @property
     def ok(self) -> bool:
-        """No value differs (names found on one side only are listed, not counted as mismatches)."""
-        return not self.mismatches
+        """No value differs and none was lost in the translation."""
+        return not self.mismatches and not self.lost
 
     def __getitem__(self, name: str) -> Row:
         for row in self.rows:
@@ -79,10 +87,9 @@ class Comparison:
         paired = len(self.matches) + len(self.mismatches)
         parts = [f"{paired} value{'s' * (paired != 1)} compared: {len(self.matches)} match, "
                  f"{len(self.mismatches)} mismatch{'es' * (len(self.mismatches) != 1)}"]
-        if self.only_tf:
-            parts.append(f"{len(self.only_tf)} only in TF")
-        if self.only_torch:
-            parts.append(f"{len(self.only_torch)} only in PyTorch")
+        for framework, side, label in (("tf", self.only_tf, "TF"), ("torch", self.only_torch, "PyTorch")):
+            if side:
+                parts.append(f"{len(side)} only in {label}" + (" (lost in the translation)" * (framework == self.origin)))
         return "; ".join(parts) + f" (rtol={self.rtol:g}, atol={self.atol:g})"
 
     def to_text(self) -> str:
@@ -132,7 +139,8 @@ class Comparison:
         }
 
 
-def compare(tf_values: dict, torch_values: dict, rtol: float = 1e-5, atol: float = 1e-6) -> Comparison:
+def compare(tf_values: dict, torch_values: dict, rtol: float = 1e-5, atol: float = 1e-6,
+            origin: str | None = None) -> Comparison:
     names = list(tf_values) + [n for n in torch_values if n not in tf_values]
     rows = []
     for name in names:
@@ -143,7 +151,7 @@ def compare(tf_values: dict, torch_values: dict, rtol: float = 1e-5, atol: float
             rows.append(Row(name, TORCH_ONLY, a, b))
         else:
             rows.append(_compare_pair(name, a, b, rtol, atol))
-    return Comparison(rows, rtol, atol)
+    return Comparison(rows, rtol, atol, origin)
 
 
 def _compare_pair(name, a, b, rtol, atol) -> Row:

@@ -193,7 +193,8 @@ class TwinKernel(Kernel):
         if origin:
             rename_held(results[other(origin)].values, held)
         twin = TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
-                          compare(results["tf"].values, results["torch"].values, rtol=self.rtol, atol=self.atol))
+                          compare(results["tf"].values, results["torch"].values, rtol=self.rtol, atol=self.atol,
+                                  origin=origin))
         # Framework-free cells that leave no values and fail alike in both worlds have nothing to compare.
         worth_showing = twin.comparison.rows or origin or results["tf"].error != results["torch"].error
         if worth_showing and not silent:

@@ -1,7 +1,8 @@
 """One twin run (original + translation + comparison) as a Jupyter MIME bundle: text/html, text/plain and
 application/vnd.twingrad.comparison+json. Used by the kernel and by the %%twin magic.
 
-The JSON payload: {"version": 1, "rtol", "atol", "ok" (no mismatch),
+The JSON payload: {"version": 1, "rtol", "atol",
+  "ok" (no mismatch, and no value of the original missing from the translation),
   "summary": {"match", "mismatch", "tf_only", "torch_only"},
   "rows": [{"name", "status" ("match" | "mismatch" | "tf only" | "torch only"), "match",
             "tf" / "torch": null (name absent) or {"is_none", "value" (nested lists; null above 1000 elements;

@@ -402,7 +402,8 @@ def run_twin(origin: str | None, source: str, path: str, translation, translatio
     if origin is not None:
         rename_held(results[other(origin)].values, names)
     return TwinResult(origin, translation, translation_error, results["tf"], results["torch"],
-                      compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol))
+                      compare(results["tf"].values, results["torch"].values, rtol=rtol, atol=atol,
+                              origin=origin))
 
 
 def compare_source(source: str, path: str = "<string>", *, source_framework: str | None = None,

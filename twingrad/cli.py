@@ -384,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Translate FILE, run the original and the translation (each in its own framework's world, "
                     "with the same random draws) and print every gradient and other named tensor side by side "
                     "with the largest differences.",
-        epilog="exit status: 0 all values match, 1 a value differs or a run failed, 2 bad input.")
+        epilog="exit status: 0 all values match, 1 a value differs, a value the original leaves is missing from the "
+               "translation, or a run failed; 2 bad input.")
     cmp.add_argument("file", metavar="FILE", help="Python program using TensorFlow or PyTorch")
     cmp.add_argument("--from", dest="source_framework", choices=FRAMEWORKS,
                      help="framework of FILE (default: detected from the imports)")

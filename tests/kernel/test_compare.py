@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from twingrad.kernel.compare import MIME, compare
 
@@ -43,7 +44,19 @@ def test_one_sided_names_are_listed_in_order_and_dtype_is_noted():
     c = compare({"a": np.int32(3), "only_tf": np.float32(1)}, {"a": np.int64(3), "only_torch": np.float32(2)})
     assert [(r.name, r.status) for r in c.rows] == [("a", "match"), ("only_tf", "tf only"), ("only_torch", "torch only")]
     assert c["a"].note == "dtype int32 vs int64"
-    assert c.ok  # one-sided names are reported, not counted as mismatches
+    assert c.ok  # without an original, one-sided names are reported, not counted as mismatches
+
+
+@pytest.mark.parametrize("origin", ["tf", "torch"])
+def test_a_name_the_translation_lost_fails_and_an_extra_one_does_not(origin):
+    """A TF gradient `g` that the translation left as a list of Nones under other names (g[0], ...) is lost."""
+    original, translated = {"w": np.ones(2), "g": np.full(2, 3.0)}, {"w": np.ones(2), "g[0]": None, "g[1]": None}
+    c = compare(*((original, translated) if origin == "tf" else (translated, original)), origin=origin)
+    assert [r.name for r in c.lost] == ["g"] and not c.ok and not c.mismatches
+    assert "1 only in " + ("TF" if origin == "tf" else "PyTorch") + " (lost in the translation)" in c.headline()
+    extra = compare(*((original, {**original, "helper": None}) if origin == "tf" else ({**original, "helper": None},
+                                                                                        original)), origin=origin)
+    assert extra.ok and not extra.lost and "lost" not in extra.headline()
 
 
 def test_text_html_json_render_and_summarise_long_tensors():
