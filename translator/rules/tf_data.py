@@ -9,7 +9,8 @@
   uniform permutation at every pass only when the buffer covers the dataset (TF's smaller buffer gives a partial
   shuffle): TG602 warns unless the buffer is `len(...)` of the dataset or of one of its components; twin runs draw
   the permutation from the same stream in both worlds (kernel/draws.py);
-* `.prefetch(...)` is dropped (it never changes the elements).
+* `.prefetch(...)` is dropped (it never changes the elements);
+* `.take(k)` last in a chain a for loop or comprehension iterates right away -> `itertools.islice(<ds>, k)`.
 
 TG601 (error): other sources and methods (`repeat`, `take`, `map`, generators, files, dict or list displays,
 whose dtypes TF and torch infer differently), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
@@ -82,6 +83,7 @@ class TfDataRule:
         self.chains: dict[int, tuple] = {}  # id(outermost call of a chain) -> (root, [(method, call)])
         self.made: dict[int, tuple[str, set[str]]] = {}  # id(outermost call of a translated chain) -> what it makes
         self.parts: set[int] = set()  # ids of the calls and attributes inside chains
+        self.iterated: set[int] = set()  # ids of expressions a for loop or comprehension iterates (in enumerate too)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.off = "from_tensor_slices" not in self.ctx.text
@@ -96,6 +98,17 @@ class TfDataRule:
         if isinstance(node, cst.Name) and node.value in self.kinds and steps:
             return node, steps[::-1]
         return None
+
+    def visit_For(self, node: cst.For) -> None:
+        self._iterates(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterates(node.iter)
+
+    def _iterates(self, node) -> None:
+        self.iterated.add(id(node))
+        if isinstance(node, cst.Call) and code_of(node.func) == "enumerate" and node.args:
+            self.iterated.add(id(node.args[0].value))
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.off or id(node) in self.parts:
@@ -121,6 +134,8 @@ class TfDataRule:
         if isinstance(root, cst.Call):
             self.ctx.consume(root.func)
         try:
+            if steps and steps[-1][0] in TABLE["iterated"] and id(original) in self.iterated:
+                return self._iterated(root, steps, updated)
             result, kind, parts = self._translate(root, steps, updated)
         except Refused as refused:
             self.ctx.report(original, self.code, f"{refused}; left as is")
@@ -185,6 +200,16 @@ class TfDataRule:
             dataset = self._loader(dataset, cst.Name("None"), True, False)
             kind = "loader"
         return dataset, kind, parts
+
+    def _iterated(self, root, steps, updated: cst.Call) -> cst.Call:
+        """`ds.take(k)` iterated right away -> `itertools.islice(<ds>, k)`."""
+        count = bind(TABLE["iterated"]["take"], updated)["count"]
+        dataset = updated.func.value
+        if steps[:-1]:
+            dataset, _, _ = self._translate(root, steps[:-1], dataset)
+        elif isinstance(root, cst.Call):
+            dataset, _ = self._slices(dataset)
+        return cst.Call(func=self.ctx.ref("itertools.islice"), args=[cst.Arg(dataset), cst.Arg(count)])
 
     def _slices(self, call: cst.Call):
         args = bind(TABLE["slices"]["tf"], call)

@@ -10,10 +10,11 @@
 * the table's neutral arguments (`num_workers`, `pin_memory`, ...) are dropped: the sampler runs in the main
   process, so workers never change which batches come in which order.
 
-A DataLoader over a tensor made in its call (`DataLoader(torch.as_tensor(x), batch_size=n)`, the TF -> PyTorch
-form of a dataset of one tensor's rows) -> `tf.data.Dataset.from_tensor_slices(x).batch(n)`.
+A DataLoader over a tensor made by the table's `tensors` calls, in its call or bound to the name it is given
+(`DataLoader(torch.as_tensor(x), batch_size=n)`, the TF -> PyTorch form of a dataset of one tensor's rows) ->
+`tf.data.Dataset.from_tensor_slices(x).batch(n)`: DataLoader stacks a tensor's rows into the same batches.
 
-TG611 (error): a DataLoader over anything else (custom Dataset classes, names of tensors or lists), samplers,
+TG611 (error): a DataLoader over anything else (custom Dataset classes, lists, names bound to other values), samplers,
 `collate_fn`, `generator=`, `in_order=False`, non-literal `shuffle`/`drop_last`, star arguments, a shuffled
 inline TensorDataset whose first tensor is not a name; a name holding a TensorDataset or DataLoader used otherwise
 than iterated, given to `len()`/`enumerate()`/`iter()`, or to DataLoader (`ds[i]`, `ds.tensors`,
@@ -40,6 +41,7 @@ class TorchDataRule:
         self.ctx = ctx
         self.off = True
         self.holders: dict[str, str] = {}  # name -> "dataset" | "loader" it holds at this point of the walk
+        self.tensors: set[str] = set()  # names holding a tensor a TENSORS call made, at this point of the walk
 
     def visit_Module(self, node: cst.Module) -> None:
         self.off = "TensorDataset" not in self.ctx.text and "DataLoader" not in self.ctx.text
@@ -54,11 +56,13 @@ class TorchDataRule:
         if not self.off:
             for target in original.targets:
                 if isinstance(target.target, cst.Name):
-                    kind = self._kind(original.value)
-                    if kind is None:
-                        self.holders.pop(target.target.value, None)
-                    else:
-                        self.holders[target.target.value] = kind
+                    name, kind = target.target.value, self._kind(original.value)
+                    self.holders.pop(name, None)
+                    self.tensors.discard(name)
+                    if kind is not None:
+                        self.holders[name] = kind
+                    elif self._makes_tensor(original.value):
+                        self.tensors.add(name)
         return updated
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
@@ -86,6 +90,9 @@ class TorchDataRule:
             self.ctx.report(original, self.code, f"{what}: {refused}; left as is")
             return updated
 
+    def _makes_tensor(self, node) -> bool:
+        return isinstance(node, cst.Call) and self.ctx.qualname(node.func) in TENSORS
+
     def _slices(self, call: cst.Call) -> cst.Call:
         tensors = bind(TABLE["slices"]["torch"], call)["tensors"]
         packed = cst.Tuple([cst.Element(t) for t in tensors]) if tensors else None
@@ -105,11 +112,12 @@ class TorchDataRule:
                 raise Refused(f"`{name}=` has no exact tf.data form")
         source = given["dataset"]
         dataset = new["dataset"]
-        if isinstance(source, cst.Call) and self.ctx.qualname(source.func) in TENSORS:
+        if self._makes_tensor(source) or isinstance(source, cst.Name) and source.value in self.tensors:
             dataset = cst.Call(func=self.ctx.ref(expand(TF_SLICES)), args=[cst.Arg(dataset)])  # a tensor's rows
         elif not (self._kind(source) == "dataset"
                   or isinstance(source, cst.Name) and self.holders.get(source.value) == "dataset"):
-            raise Refused("only a TensorDataset or a tensor made in the call has an exact tf.data form")
+            raise Refused("only a TensorDataset or a tensor made by torch.as_tensor/tensor/from_numpy (in the call or "
+                          "bound to the name) has an exact tf.data form")
         if literal(given.get("shuffle"), False):
             if isinstance(source, cst.Name):
                 size = source

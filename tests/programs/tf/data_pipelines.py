@@ -1,5 +1,5 @@
 # Training over tf.data batches: a shuffled dataset of (x, y) slices, batched (the last batch shorter), a
-# validation dataset batched with drop_remainder, and a dataset of one array's rows.
+# validation dataset batched with drop_remainder, a dataset of one array's rows, and take() of both.
 import numpy as np
 import tensorflow as tf
 
@@ -29,3 +29,6 @@ val_sizes = [int(xb.shape[0]) for xb, yb in val]
 val_first = [xb for xb, yb in val][0]  # float64 in both
 row_sums = [float(tf.reduce_sum(r)) for r in rows]
 batches = len(train)
+peek = [float(tf.reduce_sum(xb)) for xb, yb in train.take(2)]  # a fresh permutation
+for i, r in enumerate(rows.take(1)):
+    first_rows = r

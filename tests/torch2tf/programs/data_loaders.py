@@ -1,5 +1,6 @@
 # Training over DataLoader batches: a shuffled TensorDataset (the last batch shorter; workers change nothing),
-# an unshuffled loader dropping the last batch, the default batch size of 1, and a TensorDataset iterated as is.
+# an unshuffled loader dropping the last batch, the default batch size of 1, a TensorDataset iterated as is and a
+# loader over a tensor's rows.
 import torch
 import torch.utils.data as Data
 
@@ -29,3 +30,5 @@ val_sizes = [xb.shape[0] for xb, yb in val]
 first_one = [t for (t,) in ones][0]
 pairs = [float(a.sum() + c) for a, c in train_set]
 batches = len(loader)
+col = torch.as_tensor(y)
+col_sums = [float(c.sum()) for c in Data.DataLoader(col, batch_size=4, shuffle=True)]
