@@ -660,7 +660,8 @@ def _is_nested_structure(sources: cst.BaseExpression) -> bool:
 
 
 # A name's kind is that of the binding that reaches the tape call (a notebook may rebind `inputs` to one tensor
-# later: not the tuple the call differentiates with respect to, real fault N2).
+# later: not the tuple the call differentiates with respect to, real fault N2). The name hints (`weights`, `params`)
+# only guess where the file does not show what is bound: `weights = tf.Variable(...)` is one variable (real fault F1).
 def _is_sequence_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> bool:
     if isinstance(expr, cst.ListComp):
         return True  # e.g. a tf.Module's trainable_variables, already rewritten
@@ -669,9 +670,11 @@ def _is_sequence_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> b
     if isinstance(expr, cst.Name):
         if _is_watched_variables(_value_at(expr, facts, at), facts):
             return True  # `watched = tape.watched_variables()`: a tuple of variables
-        return facts.kind_at(expr.value, at.order, at.tape.scope) == "list" or expr.value.endswith(LIST_HINTS)
+        kind = facts.kind_at(expr.value, at.order, at.tape.scope)
+        return kind == "list" if kind != "unknown" else expr.value.endswith(LIST_HINTS)
     if isinstance(expr, cst.Attribute):
-        return expr.attr.value.endswith(LIST_HINTS)
+        kinds = {facts.value_kind(v) for v in facts.attribute_values.get(expr.attr.value, [])}
+        return kinds == {"list"} if kinds and "unknown" not in kinds else expr.attr.value.endswith(LIST_HINTS)
     return False
 
 
