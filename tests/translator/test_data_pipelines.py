@@ -20,6 +20,8 @@ TF_FLAGGED = {
     "nested tuple": "ds = tf.data.Dataset.from_tensor_slices(((x, y), y)).batch(2)",
     "attribute of a dataset": "ds = tf.data.Dataset.from_tensor_slices(x)\nspec = ds.element_spec",
     "generator": "ds = tf.data.Dataset.from_generator(lambda: iter([1]), output_types=tf.int32)",
+    "a parameter holding a dataset": "ds = tf.data.Dataset.from_tensor_slices(x)\n"
+                                     "def batched(d):\n    return d.shuffle(6).batch(2).prefetch(1)\nb = batched(ds)",
 }
 
 TORCH_FLAGGED = {
@@ -35,6 +37,17 @@ TORCH_FLAGGED = {
     "attribute of a loader": "loader = DataLoader(TensorDataset(x, y))\nds = loader.dataset",
     "shuffled inline dataset of computed tensors": "loader = DataLoader(TensorDataset(x * 2, y), shuffle=True)",
 }
+
+
+def test_one_report_per_unfollowed_chain():
+    source = TF + "ds = tf.data.Dataset.from_tensor_slices(x)\ndef f(d):\n    return d.batch(2).prefetch(1)\n"
+    assert [d.code for d in translate(source, to="torch").diagnostics] == ["TG601"]
+
+
+def test_other_shuffles_are_not_datasets():
+    source = TF + "rng = np.random.default_rng(0)\nrng.shuffle(x)\nnp.random.shuffle(y)\n" \
+                  "ds = tf.data.Dataset.from_tensor_slices(x).batch(2)\n"
+    assert not translate(source, to="torch").diagnostics
 
 
 def codes(source: str, to: str, level: str = "error") -> set[str]:

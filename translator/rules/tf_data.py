@@ -12,7 +12,9 @@
 * `.prefetch(...)` is dropped (it never changes the elements);
 * `.take(k)` last in a chain a for loop or comprehension iterates right away -> `itertools.islice(<ds>, k)`.
 
-TG601 (error): other sources and methods (`repeat`, `take`, `map`, generators, files, dict or list displays,
+TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `shuffle`, ...)
+called on anything but a name or chain the rule follows (a function's parameter, an attribute: its torch form has no
+such method); other sources and methods (`repeat`, `take`, `map`, generators, files, dict or list displays,
 whose dtypes TF and torch infer differently), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
 or shuffling twice, and any other use of a name holding a dataset than iterating it, `len()` or the forms above.
 Names are followed in the order the file binds them (a name rebound to anything else stops being a dataset).
@@ -119,6 +121,14 @@ class TfDataRule:
             root, steps = chain
             self.parts.update(id(n) for n in [root, *(call for _, call in steps)])
             self.parts.update(id(call.func) for _, call in steps)
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in TABLE["dataset_only"] \
+                and self.ctx.qualname(node.func) is None:
+            self.ctx.report(node, self.code, f"`.{node.func.attr.value}()` of what may be a tf.data dataset the rule "
+                                             "does not follow (a parameter, an attribute, a container); left as is")
+            inner = node.func.value
+            while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):  # one report per chain
+                self.parts.add(id(inner))
+                inner = inner.func.value
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if not self.off and isinstance(node.value, cst.Name) and node.value.value in self.kinds \
