@@ -23,6 +23,12 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   3 features start from identical weights. This changes torch's own default initialisation in twin runs. The
   PyTorch -> TF translation's ``TorchLinear`` (translator/rules/torch_nn.py) draws the same: a Keras
   ``GlorotUniform`` on ``(in, out)``, transposed, zero bias, at construction as torch does.
+* Convolutions keep each framework's own initialisation, and the translations' helpers draw what the original
+  draws: ``torch.nn.Conv2d`` runs ``kaiming_uniform_(a=sqrt(5))`` on ``(out, in, kh, kw)``, then the bias from
+  U(+-1/sqrt(fan_in)), at construction; the PyTorch -> TF ``TorchConv2d`` draws the same bounds, shapes and order
+  with Keras' ``RandomUniform``. ``keras.layers.Conv2D`` draws glorot-uniform on ``(kh, kw, in, out)`` (fans
+  ``kh*kw*in``, ``kh*kw*out``) at its first call, zero bias; the TF -> PyTorch ``KerasConv2D`` draws
+  ``torch.nn.init.uniform_`` with Keras' bound on that shape, then.
 * Shuffles of a whole dataset: ``tf.data.Dataset.shuffle`` with a buffer covering a dataset of known size (and
   no ``seed=``, reshuffling at every pass) and ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``)
   without replacement or ``generator=``: one permutation from the data stream at the start of every pass
@@ -37,8 +43,10 @@ Limits: draws line up only when both programs make the same draws in the same or
 other generators (``tf.random.stateless_*``, ``tf.nn.experimental.stateless_dropout``, ``torch.randperm``,
 ``tf.random.categorical``) are not patched; Python's ``random`` and NumPy's ``np.random`` are seeded alike in both worlds, at start and again right
 after the framework is imported, so they agree while both programs draw from them in the same order; inside
-``tf.function`` a patched draw is a constant fixed at trace time; layer kinds other than Dense/Linear keep their framework's distribution and layout (Conv kernels are
-``(kh, kw, in, out)`` in Keras and ``(out, in, kh, kw)`` in torch), so their weights differ.
+``tf.function`` a patched draw is a constant fixed at trace time; layer kinds other than Dense/Linear keep their
+framework's distribution and layout, so a Keras layer and a torch module written for it by hand start from other
+weights (Conv2D: glorot-uniform on ``(kh, kw, in, out)``; Conv2d: kaiming-uniform on ``(out, in, kh, kw)``): only a
+program and its translation line up.
 """
 from __future__ import annotations
 
@@ -354,7 +362,9 @@ def patch_tf_dataset(module, draws: Draws) -> None:
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
         import tensorflow as tf
         n = int(self.cardinality())
-        if seed is not None or reshuffle_each_iteration is False or n < 1 or int(buffer_size) < n:
+        stackable = all(isinstance(spec, tf.TensorSpec) and spec.shape.is_fully_defined()
+                        for spec in tf.nest.flatten(self.element_spec))  # not batches: the last may be shorter
+        if seed is not None or reshuffle_each_iteration is False or n < 1 or int(buffer_size) < n or not stackable:
             return original(self, buffer_size, seed, reshuffle_each_iteration, name)
         rows = self.batch(n).get_single_element()
 

@@ -168,3 +168,30 @@ def test_dropout_under_training_warns_that_masks_differ():
                                   "tf.keras.layers.Flatten(data_format='channels_first')"])
 def test_layer_options_torch_modules_lack_are_refused(call):
     assert (2, "TG401") in errors(f"layer = {call}\n")
+
+
+@pytest.mark.parametrize("call", [
+    "tf.keras.layers.Conv2D(4, 3, data_format='channels_first')",  # NCHW: not the layout the helper keeps
+    "tf.keras.layers.Conv2D(4, 3, groups=2)",
+    "tf.keras.layers.Conv2D(4, 3, kernel_initializer='he_uniform')",
+    "tf.keras.layers.MaxPooling2D(padding='same')",
+    "tf.keras.layers.MaxPool2D(2, data_format='channels_first')",
+])
+def test_convolution_and_pooling_forms_without_an_exact_translation_are_refused(call):
+    assert (2, "TG401") in errors(f"layer = {call}\n")
+
+
+def test_convolution_arguments_computing_the_helpers_numbers_are_not_passed_on():
+    source = ("conv = tf.keras.layers.Conv2D(4, 3, 1, 'same', 'channels_last', 2, 1, 'relu', "
+              "kernel_initializer='glorot_uniform')\npool = tf.keras.layers.MaxPool2D(3, padding='valid')\n")
+    result = translate(HEAD + source)
+    assert not result.flagged
+    assert "conv = KerasConv2D(4, 3, 1, 'same', dilation_rate=2, activation=torch.relu)" in result.code
+    assert "pool = KerasMaxPooling2D(3)" in result.code
+
+
+def test_sequential_given_an_image_shape_is_refused():
+    # Keras builds it at construction; the helpers would be built for the channels only, and the way back could
+    # not tell the image's height and width
+    layers = "tf.keras.layers.Conv2D(2, 3, input_shape=(8, 8, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)"
+    assert (2, "TG401") in errors(f"seq = tf.keras.Sequential([{layers}])\n")

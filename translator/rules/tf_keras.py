@@ -15,6 +15,15 @@
 - `keras.Sequential([...])` → `KerasSequential(...)`, an nn.Sequential converting its input as Keras does and passing
   training= on; `.add` → `.append`. Given its input shape, Keras builds every layer at construction: so do the
   helpers then.
+- `keras.layers.Conv2D` → `KerasConv2D`, `MaxPooling2D` (and its alias `MaxPool2D`) → `KerasMaxPooling2D`: Keras'
+  NHWC inputs and (kh, kw, in, out) kernel stay as they are (the program's reshapes and Flatten order are written for
+  them); torch convolves and pools NCHW, so the helpers permute there and back (E3, E5). 'same' padding is TF's
+  SAME, an odd total's extra row and column at the end, with strides too (E4). KerasConv2D draws Keras' glorot-uniform
+  (fans kh*kw*in, kh*kw*out) at the first call, as KerasDense. Refused: channels_first, groups, pooling with 'same'.
+  Max pooling ties (equal values in one window): both frameworks sent the gradient to the window's first maximum
+  (row-major) in a check on TF 2.21 / torch 2.13 CPU, overlapping windows included; neither documents it.
+- Arguments whose only accepted values compute what the helper computes (`data_format='channels_last'`,
+  `kernel_initializer='glorot_uniform'`) are not passed on.
 - LayerNormalization (last axis) → a helper with Keras' epsilon (E9); Embedding → a helper with Keras' initialiser.
 - Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
   training=True, E7/E8).
@@ -90,6 +99,61 @@ class {name}(torch.nn.Module):
         if self.bias is not None:
             y = y + self.bias
         return y if self.activation is None else self.activation(y)
+''', "Conv2D": '''
+class {name}(torch.nn.Module):
+    """keras.layers.Conv2D on NHWC inputs, with Keras' kernel layout (kh, kw, in, out), initialisation (glorot-uniform
+    kernel, Keras' fans kh*kw*in and kh*kw*out; zero bias) and timing (weights made at the first call, from the
+    input's channels). torch convolves NCHW: the input is permuted there and the output back."""
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
+                 use_bias=True):
+        super().__init__()
+        pair = lambda value: tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+        self.filters, self.kernel_size, self.strides = filters, pair(kernel_size), pair(strides)
+        self.padding, self.dilation_rate, self.activation = padding.lower(), pair(dilation_rate), activation
+        # Registered now, shaped once the input's channels are known (as in KerasDense).
+        self.kernel = torch.nn.UninitializedParameter()
+        self.bias = torch.nn.UninitializedParameter() if use_bias else None
+
+    def build(self, channels):
+        self.kernel.materialize((*self.kernel_size, channels, self.filters))
+        fan_in, fan_out = (self.kernel_size[0] * self.kernel_size[1] * n for n in (channels, self.filters))
+        limit = math.sqrt(3.0 * (1.0 / max(1.0, (fan_in + fan_out) / 2.0)))  # as Keras computes it
+        torch.nn.init.uniform_(self.kernel, -limit, limit)
+        if self.bias is not None:
+            self.bias.materialize((self.filters,))
+            torch.nn.init.zeros_(self.bias)
+
+    def forward(self, x, training=None):  # Keras layers accept training= (Conv2D ignores it)
+        x = torch.as_tensor(x)
+        if x.is_floating_point():
+            x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
+        if isinstance(self.kernel, torch.nn.UninitializedParameter):
+            self.build(x.shape[-1])
+        x = x.permute(0, 3, 1, 2)
+        if self.padding == "same":  # TF's SAME: ceil(size / stride) outputs, an odd padding's extra at the end
+            pads = []
+            for size, k, stride, rate in zip(x.shape[2:], self.kernel_size, self.strides, self.dilation_rate):
+                total = max((-(-size // stride) - 1) * stride + (k - 1) * rate + 1 - size, 0)
+                pads = [total // 2, total - total // 2, *pads]  # torch's pad lists the last axis first
+            x = torch.nn.functional.pad(x, pads)
+        y = torch.nn.functional.conv2d(x, self.kernel.permute(3, 2, 0, 1), self.bias, self.strides, 0,
+                                       self.dilation_rate).permute(0, 2, 3, 1)
+        return y if self.activation is None else self.activation(y)
+''', "MaxPooling2D": '''
+class {name}(torch.nn.Module):
+    """keras.layers.MaxPooling2D with 'valid' padding on NHWC inputs: torch pools NCHW, so the input is permuted there
+    and the output back."""
+
+    def __init__(self, pool_size=2, strides=None):
+        super().__init__()
+        self.pool_size, self.strides = pool_size, pool_size if strides is None else strides
+
+    def forward(self, x, training=None):
+        x = torch.as_tensor(x)
+        if x.is_floating_point():
+            x = x.to(torch.float32)  # Keras casts floating inputs to the layer's float32
+        return torch.nn.functional.max_pool2d(x.permute(0, 3, 1, 2), self.pool_size, self.strides).permute(0, 2, 3, 1)
 ''', "BatchNormalization": '''
 class {name}(torch.nn.Module):
     """keras.layers.BatchNormalization: batch statistics only when called with training=True (Keras infers by
@@ -257,6 +321,8 @@ class {name}(torch.nn.Module):
 def _load() -> dict:  # read-only once loaded
     raw = json.loads(resources.files("twingrad.translator").joinpath("keras_table.json").read_text())
     raw["layers"] = {api_table.expand(k): v for k, v in raw["layers"].items()}
+    raw["aliases"] = {api_table.expand(k): api_table.expand(v) for k, v in raw["aliases"].items()}
+    raw["layers"].update({alias: raw["layers"][layer] for alias, layer in raw["aliases"].items()})
     for key in ("sequential", "bases", "inputs"):
         raw[key] = {api_table.expand(k) for k in raw[key]}
     return raw
@@ -468,8 +534,10 @@ class TfKerasRule:
             if exact == "int" and not _is_int(before.value) or exact not in ("*", "int") and not any(
                     same_value(code_of(before.value), v) for v in exact):
                 return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact torch translation")
-            args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
             values[name] = after.value
+            if isinstance(exact, list) and "helper" in spec:
+                continue  # a listed value computes what the helper computes: it takes no such argument
+            args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
         if "random" in spec and "training=" in self.ctx.text:
             self.ctx.report(original, "TG402", spec["random"], level="warning")
         if "torch" in spec:
@@ -477,6 +545,8 @@ class TfKerasRule:
             slots = {p.name: values.get(p.name) or cst.parse_expression(p.default) for p in params
                      if "{%s}" % p.name in spec["torch"]}
             return parse_template_expression(spec["torch"], **slots)
+        if args:  # an argument left out after it leaves no trailing comma
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return cst.Call(func=cst.Name(self._helper(spec["helper"])), args=args)
 
     def _add_weight(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

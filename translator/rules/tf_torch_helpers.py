@@ -214,7 +214,7 @@ class _Facts(cst.CSTVisitor):
             if isinstance(stmt, cst.FunctionDef) and stmt.deep_equals(accumulate.with_changes(
                     name=stmt.name, leading_lines=stmt.leading_lines)):
                 self.accumulate.add(stmt.name.value)
-            kind = re.fullmatch(r"Torch([A-Za-z]+?)\d*", stmt.name.value) if isinstance(stmt, cst.ClassDef) else None
+            kind = re.fullmatch(r"Torch(\w+?)\d*", stmt.name.value) if isinstance(stmt, cst.ClassDef) else None
             if kind and kind.group(1) in _helpers() and _docstring(stmt) == _helpers()[kind.group(1)][0]:
                 self.helpers[stmt.name.value] = kind.group(1)
 

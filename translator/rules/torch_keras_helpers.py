@@ -61,7 +61,8 @@ MODULE = {"torch.nn.Module", "torch.nn.modules.module.Module"}
 def _helpers() -> dict:
     """Per helper name: (its docstring, its constructor's parameters, the Keras class it stands for)."""
     table = _load()
-    keras = {spec["helper"]: qualified for qualified, spec in table["layers"].items() if "helper" in spec}
+    keras = {spec["helper"]: qualified for qualified, spec in table["layers"].items()
+             if "helper" in spec and qualified not in table["aliases"]}
     keras.update({kind: api_table.expand(q) for kind, q in table["back"]["helpers"].items()})
     out = {}
     for kind, source in HELPERS.items():
@@ -120,7 +121,7 @@ class _Facts(cst.CSTVisitor):
         helpers = _helpers()
         for stmt in node.body:
             if isinstance(stmt, cst.ClassDef) and len(stmt.bases) == 1:
-                kind = re.fullmatch(r"Keras([A-Za-z]+?)\d*", stmt.name.value)
+                kind = re.fullmatch(r"Keras(\w+?)\d*", stmt.name.value)
                 if kind and kind.group(1) in helpers and _docstring(stmt) == helpers[kind.group(1)][0]:
                     self.helpers[stmt.name.value] = kind.group(1)
 

@@ -9,6 +9,18 @@
 - `torch.nn.Sequential(*modules)` -> `TorchSequential(...)`: calls them in order; `model[i]`, slices, len(),
   iteration, append(); parameters() lists each module's in turn, each parameter once, as torch does.
   `torch.nn.ModuleList(modules)` -> `TorchSequential(*modules)` (what a ModuleList has, Sequential has too).
+- `torch.nn.Conv2d(...)` -> `TorchConv2d(...)`, `torch.nn.MaxPool2d(...)` -> `TorchMaxPool2d(...)`: torch's NCHW inputs
+  and (out, in, kh, kw) weight stay as they are (the program's reshapes and flatten order are written for them);
+  TF's CPU kernels take NHWC only, so the helpers transpose there and back (semantics E3). Padding as an int, a pair,
+  'valid' or 'same' (stride 1, where torch's split equals TF's SAME, E4), stride, dilation, no bias; groups other
+  than 1, another padding_mode, ceil_mode, a pooling dilation or return_indices are refused. TorchConv2d draws what
+  torch.nn.Conv2d draws (kaiming_uniform_(a=sqrt(5)) bounds, then the bias's), in the same layout and order.
+  Max pooling ties (equal values in one window): both frameworks sent the gradient to the window's first maximum
+  (row-major) in a check on TF 2.21 / torch 2.13 CPU, overlapping windows included; neither documents it.
+- torch.nn.functional forms of these modules (`F.max_pool2d(x, 2)`) -> the helper called on the input
+  (`TorchMaxPool2d(2)(x)`): the table's "functional".
+- Arguments whose only accepted values compute what the helper computes (`padding_mode='zeros'`, `groups=1`,
+  `dtype=torch.float32`) are not passed on.
 - `torch.nn.Flatten(start_dim, end_dim)` -> `TorchFlatten(...)`; activation modules (`ReLU()`, `Tanh()`, ...) ->
   the TF function (`tf.nn.relu`): they hold nothing, and calling either computes the same.
 - The mapping is data: translator/torch_nn_table.json (which also names the helpers, for the way back).
@@ -19,8 +31,9 @@
 
 Codes:
   TG517 error    a torch.nn module argument or argument value with no exact TF translation (`inplace=True`, a dtype
-                 other than float32, `Softmax()` without dim, a Sequential of an OrderedDict), a torch.nn.init call
-                 other than a statement filling a parameter: left as is
+                 other than float32, `Softmax()` without dim, a Sequential of an OrderedDict, `Conv2d(groups=2)`,
+                 `MaxPool2d(ceil_mode=True)`), a torch.nn.init call other than a statement filling a parameter: left
+                 as is
   TG517 warning  a Dropout: in training mode its mask is drawn by TF's generator, so a plain run's values differ
                  from torch's (twin runs draw both from one stream)
 """
@@ -136,6 +149,58 @@ class {name}({base}):
     def __call__(self, input):
         shape = tf.shape(input)
         return tf.reshape(input, tf.concat([shape[:self.start_dim], [-1], shape[self.end_dim:][1:]], 0))
+''', "Conv2d": '''
+class {name}({base}):
+    """torch.nn.Conv2d on NCHW (or unbatched CHW) inputs, with torch's weight layout (out_channels, in_channels, kh,
+    kw) and parameters() order (weight, bias). TF's CPU convolution takes NHWC: the input is transposed there and
+    the output back. Starts as torch.nn.Conv2d does: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias from
+    U(+-1/sqrt(fan_in)), at construction."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True):
+        super().__init__()
+        pair = lambda value: tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+        self.kernel_size, self.stride, self.dilation = pair(kernel_size), pair(stride), pair(dilation)
+        # 'same' (stride 1, as torch requires) pads as TF's SAME: the odd one at the bottom/right
+        self.padding = padding.upper() if isinstance(padding, str) else [[0, 0], *([p, p] for p in pair(padding)),
+                                                                         [0, 0]]
+        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+        bound = math.sqrt(3.0) * (math.sqrt(2.0 / (1 + math.sqrt(5) ** 2)) / math.sqrt(fan_in))  # torch's formula
+        self.weight = tf.Variable(tf.keras.initializers.RandomUniform(-bound, bound)(
+            (out_channels, in_channels, *self.kernel_size)))
+        bound = 1 / math.sqrt(fan_in)
+        self.bias = tf.Variable(tf.keras.initializers.RandomUniform(-bound, bound)((out_channels,))) if bias else None
+
+    def __call__(self, input):
+        batched = len(input.shape) == 4
+        output = tf.nn.conv2d(tf.transpose(input if batched else input[None], [0, 2, 3, 1]),
+                              tf.transpose(self.weight, [2, 3, 1, 0]), self.stride, self.padding,
+                              dilations=self.dilation)
+        output = tf.transpose(output if self.bias is None else output + self.bias, [0, 3, 1, 2])
+        return output if batched else output[0]
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def named_parameters(self):
+        return [("weight", self.weight)] + ([] if self.bias is None else [("bias", self.bias)])
+''', "MaxPool2d": '''
+class {name}({base}):
+    """torch.nn.MaxPool2d on NCHW (or unbatched CHW) inputs: TF's CPU pooling takes NHWC, so the input is transposed
+    there and the output back; padding pads with -inf, which never wins, as torch's implicit padding."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        pair = lambda value: tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+        self.kernel_size = pair(kernel_size)
+        self.stride = self.kernel_size if stride is None else pair(stride)
+        self.padding = [[0, 0], *([p, p] for p in pair(padding)), [0, 0]]
+
+    def __call__(self, input):
+        batched = len(input.shape) == 4
+        nhwc = tf.pad(tf.transpose(input if batched else input[None], [0, 2, 3, 1]), self.padding,
+                      constant_values=float("-inf"))
+        output = tf.transpose(tf.nn.max_pool2d(nhwc, self.kernel_size, self.stride, "VALID"), [0, 3, 1, 2])
+        return output if batched else output[0]
 ''', "Dropout": '''
 class {name}({base}):
     """torch.nn.Dropout: in training mode (torch's default) each element is zeroed with probability p and the rest
@@ -174,48 +239,79 @@ class TorchNNRule:
         qualified = self.ctx.qualname(original.func)
         if qualified in load()["init"]:
             return self._init(original, updated, load()["init"][qualified], qualified)
+        functional = load()["functional"].get(qualified or "")
+        if functional is not None:
+            return self._functional(original, updated, functional, qualified)
         spec = module_spec(qualified)
         if spec is None:
             return updated
-        what = qualified.split(".")[-1]
         self.ctx.consume(original.func)
         params = api_table.parse_side("torch", spec["signature"]).params
+        return self._module(original, updated, spec, params, f"torch.nn.{qualified.split('.')[-1]}")
+
+    def _functional(self, original: cst.Call, updated: cst.Call, functional: dict, qualified: str):
+        """`F.max_pool2d(x, 2)` -> `TorchMaxPool2d(2)(x)`: the module the table gives for the function, called on the
+        function's input."""
+        self.ctx.consume(original.func)
+        params = api_table.parse_side("torch", functional["signature"]).params
+        what = qualified.replace("torch.nn.functional.", "F.", 1)
+        first = next((k for k, a in enumerate(original.args) if (a.keyword.value == params[0].name if a.keyword
+                      else k == 0 and not a.star)), None)
+        if first is None:
+            return self._refuse(original, f"{what} without its input is not translated")
+        module = self._module(original, updated.with_changes(args=[a for k, a in enumerate(updated.args)
+                                                                    if k != first]),
+                              module_spec(functional["module"]), params[1:], what, first)
+        if module is original:
+            return original  # refused
+        return cst.Call(func=module, args=[cst.Arg(updated.args[first].value)])
+
+    def _module(self, original: cst.Call, updated: cst.Call, spec: dict, params: list, what: str,
+                skip: int | None = None):
+        """The helper call or TF form for a torch.nn module's construction whose arguments (those of original but
+        the one at skip: a function's input) bind to params; original when refused."""
         positional = [p for p in params if p.kind == "positional"]
+        # the helper takes torch's positional parameters in torch's order
+        order = [p.name for p in api_table.parse_side("torch", spec["signature"]).params]
         args, values = [], {}
-        for i, (before, after) in enumerate(zip(original.args, updated.args)):
+        given = [a for k, a in enumerate(original.args) if k != skip]
+        for i, (before, after) in enumerate(zip(given, updated.args)):
             varargs = params and params[0].kind == "varargs" and before.keyword is None
             name = params[0].name if varargs else before.keyword.value if before.keyword else (
                 positional[i].name if i < len(positional) else None)
             exact = spec["exact"].get(name)
             if before.star or exact is None:
-                return self._refuse(original, f"torch.nn.{what}: argument {name or i + 1!r} is not translated")
+                return self._refuse(original, f"{what}: argument {name or i + 1!r} is not translated")
             if exact == "ignored":
                 continue
             if exact == "modules" and isinstance(before.value, cst.Call) and not self.ctx.is_consumed(
                     before.value.func) and (self.ctx.qualname(before.value.func) or "").startswith("collections."):
-                return self._refuse(original, f"torch.nn.{what} of named modules is not translated")
+                return self._refuse(original, f"{what} of named modules is not translated")
             mapped = spec.get("values", {}).get(name, {})
             if exact == "values":
                 literal = next((v for k, v in mapped.items() if same_value(code_of(before.value), k)), None)
                 if literal is None:
-                    return self._refuse(original, f"torch.nn.{what}({name}={code_of(before.value)}) has no exact "
+                    return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact "
                                                   "TF translation")
                 after = after.with_changes(value=cst.parse_expression(literal))
             if exact == "int" and not _is_int(before.value) or isinstance(exact, list) and not any(
                     same_value(code_of(before.value), v) for v in exact):
-                return self._refuse(original, f"torch.nn.{what}({name}={code_of(before.value)}) has no exact TF "
+                return self._refuse(original, f"{what}({name}={code_of(before.value)}) has no exact TF "
                                               "translation")
-            args.append(after if after.keyword is None and len(args) == i else _kwarg(name, after.value))
             values[name] = after.value
+            if isinstance(exact, list):
+                continue  # a listed value computes what the helper computes: it takes no such argument
+            by_position = after.keyword is None and len(args) == i and order[i:i + 1] == [name]
+            args.append(after if by_position or varargs else _kwarg(name, after.value))
         self.ctx.ref("tensorflow.Module")  # the helpers and templates use tf
-        if "random" in spec and not (original.args and same_value(code_of(original.args[0].value), "0")):
-            self.ctx.report(original, CODE, f"torch.nn.{what}: {spec['random']}", level="warning")
+        if "random" in spec and not (given and same_value(code_of(given[0].value), "0")):
+            self.ctx.report(original, CODE, f"{what}: {spec['random']}", level="warning")
         if "tf" in spec:
             slots = {}
             for p in params:
                 if "{%s}" % p.name in spec["tf"]:
                     if p.name not in values and p.default in (None, "None"):
-                        return self._refuse(original, f"torch.nn.{what} without {p.name}= is not translated")
+                        return self._refuse(original, f"{what} without {p.name}= is not translated")
                     default = spec.get("values", {}).get(p.name, {}).get(p.default, p.default)
                     slots[p.name] = values.get(p.name) or cst.parse_expression(default)
             result = parse_template_expression(self._aliased(spec["tf"]), **slots)
@@ -267,6 +363,8 @@ class TorchNNRule:
             self.ctx.ref("tensorflow.Module")
         if kind not in self.helpers:
             self.helpers[kind] = self.ctx.new_name("Torch" + kind)
+            if "math." in HELPERS[kind]:
+                self.ctx.ref("math.__name__")
         return self.helpers[kind]
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
