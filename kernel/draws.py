@@ -29,8 +29,8 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   with Keras' ``RandomUniform``. ``keras.layers.Conv2D`` draws glorot-uniform on ``(kh, kw, in, out)`` (fans
   ``kh*kw*in``, ``kh*kw*out``) at its first call, zero bias; the TF -> PyTorch ``KerasConv2D`` draws
   ``torch.nn.init.uniform_`` with Keras' bound on that shape, then.
-* Shuffles of a whole dataset: ``tf.data.Dataset.shuffle`` with a buffer covering a dataset of known size (and
-  no ``seed=``, reshuffling at every pass) and ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``)
+* Shuffles of a whole dataset: ``tf.data.Dataset.shuffle`` with a buffer covering a dataset of known size whose
+  elements are equally shaped tensors (and no ``seed=``, reshuffling at every pass) and ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``)
   without replacement or ``generator=``: one permutation from the data stream at the start of every pass
   (translator/rules/tf_data.py and torch_data.py translate one into the other).
 * ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
