@@ -30,8 +30,9 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   ``kh*kw*in``, ``kh*kw*out``) at its first call, zero bias; the TF -> PyTorch ``KerasConv2D`` draws
   ``torch.nn.init.uniform_`` with Keras' bound on that shape, then.
 * Shuffles of a whole dataset: ``tf.data.Dataset.shuffle`` with a buffer covering a dataset of known size whose
-  elements are equally shaped tensors (and no ``seed=``, reshuffling at every pass) and ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``)
-  without replacement or ``generator=``: one permutation from the data stream at the start of every pass
+  elements are equally shaped tensors (and no ``seed=``, reshuffling at every pass) and
+  ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``) without replacement or ``generator=``: one
+  permutation from the data stream at the start of every pass
   (translator/rules/tf_data.py and torch_data.py translate one into the other).
 * ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
   (and still seed the framework), so programs that set the same seed in both worlds stay in step.
