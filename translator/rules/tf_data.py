@@ -12,10 +12,10 @@
 * `.prefetch(...)` is dropped (it never changes the elements);
 * `.take(k)` last in a chain a for loop or comprehension iterates right away -> `itertools.islice(<ds>, k)`.
 
-TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `shuffle`, ...)
+TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `prefetch`, ...)
 called on anything but a name or chain the rule follows (a function's parameter, an attribute: its torch form has no
-such method); other sources and methods (`repeat`, `take`, `map`, generators, files, dict or list displays,
-whose dtypes TF and torch infer differently), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
+such method); other sources and methods (`repeat`, `map`, `take` elsewhere, generators, files, dict or list
+displays, whose dtypes TF and torch infer differently), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
 or shuffling twice, and any other use of a name holding a dataset than iterating it, `len()` or the forms above.
 Names are followed in the order the file binds them (a name rebound to anything else stops being a dataset).
 """
