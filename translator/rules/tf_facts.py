@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .. import table as api_table
 from ..codegen import code_of
 from ..walk import Visitor, is_statement, walk
 
@@ -290,7 +291,7 @@ class Facts:
         if qualified and qualified.startswith("numpy."):
             return "numpy"
         if qualified == "tensorflow.Variable":
-            trainable = _keyword(value, "trainable")
+            trainable = bound_arguments(value).get("trainable")
             if is_int_tensor_init(value):
                 return "int"
             if isinstance(trainable, cst.Name) and trainable.value == "False":
@@ -317,9 +318,10 @@ class Facts:
                 binding.value, binding.order, binding.scope, depth + 1)
         if isinstance(expr, cst.Call):
             qualified = self.ctx.qualname(expr.func) or ""
-            if qualified in ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor"):
-                first = expr.args[0].value if expr.args else None
-                return first is not None and _is_number(first) and _keyword(expr, "shape") is None
+            if qualified in VALUE_CONSTRUCTORS:
+                bound = bound_arguments(expr, qualified)
+                first = bound.get(_parameters(qualified)[0])
+                return first is not None and _is_number(first) and bound.get("shape") is None
             if qualified.startswith("tensorflow.") and any(r in qualified for r in REDUCTIONS):
                 axis = _keyword(expr, "axis")
                 positional_axis = len([a for a in expr.args if a.keyword is None]) > 1 and "reduce_" in qualified
@@ -386,6 +388,29 @@ def _only_ints(expr: cst.BaseExpression) -> bool:
 
 
 VALUE_CONSTRUCTORS = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor")
+# tf.Variable's parameters in order (the others' are api_table.json's signatures)
+VARIABLE_PARAMETERS = ("initial_value", "trainable", "validate_shape", "caching_device", "name", "variable_def",
+                       "dtype", "import_scope", "constraint", "synchronization", "aggregation", "shape")
+
+
+def _parameters(qualified: str) -> tuple[str, ...]:
+    if qualified == "tensorflow.Variable":
+        return VARIABLE_PARAMETERS
+    return tuple(p.name for p in api_table.load().overloads(qualified, "tf")[0].sides["tf"].params)
+
+
+def bound_arguments(call: cst.Call, qualified: str = "tensorflow.Variable") -> dict[str, cst.BaseExpression]:
+    """Parameter -> argument of a call of one of VALUE_CONSTRUCTORS, as Python binds them: `tf.constant(5,
+    tf.float32)` gives its dtype second (real fault F3: read as an int32 value, its Variable got no gradient)."""
+    names = _parameters(qualified)
+    bound = {}
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            break  # what follows binds to parameters we cannot tell statically
+        key = arg.keyword.value if arg.keyword is not None else (names[i] if i < len(names) else None)
+        if key:
+            bound[key] = arg.value
+    return bound
 
 
 def is_int_tensor_init(call: cst.Call, qualified: str | None = "tensorflow.Variable") -> bool:
@@ -394,8 +419,11 @@ def is_int_tensor_init(call: cst.Call, qualified: str | None = "tensorflow.Varia
     Only for constructors whose first argument is the value (for tf.zeros((2, 3)) it is a shape)."""
     if qualified not in VALUE_CONSTRUCTORS:
         return False
-    dtype = _keyword(call, "dtype")
-    if dtype is not None:
-        text = code_of(dtype)
-        return "int" in text
-    return bool(call.args) and call.args[0].keyword is None and _only_ints(call.args[0].value)
+    bound = bound_arguments(call, qualified)
+    if bound.get("dtype") is not None:
+        return "int" in code_of(bound["dtype"])
+    value = bound.get(_parameters(qualified)[0])
+    if value is None or not _only_ints(value):
+        return False
+    hint = bound.get("dtype_hint")  # tf.convert_to_tensor's: followed where the value can take it
+    return hint is None or "int" in code_of(hint)

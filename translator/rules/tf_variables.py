@@ -22,21 +22,11 @@ import libcst as cst
 
 from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
-from .tf_facts import Facts, is_int_tensor_init
+from .tf_facts import Facts, bound_arguments, is_int_tensor_init
 from .tf_literals import as_tensor, foreign_kind
 
 VARIABLE = "tensorflow.Variable"
 ASSIGN_METHODS = {"assign": "copy_", "assign_add": "add_", "assign_sub": "sub_"}
-PARAMETERS = ("initial_value", "trainable", "validate_shape", "caching_device", "name", "variable_def", "dtype")
-
-
-def _bound(call: cst.Call) -> dict[str, cst.BaseExpression]:
-    bound = {}
-    for i, arg in enumerate(call.args):
-        key = arg.keyword.value if arg.keyword is not None else (PARAMETERS[i] if i < len(PARAMETERS) else None)
-        if key:
-            bound[key] = arg.value
-    return bound
 
 
 class TfVariableRule:
@@ -92,7 +82,7 @@ class TfVariableRule:
 
     def _variable_name(self, call: cst.Call) -> str | None:
         """TF's name for the variable a tf.Variable call makes, where it is known statically."""
-        name = _bound(call).get("name")
+        name = bound_arguments(call).get("name")
         if id(call) in self._scoped or not (name is None or isinstance(name, cst.SimpleString)):
             return None
         return f"{'Variable' if name is None else name.evaluated_value}:0"
@@ -115,7 +105,7 @@ class TfVariableRule:
         self.ctx.consume(original.func)
         if self._name_scopes:
             self._scoped.add(id(original))
-        before, after = _bound(original), _bound(updated)
+        before, after = bound_arguments(original), bound_arguments(updated)
         init = after.get("initial_value")
         if init is None:
             self.ctx.report(original, "TG302", "tf.Variable without an initial value is not translated")
