@@ -18,6 +18,9 @@ TF_FLAGGED = {
     "list display": "ds = tf.data.Dataset.from_tensor_slices([1, 2, 3]).batch(2)",
     "dict display": "ds = tf.data.Dataset.from_tensor_slices({'a': x}).batch(2)",
     "nested tuple": "ds = tf.data.Dataset.from_tensor_slices(((x, y), y)).batch(2)",
+    "a parameter that may hold a tuple (d2l's load_array)": "def load_array(data_arrays, batch_size):\n"
+        "    return tf.data.Dataset.from_tensor_slices(data_arrays).batch(batch_size)\nds = load_array((x, y), 2)",
+    "a name bound to a tuple": "pair = (x, y)\nds = tf.data.Dataset.from_tensor_slices(pair).batch(2)",
     "attribute of a dataset": "ds = tf.data.Dataset.from_tensor_slices(x)\nspec = ds.element_spec",
     "generator": "ds = tf.data.Dataset.from_generator(lambda: iter([1]), output_types=tf.int32)",
     "a parameter holding a dataset": "ds = tf.data.Dataset.from_tensor_slices(x)\n"

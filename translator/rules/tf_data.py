@@ -15,7 +15,8 @@
 TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `prefetch`, ...)
 called on anything but a name or chain the rule follows (a function's parameter, an attribute: its torch form has no
 such method); other sources and methods (`repeat`, `map`, `take` elsewhere, generators, files, dict or list
-displays, whose dtypes TF and torch infer differently), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
+displays, whose dtypes TF and torch infer differently, a name a function's parameter or a tuple display binds: it
+may hold a tuple, which TF slices element by element), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
 or shuffling twice, and any other use of a name holding a dataset than iterating it, `len()` or the forms above.
 Names are followed in the order the file binds them (a name rebound to anything else stops being a dataset).
 """
@@ -28,6 +29,8 @@ import libcst as cst
 
 from ..codegen import code_of
 from ..table import expand, parse_side
+from ..walk import walk
+from .torch_device import Bindings
 
 TABLE = json.loads(Path(__file__).parent.parent.joinpath("data_table.json").read_text(encoding="utf-8"))
 SLICES = expand(TABLE["slices"]["tf"].partition("(")[0])
@@ -84,11 +87,16 @@ class TfDataRule:
         self.kinds: dict[str, tuple[str, set[str]]] = {}  # dataset name -> ("slices" | "loader", its components' code)
         self.chains: dict[int, tuple] = {}  # id(outermost call of a chain) -> (root, [(method, call)])
         self.made: dict[int, tuple[str, set[str]]] = {}  # id(outermost call of a translated chain) -> what it makes
+        self.bindings: dict[str, list] = {}  # name -> its values in the file (torch_device.Bindings)
         self.parts: set[int] = set()  # ids of the calls and attributes inside chains
         self.iterated: set[int] = set()  # ids of expressions a for loop or comprehension iterates (in enumerate too)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.off = "from_tensor_slices" not in self.ctx.text
+        if not self.off:
+            bindings = Bindings()
+            walk(node, bindings)
+            self.bindings = bindings.values
 
     def _chain(self, node):
         steps = []
@@ -227,6 +235,10 @@ class TfDataRule:
         if isinstance(tensors, (cst.Dict, cst.List, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
             raise Refused("from_tensor_slices of a list, set or dict display has no exact torch.utils.data form "
                           "(TF and torch infer other dtypes from lists; TensorDataset takes no dicts)")
+        if isinstance(tensors, cst.Name) and any(isinstance(v, (cst.Param, cst.Tuple))
+                                                 for v in self.bindings.get(tensors.value, ())):
+            raise Refused(f"from_tensor_slices({tensors.value}) of a name that may hold a tuple (a parameter, a tuple "
+                          "display: TF slices each element, as_tensor would stack them) has no exact form")
         as_tensor = self.ctx.ref("torch.as_tensor")
         if isinstance(tensors, cst.Tuple):
             parts = [e.value for e in tensors.elements]
