@@ -27,6 +27,9 @@
 - LayerNormalization (last axis) → a helper with Keras' epsilon (E9); Embedding → a helper with Keras' initialiser.
 - Flatten, ReLU, Softmax → torch.nn modules; Dropout and Activation → helpers (Dropout drops only under
   training=True, E7/E8).
+- Keras metrics (`keras.metrics.Mean`, the accuracies, MeanSquaredError, MeanAbsoluteError; the table's metrics) →
+  helper classes (`KerasMean` and classes deriving from it) accumulating Keras' float32 total and count from the
+  per-sample values Keras computes (its argmax, squeezes and sample weights); PyTorch has no metric objects.
 - Subclasses of keras.Model / keras.layers.Layer → subclasses of `KerasLayer`, an nn.Module converting inputs as
   Keras does (arrays to tensors, floating ones to float32), running `build(input_shape)` before the first call and
   implementing `add_weight`; `call` is renamed `forward`.
@@ -47,6 +50,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import re
 from collections import defaultdict
 from importlib import resources
 
@@ -314,6 +318,130 @@ class {name}(torch.nn.Module):
 
     def forward(self, x, training=None):
         return x if self.activation is None else self.activation(x)
+''', "Mean": '''
+class {name}(object):
+    """keras.metrics.Mean: float32 total and count as Keras accumulates them (values reduced to one per sample first,
+    weighted by sample_weight), result() = total / count, 0 before any update; calling it updates and returns result().
+    Its static methods are Keras' own steps, for the metrics deriving from it."""
+
+    def __init__(self, name="mean"):
+        self.name = name
+        self.reset_state()
+
+    def reset_state(self):
+        self.total, self.count = torch.tensor(0.0), torch.tensor(0.0)
+
+    def update_state(self, values, sample_weight=None):
+        values = torch.as_tensor(values).detach().to(torch.float32)
+        if sample_weight is not None:
+            values, sample_weight = self.same_rank(values, torch.as_tensor(sample_weight).to(torch.float32))
+            rank = sample_weight.dim()
+            if values.dim() > rank:
+                values = values.mean(dim=tuple(range(rank, values.dim())))
+            sample_weight = sample_weight.broadcast_to(values.shape)
+            values = values * sample_weight
+            if rank > 1:
+                sample_weight = sample_weight.mean(dim=tuple(range(1, rank)))
+        if values.dim() > 1:
+            values = values.mean(dim=tuple(range(1, values.dim())))
+        self.total = self.total + values.sum()
+        count = sample_weight.sum() if sample_weight is not None else values.shape[0] if values.dim() else 1
+        self.count = self.count + count
+
+    def result(self):
+        return torch.where(self.count == 0, 0.0, self.total / self.count)
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    @staticmethod
+    def same_rank(x1, x2):
+        """Keras' squeeze_or_expand_to_same_rank: ranks one apart over a last axis of 1 are lined up."""
+        if x1.dim() == x2.dim() + 1 and x1.shape[-1] == 1:
+            return (x1, x2.unsqueeze(-1)) if x2.dim() == 1 else (x1.squeeze(-1), x2)
+        if x2.dim() == x1.dim() + 1 and x2.shape[-1] == 1:
+            return (x1.unsqueeze(-1), x2) if x1.dim() == 1 else (x1, x2.squeeze(-1))
+        return x1, x2
+
+    @staticmethod
+    def argmax(x):
+        """Keras' argmax over the last axis: -0.0 counts below 0.0 (torch ties them), the first of equal maxima."""
+        if x.is_floating_point():
+            x = x.to(torch.promote_types(x.dtype, torch.float32))
+            x = torch.where((x == 0) & torch.signbit(x), -torch.finfo(x.dtype).tiny, x)
+        return x.argmax(-1)
+''', "SparseCategoricalAccuracy": '''
+class {name}({Mean}):
+    """keras.metrics.SparseCategoricalAccuracy: the mean of argmax(y_pred) == y_true, computed as Keras does (labels
+    cast to y_pred's dtype, a last label axis of 1 squeezed)."""
+
+    def __init__(self, name="sparse_categorical_accuracy"):
+        super().__init__(name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = torch.as_tensor(y_pred)
+        y_true = torch.as_tensor(y_true).to(y_pred.dtype)
+        shape, squeezed = y_true.shape, y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1
+        if squeezed:
+            y_true = y_true.squeeze(-1)
+        matches = (y_true == self.argmax(y_pred).to(y_true.dtype)).to(torch.float32)
+        if squeezed:
+            matches = matches.reshape(shape)
+        if matches.dim() > 1 and matches.shape[-1] == 1:
+            matches = matches.squeeze(-1)
+        super().update_state(matches, sample_weight)
+''', "CategoricalAccuracy": '''
+class {name}({SparseCategoricalAccuracy}):
+    """keras.metrics.CategoricalAccuracy: the mean of argmax(y_pred) == argmax(y_true)."""
+
+    def __init__(self, name="categorical_accuracy"):
+        super().__init__(name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(self.argmax(torch.as_tensor(y_true)), y_pred, sample_weight)
+''', "BinaryAccuracy": '''
+class {name}({Mean}):
+    """keras.metrics.BinaryAccuracy: the mean of (y_pred > threshold) == y_true, in y_true's dtype as Keras compares."""
+
+    def __init__(self, name="binary_accuracy", threshold=0.5):
+        super().__init__(name)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = self.same_rank(torch.as_tensor(y_true), torch.as_tensor(y_pred))
+        matches = y_true == (y_pred > self.threshold).to(y_true.dtype)
+        super().update_state(matches.to(torch.float32), sample_weight)
+''', "Accuracy": '''
+class {name}({Mean}):
+    """keras.metrics.Accuracy: the mean of y_pred == y_true, y_true cast to y_pred's dtype as Keras does."""
+
+    def __init__(self, name="accuracy"):
+        super().__init__(name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = torch.as_tensor(y_pred)
+        y_true, y_pred = self.same_rank(torch.as_tensor(y_true).to(y_pred.dtype), y_pred)
+        super().update_state((y_true == y_pred).to(torch.float32), sample_weight)
+''', "MeanSquaredError": '''
+class {name}({Mean}):
+    """keras.metrics.MeanSquaredError: the mean over the samples of mean(error(y_true - y_pred), axis=-1)."""
+    error = staticmethod(torch.square)
+
+    def __init__(self, name="mean_squared_error"):
+        super().__init__(name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = torch.as_tensor(y_pred)
+        y_true, y_pred = self.same_rank(torch.as_tensor(y_true).to(y_pred.dtype), y_pred)
+        super().update_state(self.error(y_true - y_pred).mean(-1), sample_weight)
+''', "MeanAbsoluteError": '''
+class {name}({MeanSquaredError}):
+    """keras.metrics.MeanAbsoluteError: as MeanSquaredError, with the absolute error."""
+    error = staticmethod(torch.abs)
+
+    def __init__(self, name="mean_absolute_error"):
+        super().__init__(name)
 '''}
 
 
@@ -325,6 +453,7 @@ def _load() -> dict:  # read-only once loaded
     raw["layers"].update({alias: raw["layers"][layer] for alias, layer in raw["aliases"].items()})
     for key in ("sequential", "bases", "inputs"):
         raw[key] = {api_table.expand(k) for k in raw[key]}
+    raw["metrics"] = {api_table.expand(k): v for k, v in raw["metrics"].items()}
     return raw
 
 
@@ -485,7 +614,7 @@ class TfKerasRule:
         if "keras" in self._scopes and _is_super_init(original):
             return updated.with_changes(args=[])  # nn.Module's constructor takes no name/kwargs
         qualified = self.ctx.qualname(original.func)
-        if qualified in self.table["layers"]:
+        if qualified in self.table["layers"] or qualified in self.table["metrics"]:
             return self._layer(original, updated, qualified)
         if qualified in self.table["sequential"]:
             return self._sequential(original, updated, qualified)
@@ -504,7 +633,7 @@ class TfKerasRule:
         return updated
 
     def _layer(self, original: cst.Call, updated: cst.Call, qualified: str) -> cst.BaseExpression:
-        spec = self.table["layers"][qualified]
+        spec = self.table["layers"].get(qualified) or self.table["metrics"][qualified]
         what = qualified.replace("tensorflow.", "tf.", 1)
         self.ctx.consume(original.func)
         params = api_table.parse_side("tf", spec["signature"]).params
@@ -726,6 +855,8 @@ class TfKerasRule:
     # -- the helper modules --------------------------------------------------------------------------------------------
     def _helper(self, kind: str) -> str:
         if kind not in self._helpers:
+            for base in helper_bases(kind):  # defined before the helpers deriving from it
+                self._helper(base)
             self._helpers[kind] = self.ctx.new_name("Keras" + kind)
             self.ctx.ref("torch.nn.Module")  # the helpers use torch
             for module in ("math", "inspect"):  # standard modules a helper uses
@@ -734,7 +865,13 @@ class TfKerasRule:
         return self._helpers[kind]
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        self.ctx.define_at_top([HELPERS[kind].replace("{name}", name) for kind, name in self._helpers.items()])
+        definitions = []
+        for kind, name in self._helpers.items():
+            text = HELPERS[kind].replace("{name}", name)
+            for base in helper_bases(kind):
+                text = text.replace("{%s}" % base, self._helpers[base])
+            definitions.append(text)
+        self.ctx.define_at_top(definitions)
         return updated
 
 
@@ -763,6 +900,11 @@ class OptimizerVariablesRule:
             return updated
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+
+def helper_bases(kind: str) -> list[str]:
+    """The helpers a helper derives from (`class {name}({Mean}):`)."""
+    return re.findall(r"^class \{name\}\(\{(\w+)\}\)", HELPERS[kind], re.MULTILINE)
 
 
 def one_tensor_function(rule, qualified: str) -> cst.BaseExpression | None:

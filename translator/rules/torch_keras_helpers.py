@@ -15,6 +15,8 @@ TF -> PyTorch defines small modules for Keras layers in its output (`class Keras
   (width,))` first, so that Keras builds, and draws the weights of, every layer at construction too; after a first
   layer that flattens, the width tf_keras.py writes as the product of the input shape (`4 * 5`) gives the shape;
 * `class M(KerasLayer)` -> `class M(tf.keras.Model)`, `forward` -> `call`;
+* the metric helpers (`KerasMean('loss')`, `KerasSparseCategoricalAccuracy()`, ...) -> the Keras metrics, whose
+  methods they share (update_state, result, reset_state, calling it);
 * a Keras object's variable lists as tf_keras.py writes them (the table's collections templates, such as `[param for
   param in m.parameters()]`) -> Keras' attributes (`m.trainable_variables`), and `m.parameters()` / `buffers()` /
   `children()` elsewhere -> `trainable_variables` / `non_trainable_variables` / `layers`: the helpers register the
@@ -64,6 +66,7 @@ def _helpers() -> dict:
     keras = {spec["helper"]: qualified for qualified, spec in table["layers"].items()
              if "helper" in spec and qualified not in table["aliases"]}
     keras.update({kind: api_table.expand(q) for kind, q in table["back"]["helpers"].items()})
+    keras.update({spec["helper"]: qualified for qualified, spec in table["metrics"].items()})
     out = {}
     for kind, source in HELPERS.items():
         node = ast.parse(source.replace("{name}", "Helper")).body[0]
@@ -277,7 +280,7 @@ class TorchKerasHelpersRule:
 
     def _layer(self, original: cst.Call, updated: cst.Call, kind: str) -> cst.BaseExpression:
         _, params, keras = _helpers()[kind]
-        spec = _load()["layers"][keras]
+        spec = _load()["layers"].get(keras) or _load()["metrics"][keras]
         signature = [p.name for p in api_table.parse_side("tf", spec["signature"]).params]
         given: dict[str, tuple] = {}  # parameter -> (argument before, after the other rules, given by keyword)
         for i, (before, after) in enumerate(zip(original.args, updated.args)):
