@@ -4,12 +4,15 @@ A tf.Module collects the variables its attributes hold; `trainable_variables` li
 (`b` before `w`, submodules recursively). torch.nn.Module registers `nn.Parameter` attributes, and sorting
 `named_parameters()` by name gives the same order, so gradient lists line up with TF's.
 tf.Module's constructor takes a `name`; nn.Module's takes nothing, so `super().__init__(...)` loses its arguments.
+TF does not need that call (its own Core-API quickstart omits it); nn.Module refuses parameters before it, so an
+`__init__` without it gets `super().__init__()` first (real fault F7).
 """
 from __future__ import annotations
 
 import libcst as cst
 
-from ..templates import parse_template_expression
+from ..templates import parse_template_expression, parse_template_statement
+from ..walk import walk
 
 MODULE = "tensorflow.Module"
 
@@ -37,6 +40,17 @@ class TfModuleRule:
             bases.append(after)
         return updated.with_changes(bases=bases)
 
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        if not (self.in_module_class and original.name.value == "__init__") or _calls_init(original):
+            return updated
+        body = updated.body
+        if not isinstance(body, cst.IndentedBlock):  # `def __init__(self): self.w = ...`
+            call = parse_template_statement("super().__init__()\n").body[0]
+            return updated.with_changes(body=body.with_changes(body=[call, *body.body]))
+        at = 1 if original.get_docstring() is not None else 0
+        call = parse_template_statement("super().__init__()\n")
+        return updated.with_changes(body=body.with_changes(body=[*body.body[:at], call, *body.body[at:]]))
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if self.in_module_class and _is_super_init(original):
             return updated.with_changes(args=[])
@@ -59,6 +73,21 @@ def _is_super_init(call: cst.Call) -> bool:
     func = call.func
     return (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
             and isinstance(func.value.func, cst.Name) and func.value.func.value == "super")
+
+
+class _InitCalls(cst.CSTVisitor):
+    def __init__(self):
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found |= isinstance(node.func, cst.Attribute) and node.func.attr.value == "__init__"
+
+
+def _calls_init(function: cst.FunctionDef) -> bool:
+    """`super().__init__(...)`, `tf.Module.__init__(self)`, a base's `__init__` called some other way."""
+    visitor = _InitCalls()
+    walk(function.body, visitor)
+    return visitor.found
 
 
 def _without_requires_grad(expr: cst.BaseExpression) -> cst.BaseExpression | None:
