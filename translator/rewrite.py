@@ -164,8 +164,7 @@ class Context:
     def report(self, original: cst.CSTNode, code: str, message: str, *, level: str = "error",
                suggestion: str | None = None, mark: bool | None = None) -> None:
         """Report a finding at an original node; errors (left untranslated) are also marked inline."""
-        self._reports.append((original, self.statements[0] if self.statements else None, code, message, level,
-                              suggestion))
+        self._reports.append((original, tuple(self.statements), code, message, level, suggestion))
         if (level == "error" if mark is None else mark) and self.statements:
             self._marks[id(self.statements[-1])].append(f"{code} {message}")
 
@@ -237,56 +236,156 @@ class _Recording:
         return False
 
 
-def start_positions(module: cst.Module, text: str, reports: list[tuple[cst.CSTNode, cst.CSTNode | None]]
+def start_positions(module: cst.Module, text: str, reports: list[tuple[cst.CSTNode, tuple]]
                     ) -> dict[int, tuple[int, int]]:
     """id(node) -> (line, column), both 1-based, for nodes of `module` (parsed from `text`): libcst's
-    PositionProvider start. `reports` pairs each node with the top-level statement holding it (None: unknown).
+    PositionProvider start. `reports` pairs each node with the statements enclosing it, outermost first (empty:
+    unknown).
 
-    Only the top-level statements holding the nodes are generated, placed by the line Python's own parser gives
-    their first token; where that cannot be trusted (the statement's line differs from the source's there), the
-    whole module is generated, as it always used to be."""
+    Only the innermost statement holding each node is generated, placed by the line Python's own parser gives it and
+    indented as its source line; where that cannot be trusted (a generated line differs from the source's there),
+    the whole module is generated, as it always used to be."""
     if not reports:
         return {}
-    groups: dict[int, tuple[cst.CSTNode | None, list[cst.CSTNode]]] = {}
-    for node, top in reports:
-        groups.setdefault(id(top), (top, []))[1].append(node)
-    firsts = _first_lines(module, text) if None not in (top for top, _ in groups.values()) else None
-    if firsts is not None:
+    lines = _statement_lines(module, text, [path for _, path in reports])
+    if lines is not None:
         source_lines = _NEWLINE.split(text)
+        groups: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
+        for node, path in reports:
+            statement = _innermost(path)
+            groups.setdefault(id(statement), (statement, []))[1].append(node)
         positions = {}
-        for top, nodes in groups.values():
-            first = firsts.get(id(top), 0)
-            found = None if first < 1 else _starts(top, module, nodes)
+        for statement, nodes in groups.values():
+            found = _placed(statement, module, nodes, lines[id(statement)], source_lines)
             if found is None:
                 break
-            starts, code_lines = found
-            header = len(top.leading_lines)  # the statement's code begins with its leading blank and comment lines
-            if code_lines[header] != source_lines[first + header - 1]:
-                break
-            positions.update({key: (first + line - 1, col) for key, (line, col) in starts.items()})
+            positions.update(found)
         else:
             return positions
     return _starts(module, module, [node for node, _ in reports])[0]
 
 
-def _first_lines(module: cst.Module, text: str) -> dict[int, int] | None:
-    """id(top-level statement) -> the line its code begins on, or None where Python's parser disagrees."""
-    try:
-        parsed = iter(ast.parse(text).body)
-        firsts = {}
-        for statement in module.body:
-            found = [next(parsed) for _ in (statement.body if isinstance(statement, cst.SimpleStatementLine) else [1])]
-            decorators = getattr(found[0], "decorator_list", None)
-            line = decorators[0].lineno if decorators else found[0].lineno
-            firsts[id(statement)] = line - len(statement.leading_lines)
-    except (SyntaxError, ValueError, StopIteration):
+def _innermost(path: tuple):
+    """The innermost statement of `path` whose code reads on its own as in the source: an `elif` is generated as `if`
+    on its own, so its `if` is."""
+    index = len(path) - 1
+    while index and isinstance(path[index - 1], cst.If) and path[index - 1].orelse is path[index]:
+        index -= 1
+    return path[index]
+
+
+def _header(statement):
+    """A compound statement without its blocks (`pass` for its body): the code of its first lines, cheaply."""
+    body = getattr(statement, "body", None)
+    if not isinstance(body, cst.IndentedBlock) or not body.body or isinstance(statement, (cst.Try, cst.TryStar)):
+        return statement
+    return statement.with_changes(body=body.with_changes(body=[]), **(
+        {"orelse": None} if getattr(statement, "orelse", None) is not None else {}))
+
+
+def _placed(statement, module, nodes, first: int, source_lines: list[str]) -> dict[int, tuple[int, int]] | None:
+    """The nodes' positions from the code of `statement`, whose leading lines begin on line `first`; None where the
+    code, generated with the indentation of the statement's source line, does not read as the source there."""
+    header = first + len(statement.leading_lines)
+    if not 0 < header <= len(source_lines):
         return None
-    return None if next(parsed, None) is not None else firsts
+    code_line = source_lines[header - 1]
+    indent = code_line[:len(code_line) - len(code_line.lstrip(" \t"))]
+    header_only = _header(statement)  # most reports held by a compound statement are on its own first lines
+    found = _starts(header_only, module, nodes, indent)
+    if found is None and header_only is not statement:
+        found = _starts(statement, module, nodes, indent)
+    if found is None:
+        return None
+    starts, code_lines = found
+    if code_lines[header - first] != code_line or any(
+            first + line - 1 > len(source_lines) or code_lines[line - 1] != source_lines[first + line - 2]
+            for line, _ in starts.values()):
+        return None
+    return {key: (first + line - 1, col) for key, (line, col) in starts.items()}
 
 
-def _starts(root: cst.CSTNode, module: cst.Module, nodes: list[cst.CSTNode]):
-    """({id(node): (line, column)} within the code of `root`, that code's lines), or None if a node is not in it."""
+def _statement_lines(module: cst.Module, text: str, paths: list[tuple]) -> dict[int, int] | None:
+    """id(statement) -> the line its code (leading blank and comment lines included) begins on, for the statements of
+    `paths` (each the statements enclosing a node, outermost first), found along the same path in Python's own
+    parse; None where a path is unknown or the two parses disagree."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    lines: dict[int, int] = {}
+    parsed: dict[int, ast.stmt] = {}
+    for path in paths:
+        if not path:
+            return None
+        blocks_cst, blocks_ast = [list(module.body)], [tree.body]
+        for statement in path:
+            if id(statement) not in parsed:
+                found = _counterpart(statement, blocks_cst, blocks_ast)
+                if found is None:
+                    return None
+                parsed[id(statement)] = found
+                decorators = getattr(found, "decorator_list", None)
+                lines[id(statement)] = (decorators[0].lineno if decorators else found.lineno) - len(
+                    statement.leading_lines)
+            blocks_cst, blocks_ast = _cst_blocks(statement), _ast_blocks(parsed[id(statement)])
+    return lines
+
+
+def _counterpart(statement, blocks_cst: list[list], blocks_ast: list[list]) -> ast.stmt | None:
+    """The ast statement standing where `statement` stands in the same-shaped blocks (a SimpleStatementLine is as
+    many ast statements as it has small statements)."""
+    if len(blocks_cst) != len(blocks_ast):
+        return None
+    for statements, parsed in zip(blocks_cst, blocks_ast):
+        index = 0
+        for candidate in statements:
+            if candidate is statement:
+                return parsed[index] if index < len(parsed) else None
+            index += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
+    return None
+
+
+def _suite(block) -> list:
+    """The statements of a block (a one-line suite holds small statements only, none a report can be inside)."""
+    return list(block.body) if isinstance(block, cst.IndentedBlock) else []
+
+
+def _cst_blocks(statement) -> list[list]:
+    """A compound statement's blocks, in the order `_ast_blocks` gives Python's."""
+    if isinstance(statement, cst.If):
+        orelse = statement.orelse
+        return [_suite(statement.body), [orelse] if isinstance(orelse, cst.If) else
+                _suite(orelse.body) if orelse else []]
+    if isinstance(statement, (cst.For, cst.While)):
+        return [_suite(statement.body), _suite(statement.orelse.body) if statement.orelse else []]
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        return [_suite(statement.body), *(_suite(h.body) for h in statement.handlers),
+                _suite(statement.orelse.body) if statement.orelse else [],
+                _suite(statement.finalbody.body) if statement.finalbody else []]
+    if isinstance(statement, cst.Match):
+        return [_suite(case.body) for case in statement.cases]
+    body = getattr(statement, "body", None)
+    return [_suite(body)] if isinstance(body, cst.BaseSuite) else []
+
+
+def _ast_blocks(node: ast.stmt) -> list[list]:
+    if isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+        return [node.body, node.orelse]
+    if isinstance(node, (ast.Try, ast.TryStar)):
+        return [node.body, *(h.body for h in node.handlers), node.orelse, node.finalbody]
+    if isinstance(node, ast.Match):
+        return [case.body for case in node.cases]
+    body = getattr(node, "body", None)
+    return [body] if isinstance(body, list) else []
+
+
+def _starts(root: cst.CSTNode, module: cst.Module, nodes: list[cst.CSTNode], indent: str = ""):
+    """({id(node): (line, column)} within the code of `root` generated at `indent`, that code's lines), or None if a
+    node is not in it."""
     state = _StartRecorder(module, {id(n) for n in nodes})
+    if indent:
+        state.indent_tokens.append(indent)  # what the blocks around `root` would have pushed
     root._codegen(state)
     offsets = [0, *itertools.accumulate(map(len, state.tokens))]
     code = "".join(state.tokens)

@@ -38,23 +38,24 @@ if True: z = f(3); q = [i for i in
 SOURCES = {"tricky": TRICKY, **{p.stem: p.read_text() for p in sorted((TESTS / "programs" / "tf").glob("*.py"))[:8]}}
 
 
-def nodes_with_tops(module: cst.Module):
-    """Every Name and Call and statement, each with its top-level statement."""
+def nodes_with_paths(module: cst.Module):
+    """Every Name and Call and statement, each with the statements enclosing it (itself included), outermost first,
+    as the engine reports them."""
     found = []
 
     class Collect(cst.CSTVisitor):
-        top = None
+        path: tuple = ()
 
         def on_visit(self, node):
-            if self.top is None and node in module.body:
-                self.top = node
+            if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                self.path += (node,)
             if isinstance(node, (cst.Name, cst.Call, cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-                found.append((node, self.top))
+                found.append((node, self.path))
             return True
 
         def on_leave(self, node):
-            if node is self.top:
-                self.top = None
+            if self.path and node is self.path[-1]:
+                self.path = self.path[:-1]
 
     module.visit(Collect())
     return found
@@ -69,20 +70,30 @@ def libcst_starts(module: cst.Module) -> dict[int, tuple[int, int]]:
 def test_statement_by_statement_positions_match_libcst(name):
     text = SOURCES[name]
     module = parse(text, name)
-    reports = nodes_with_tops(module)
+    reports = nodes_with_paths(module)
     expected = libcst_starts(module)
     assert rewrite.start_positions(module, text, reports) == {id(n): expected[id(n)] for n, _ in reports}
 
 
 def test_unknown_statements_and_untrusted_lines_fall_back_to_the_whole_module(monkeypatch):
     module = parse(TRICKY, "tricky")
-    reports = nodes_with_tops(module)
+    reports = nodes_with_paths(module)
     expected = {id(n): p for n, p in zip([n for n, _ in reports],
                                           rewrite.start_positions(module, TRICKY, reports).values())}
-    assert rewrite.start_positions(module, TRICKY, [(n, None) for n, _ in reports]) == expected
+    assert rewrite.start_positions(module, TRICKY, [(n, ()) for n, _ in reports]) == expected
+    generated = []
+    real_starts, real_lines = rewrite._starts, rewrite._statement_lines
+    monkeypatch.setattr(rewrite, "_starts", lambda root, *a: generated.append(root) or real_starts(root, *a))
+    monkeypatch.setattr(rewrite, "_statement_lines", lambda *a: {k: v + 1 for k, v in real_lines(*a).items()})
+    assert rewrite.start_positions(module, TRICKY, reports) == expected
+    assert generated[-1] is module  # the shifted lines were noticed
+
+
+def test_only_the_innermost_statement_is_generated(monkeypatch):
+    module = parse(TRICKY, "tricky")
+    reports = [(n, path) for n, path in nodes_with_paths(module) if len(path) > 1 and isinstance(n, cst.Call)]
     generated = []
     real_starts = rewrite._starts
     monkeypatch.setattr(rewrite, "_starts", lambda root, *a: generated.append(root) or real_starts(root, *a))
-    monkeypatch.setattr(rewrite, "_first_lines", lambda m, t: {id(s): i + 2 for i, s in enumerate(m.body)})
-    assert rewrite.start_positions(module, TRICKY, reports) == expected
-    assert generated[-1] is module  # the shifted lines were noticed
+    rewrite.start_positions(module, TRICKY, reports)
+    assert generated and all(root is not module and root not in module.body for root in generated)
