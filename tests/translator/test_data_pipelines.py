@@ -77,3 +77,10 @@ def test_shuffle_buffer_warning(buffer, warned):
     assert not result.flagged
     assert ("TG602" in codes(source, "torch", "warning")) == warned
     assert "DataLoader(ds, batch_size=2, shuffle=True)" in result.code
+
+
+def test_one_array_dataset():
+    """A NumPy array other rules already made a tensor is not wrapped twice; len() of it covers the dataset."""
+    result = translate(TF + "ds = tf.data.Dataset.from_tensor_slices(y).shuffle(len(y)).batch(2)\n", to="torch")
+    assert not result.diagnostics
+    assert "ds = torch.utils.data.DataLoader(torch.as_tensor(y), batch_size=2, shuffle=True)" in result.code

@@ -190,7 +190,7 @@ class TfDataRule:
             dataset = new_root
         else:
             kind = "slices"
-            dataset, parts = self._slices(new_root)
+            dataset, parts = self._slices(new_root, root)
         shuffle = None  # the buffer of a pending shuffle
         for (method, original), call in zip(steps, calls):
             if method in TABLE["dropped"]:
@@ -207,7 +207,8 @@ class TfDataRule:
                     raise Refused("`.shuffle()` with seed=, reshuffle_each_iteration=False or twice has no exact "
                                   "torch.utils.data form (DataLoader draws one new permutation at every pass)")
                 shuffle = args["buffer_size"]
-                self._check_buffer(original, shuffle, dataset if isinstance(root, cst.Name) else None, parts)
+                self._check_buffer(original, bind(TABLE["methods"][method], original)["buffer_size"],
+                                   root if isinstance(root, cst.Name) else None, parts)
             else:
                 if args.get("num_parallel_calls") is not None or args.get("deterministic") is not None:
                     raise Refused("`.batch()` with num_parallel_calls= or deterministic= is not translated")
@@ -226,30 +227,34 @@ class TfDataRule:
         if steps[:-1]:
             dataset, _, _ = self._translate(root, steps[:-1], dataset)
         elif isinstance(root, cst.Call):
-            dataset, _ = self._slices(dataset)
+            dataset, _ = self._slices(dataset, root)
         return cst.Call(func=self.ctx.ref("itertools.islice"), args=[cst.Arg(dataset), cst.Arg(count)])
 
-    def _slices(self, call: cst.Call):
-        args = bind(TABLE["slices"]["tf"], call)
-        tensors = args["tensors"]
-        if isinstance(tensors, (cst.Dict, cst.List, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
+    def _slices(self, call: cst.Call, original: cst.Call):
+        """The torch dataset of a from_tensor_slices call as other rules left it, and its components' source code."""
+        source, tensors = (bind(TABLE["slices"]["tf"], c)["tensors"] for c in (original, call))
+        if isinstance(source, (cst.Dict, cst.List, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
             raise Refused("from_tensor_slices of a list, set or dict display has no exact torch.utils.data form "
                           "(TF and torch infer other dtypes from lists; TensorDataset takes no dicts)")
-        if isinstance(tensors, cst.Name) and any(isinstance(v, (cst.Param, cst.Tuple))
-                                                 for v in self.bindings.get(tensors.value, ())):
-            raise Refused(f"from_tensor_slices({tensors.value}) of a name that may hold a tuple (a parameter, a tuple "
+        if isinstance(source, cst.Name) and any(isinstance(v, (cst.Param, cst.Tuple))
+                                                for v in self.bindings.get(source.value, ())):
+            raise Refused(f"from_tensor_slices({source.value}) of a name that may hold a tuple (a parameter, a tuple "
                           "display: TF slices each element, as_tensor would stack them) has no exact form")
         as_tensor = self.ctx.ref("torch.as_tensor")
-        if isinstance(tensors, cst.Tuple):
-            parts = [e.value for e in tensors.elements]
-            if not parts or any(isinstance(e, cst.StarredElement) for e in tensors.elements) or any(
-                    isinstance(p, (cst.Tuple, cst.List, cst.Dict)) for p in parts):
-                raise Refused("from_tensor_slices of nested structures has no exact torch.utils.data form "
-                              "(TensorDataset takes a flat tuple)")
-            made = cst.Call(func=self.ctx.ref(expand(TABLE["slices"]["torch"].partition("(")[0])),
-                            args=[cst.Arg(cst.Call(func=as_tensor, args=[cst.Arg(p)])) for p in parts])
-            return made, {code_of(p) for p in parts}
-        return cst.Call(func=as_tensor, args=[cst.Arg(tensors)]), {code_of(tensors)}
+
+        def tensor(node):  # other rules may have made a NumPy argument a tensor already
+            made = isinstance(node, cst.Call) and code_of(node.func) == code_of(as_tensor)
+            return node if made else cst.Call(func=as_tensor, args=[cst.Arg(node)])
+        if not isinstance(source, cst.Tuple):
+            return tensor(tensors), {code_of(source)}
+        if not source.elements or not isinstance(tensors, cst.Tuple) or any(
+                isinstance(e, cst.StarredElement) or isinstance(e.value, (cst.Tuple, cst.List, cst.Dict))
+                for e in source.elements):
+            raise Refused("from_tensor_slices of nested structures has no exact torch.utils.data form "
+                          "(TensorDataset takes a flat tuple)")
+        made = cst.Call(func=self.ctx.ref(expand(TABLE["slices"]["torch"].partition("(")[0])),
+                        args=[cst.Arg(tensor(e.value)) for e in tensors.elements])
+        return made, {code_of(e.value) for e in source.elements}
 
     def _loader(self, dataset, batch_size, shuffle: bool, drop: bool) -> cst.Call:
         params = TABLE["loader"]["args"]
