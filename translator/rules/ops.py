@@ -16,7 +16,7 @@ import libcst as cst
 
 from .. import table as api_table
 from ..codegen import code_of
-from ..rewrite import dotted
+from ..rewrite import UNTRANSLATED, dotted
 from ..walk import transform, walk
 from .torch_grid import differing_index
 
@@ -242,6 +242,9 @@ class OpsRule:
         else:
             return updated
         if not entries:
+            if receiver is not None and self._tensor_method(original):
+                method = original.func.attr.value
+                ctx.report(original, UNTRANSLATED, f"torch.Tensor.{method} has no {ctx.to} translation; left as is")
             return updated
         failure = None
         for entry in entries:
@@ -266,9 +269,15 @@ class OpsRule:
             ctx.report(original, failure.code, f"{what}: {failure}; left as is")
             _restore(ctx.imports, imports_before)
             return original  # all source code, arguments included (no `tf.argmax(x, output_type=torch.int32)`)
-        # a method name alone does not prove the receiver is a tensor: report, do not mark
-        ctx.report(original, failure.code, f"{what}: {failure}; left as is", level="warning")
+        # a method name alone does not prove the receiver is a tensor: report, mark only a known tensor's
+        level = "error" if self._tensor_method(original) else "warning"
+        ctx.report(original, failure.code, f"{what}: {failure}; left as is", level=level)
         return updated
+
+    def _tensor_method(self, call: cst.Call) -> bool:
+        """A method of a certainly-torch tensor no other rule translates (the PyTorch -> TF plan knows)."""
+        plan = self.ctx.cache.get("torch_plan")
+        return plan is not None and plan.tensor_method(call)
 
 
 class _NameUses(cst.CSTVisitor):

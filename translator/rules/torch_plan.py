@@ -53,6 +53,8 @@ BUILTIN_NAMES = set(dir(builtins))
 # torch.nn layers that always compute with a parameter (their output requires grad outside no_grad)
 WEIGHTED = {"torch.nn.Linear", "torch.nn.Bilinear", "torch.nn.Conv1d", "torch.nn.Conv2d", "torch.nn.Conv3d",
             "torch.nn.modules.linear.Linear"}
+# tensor methods the table does not translate but the rules do (or refuse) with their statement, or TF has too
+STATEMENT_METHODS = {"backward", "retain_grad", "register_hook", "numpy"}
 # tensor methods whose result is no tensor (a number, a list, an array, a size) or several tensors
 NOT_TENSOR_METHODS = {"item", "tolist", "numpy", "size", "dim", "numel", "nelement", "element_size", "stride",
                       "backward", "register_hook", "unbind", "split", "chunk", "data_ptr", "is_contiguous", "type"}
@@ -486,6 +488,7 @@ class Plan:
 
     def __init__(self, ctx):
         self.ctx = ctx
+        ctx.cache["torch_plan"] = self  # for the generic rules (ops.py: is a method's receiver a tensor?)
         self.module: cst.Module | None = None
         self.done = False
         self.scopes: dict[int, Scope] = {}  # id(Module or FunctionDef) -> Scope
@@ -905,6 +908,16 @@ class Plan:
                 continue
             return False
         return True
+
+    def tensor_method(self, call: cst.Call) -> bool:
+        """`t.m(...)` on a certainly-torch tensor t (`tensor()` in the scope being walked), m neither a method these
+        rules translate with its statement (`backward()`, in-place methods, `requires_grad_()`, hooks) nor one TF
+        tensors have too (`numpy()`)."""
+        method = call.func.attr.value
+        if method in STATEMENT_METHODS or method.endswith("_"):
+            return False
+        self.ensure()
+        return self.module is not None and self.tensor(self.scope(), call.func.value)
 
     def tensor(self, scope: Scope, expr, seen: frozenset = frozenset()) -> bool:
         """Certainly a torch tensor (its `.data` is its detached value): a torch op the table knows, a tensor's method
