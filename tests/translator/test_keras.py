@@ -190,8 +190,13 @@ def test_convolution_arguments_computing_the_helpers_numbers_are_not_passed_on()
     assert "pool = KerasMaxPooling2D(3)" in result.code
 
 
-def test_sequential_given_an_image_shape_is_refused():
-    # Keras builds it at construction; the helpers would be built for the channels only, and the way back could
-    # not tell the image's height and width
-    layers = "tf.keras.layers.Conv2D(2, 3, input_shape=(8, 8, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)"
+@pytest.mark.parametrize("layers", [
+    "tf.keras.layers.Conv2D(2, k, input_shape=(8, 8, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)",
+    "tf.keras.layers.Conv2D(2, 3, input_shape=(None, 8, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)",
+    "tf.keras.layers.Conv2D(2, 3, input_shape=(8, 8, 1)), tf.keras.layers.MaxPooling2D(pool_size=size), "
+    "tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)",
+    "tf.keras.layers.Dense(2, input_shape=(3,)), tf.keras.layers.Conv2D(2, 1)",
+])
+def test_sequential_given_an_image_shape_whose_sizes_are_not_known_is_refused(layers):
+    # Keras builds it at construction: the Dense after Flatten needs the image's size, which needs literal arguments
     assert (2, "TG401") in errors(f"seq = tf.keras.Sequential([{layers}])\n")

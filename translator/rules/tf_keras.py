@@ -20,6 +20,8 @@
   them); torch convolves and pools NCHW, so the helpers permute there and back (E3, E5). 'same' padding is TF's
   SAME, an odd total's extra row and column at the end, with strides too (E4). KerasConv2D draws Keras' glorot-uniform
   (fans kh*kw*in, kh*kw*out) at the first call, as KerasDense. Refused: channels_first, groups, pooling with 'same'.
+  A Sequential given an image's shape builds at construction: each KerasConv2D gets input_shape= its input's shape,
+  computed from literal arguments as Keras computes it (the way back writes the first as the Input's shape).
   Max pooling ties (equal values in one window): both frameworks sent the gradient to the window's first maximum
   (row-major) in a check on TF 2.21 / torch 2.13 CPU, overlapping windows included; neither documents it.
 - Arguments whose only accepted values compute what the helper computes (`data_format='channels_last'`,
@@ -110,14 +112,17 @@ class {name}(torch.nn.Module):
     input's channels). torch convolves NCHW: the input is permuted there and the output back."""
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
-                 use_bias=True):
+                 use_bias=True, input_shape=None):
         super().__init__()
         pair = lambda value: tuple(value) if isinstance(value, (tuple, list)) else (value, value)
         self.filters, self.kernel_size, self.strides = filters, pair(kernel_size), pair(strides)
         self.padding, self.dilation_rate, self.activation = padding.lower(), pair(dilation_rate), activation
-        # Registered now, shaped once the input's channels are known (as in KerasDense).
+        # Registered now, shaped once the input's channels are known: at the first call, or here in a Sequential
+        # given its input shape (when Keras builds too), as in KerasDense.
         self.kernel = torch.nn.UninitializedParameter()
         self.bias = torch.nn.UninitializedParameter() if use_bias else None
+        if input_shape is not None:
+            self.build(input_shape[-1])
 
     def build(self, channels):
         self.kernel.materialize((*self.kernel_size, channels, self.filters))
@@ -756,9 +761,8 @@ class TfKerasRule:
             return [after for _, after in elements]
         is_input = self.ctx.qualname(first.func) in self.table["inputs"]
         layer = elements[1][0].value if is_input and len(elements) > 1 else first
-        flattens = isinstance(layer, cst.Call) and self.table["layers"].get(
-            self.ctx.qualname(layer.func), {}).get("flattens", False)
-        width = self._input_width(first, is_input, flattens)
+        first_spec = self.table["layers"].get(self.ctx.qualname(layer.func), {}) if isinstance(layer, cst.Call) else {}
+        width = self._input_width(first, is_input, first_spec.get("flattens", False), "image" in first_spec)
         if width is False:
             return None
         if is_input:
@@ -772,27 +776,74 @@ class TfKerasRule:
                 before.value, cst.Call) else None
             names = [p.name for p in api_table.parse_side("tf", spec["signature"]).params] if spec else []
             axis = _argument(before.value, "axis", names.index("axis")) if "axis" in names else None
+            image = width if isinstance(width, list) else None  # (height, width, channels) of an image input
             if spec is None or "output" not in spec or not isinstance(after.value, cst.Call) or (
-                    axis is not None and code_of(axis) != "-1"):
+                    axis is not None and code_of(axis) != "-1") or "image" in spec and image is None:
                 self._refuse(before.value, "a Sequential given its input shape builds its layers at construction: "
                                            "this one cannot be built here")
                 return None
-            if spec.get("input_dim"):
-                after = after.with_changes(value=after.value.with_changes(
-                    args=[*after.value.args, _kwarg("input_dim", width)]))
+            if spec.get("input_dim"):  # the width, or (a helper taking input_shape=) the whole shape
+                given = cst.Tuple([cst.Element(d) for d in image]) if spec["input_dim"] == "input_shape" else (
+                    image[-1] if image else width)
+                after = after.with_changes(value=after.value.with_changes(args=[
+                    *after.value.args, _kwarg("input_dim" if spec["input_dim"] is True else spec["input_dim"], given)]))
             built.append(after)
+            if image and spec.get("flattens"):
+                if not all(isinstance(d, cst.Integer) for d in image):
+                    self._refuse(before.value, "a Flatten of an image whose size is not known here: the layers after "
+                                               "it cannot be built at construction")
+                    return None
+                width = functools.reduce(lambda a, b: cst.BinaryOperation(a, cst.Multiply(), b), image)
+                continue
+            if image and "image" in spec:
+                width = self._image_size(before.value, spec, image)
+                if width is None:
+                    self._refuse(before.value, "the image size after this layer is not known here (a size, kernel, "
+                                               "stride or padding that is not a literal): the layers after it cannot "
+                                               "be built at construction")
+                    return None
             if spec["output"] != "same":
-                width = _argument(before.value, spec["output"], 0)
-                if not isinstance(width, (cst.Integer, cst.Name)):
+                output = _argument(before.value, spec["output"], 0)
+                if not isinstance(output, (cst.Integer, cst.Name)):
                     self._refuse(before.value, "the width of this layer's output is not a name or a number: the "
                                                "layers after it cannot be built at construction")
                     return None
+                width = [*width[:-1], output] if isinstance(width, list) else output
         return built
 
-    def _input_width(self, first: cst.Call, is_input: bool, flattens: bool):
+    def _image_size(self, call: cst.Call, spec: dict, image: list) -> list | None:
+        """The (height, width, channels) a convolution or pooling layer makes of an image of that shape, computed from
+        its literal arguments as Keras does (an unknown size, None, stays unknown); None when not literal."""
+        params = api_table.parse_side("tf", spec["signature"]).params
+        names = [p.name for p in params]
+        values = {}
+        for role, name in spec["image"].items():
+            given = _argument(call, name, names.index(name))
+            try:
+                values[role] = ast.literal_eval(code_of(given) if given is not None else
+                                                params[names.index(name)].default)
+            except (ValueError, SyntaxError):
+                return None
+        pair = lambda value: tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+        kernel = pair(values["kernel"])
+        strides = kernel if values["strides"] is None else pair(values["strides"])  # pooling: the pool size
+        dilation = pair(values.get("dilation", 1))
+        sizes = []
+        for size, k, stride, rate in zip(image[:2], kernel, strides, dilation):
+            if isinstance(size, cst.Name) and size.value == "None":
+                sizes.append(size)
+            elif isinstance(size, cst.Integer) and isinstance(values["padding"], str):
+                n = int(size.value)
+                n = -(-n // stride) if values["padding"].lower() == "same" else (n - (k - 1) * rate - 1) // stride + 1
+                sizes.append(cst.Integer(str(n)))
+            else:
+                return None
+        return [*sizes, image[2]]
+
+    def _input_width(self, first: cst.Call, is_input: bool, flattens: bool, image: bool):
         """The feature width a Sequential's first element gives (an Input's shape, or input_shape=/input_dim= of a
-        layer; the product of a shape of numbers when the first layer flattens); None when it gives none, False when
-        refused."""
+        layer; the product of a shape of numbers when the first layer flattens); an image's (height, width, channels)
+        as a list, for a first layer taking images; None when it gives none, False when refused."""
         if is_input:
             shape = _argument(first, "shape", 0) or _argument(first, "input_shape", None)
             others = [a for a in first.args if a.keyword is not None and a.keyword.value not in (
@@ -810,8 +861,11 @@ class TfKerasRule:
         if flattens and dims and all(isinstance(d, cst.Integer) for d in dims):
             # written as the product (`4 * 5`): the input shape stays readable, for the way back
             width = functools.reduce(lambda a, b: cst.BinaryOperation(a, cst.Multiply(), b), dims)
+        if image and not others and len(dims) == 3 and all(isinstance(d, (cst.Integer, cst.Name)) for d in dims):
+            return dims
         if others or not isinstance(width, (cst.Integer, cst.Name, cst.BinaryOperation)):
-            self._refuse(first, "only a one-axis input shape given as a name or a number is translated")
+            self._refuse(first, "only a one-axis input shape, or an image's three, given as names or numbers is "
+                                "translated")
             return False
         return width
 

@@ -290,7 +290,8 @@ class TorchKerasHelpersRule:
                 return self._refuse(original, f"{original.func.value}: argument {code_of(before)!r} is not brought "
                                               "back")
             given[name] = (before.value, after.value, before.keyword is not None)
-        input_dim = given.pop("input_dim", None) if spec.get("input_dim") else None
+        built_by = spec.get("input_dim") and ("input_dim" if spec["input_dim"] is True else spec["input_dim"])
+        input_dim = given.pop(built_by, None) if built_by else None
         if input_dim is not None and id(original) not in self.facts.sequential_layers:
             return self._refuse(original, f"{original.func.value}(input_dim=...) outside a Sequential: Keras builds "
                                           "a layer at construction only in a Sequential given its input shape")
@@ -335,7 +336,8 @@ class TorchKerasHelpersRule:
         for arg in updated.args:
             self.input_dims.pop(id(arg.value), None)
         if width is not None:
-            shape = _factors(width) if flattens else [width]
+            shape = [e.value for e in width.elements] if isinstance(width, cst.Tuple) else (  # an input_shape=
+                _factors(width) if flattens else [width])
             if shape is None or len(shape) < 2 and flattens:
                 return self._refuse(original, "a Sequential built for its input's width after a layer that flattens: "
                                               "the input shape Keras must be built for is not known here")

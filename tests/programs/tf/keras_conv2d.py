@@ -38,3 +38,23 @@ x_grad = tape.gradient(total, x)
 dilated_grads = tape.gradient(total, dilated.trainable_variables)
 odd_kernel_grad = tape.gradient(total, odd.kernel)
 del tape
+
+# given the input's shape, Keras builds (and draws) every layer at construction: the image's size follows the layers
+built = tf.keras.Sequential([
+    tf.keras.layers.Conv2D(3, 3, activation="relu", input_shape=(10, 9, 2)),
+    tf.keras.layers.MaxPool2D(2),
+    tf.keras.layers.Conv2D(4, (2, 3), strides=2, padding="same"),
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(2),
+])
+built_kernels = [built.layers[0].kernel, built.layers[2].kernel, built.layers[4].kernel]
+any_size = tf.keras.Sequential([tf.keras.Input(shape=(None, None, 2)), tf.keras.layers.Conv2D(2, 1),
+                                tf.keras.layers.Dense(3)])
+any_size_kernel = any_size.layers[0].kernel
+with tf.GradientTape(persistent=True) as tape:
+    built_out = built(images[:, :10, :9, :])
+    any_out = any_size(images)
+    both = tf.reduce_sum(built_out) + tf.reduce_sum(any_out ** 2)
+built_grads = tape.gradient(both, built.trainable_variables)
+any_size_grads = tape.gradient(both, any_size.trainable_variables)
+del tape
