@@ -43,11 +43,12 @@ Codes:
   expression, a lambda or a one-line `if`, `is_grads_batched`, inputs that are neither a list nor a leaf, a
   gradient under no_grad, grad calls in a comprehension inside another gradient's tape, a backward no leaf reaches.
   (grad calls in a comprehension, or several in one statement, run inside one persistent tape.)
-* TG507 (error) `.grad_fn`, `.retain_grad()`, and `.requires_grad`/`.is_leaf` where the plan cannot be sure of
-  torch's answer (values from calls it cannot see into, names bound several times, loop variables) have no TF
-  counterpart; left as is. Where it is sure, they become the literal True/False; `p.requires_grad` of a loop
-  variable over a Module's `parameters()`/`named_parameters()` -> `p.trainable` (a variable's); the output of a
-  layer that always computes with a parameter (nn.Linear, twingrad's KerasDense) requires grad outside no_grad;
+* TG507 (error) `.grad_fn`, `.retain_grad()`, `.register_hook()` (a tensor's or a graph node's), and
+  `.requires_grad`/`.is_leaf` where the plan cannot be sure of torch's answer (values from calls it cannot see into,
+  names bound several times, loop variables) have no TF counterpart; left as is. Where it is sure, they become
+  the literal True/False; `p.requires_grad` of a loop variable over a Module's `parameters()`/`named_parameters()`
+  -> `p.trainable` (a variable's); the output of a layer that always computes with a parameter (nn.Linear,
+  twingrad's KerasDense) requires grad outside no_grad;
   a `create_graph=True` gradient's is not known (a function linear in the inputs gives one off the graph). Also
   `requires_grad_(False)` of a tensor that may require grad (freezing a Module's parameter: a TF variable's
   `trainable` is fixed when it is made); of one that certainly does not, it is dropped.
@@ -183,6 +184,11 @@ class TorchTapeRule:
         if method_call(original, "retain_grad") is not None:
             self.ctx.report(original, "TG507", "retain_grad() has no TF counterpart (take tape.gradient with "
                             "respect to the tensor instead); left as is")
+            return updated
+        if method_call(original, "register_hook") is not None:
+            self.ctx.report(original, "TG507", "register_hook() has no TF counterpart (a tape runs no hooks: change "
+                            "the gradient tape.gradient returns, or make the tensor a tf.custom_gradient identity whose "
+                            "gradient function applies the hook); left as is")
             return updated
         if id(self.ctx.statements[-1]) in self.plan.grad_inplace and original is self.ctx.statements[-1].body[0].value:
             return self._grad_inplace(original, updated)
