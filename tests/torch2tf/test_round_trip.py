@@ -29,6 +29,10 @@ KNOWN = {
                                "element; PyTorch -> TF flags those (TG900, TG507)",
     "stack_nested_lists": "the PyTorch side takes torch.autograd.grad inside comprehensions, guarded by "
                           "z.requires_grad; PyTorch -> TF flags that guard (TG507)",
+    "real_apply_gradients_in_helper": "the PyTorch side sets the .grad of a function's parameters before "
+                                      "opt.step() (`update_weights(gradients, weights)`) and takes gradients over a "
+                                      "parameter (`training_step(variables, x)`): PyTorch -> TF refuses both (TG501, "
+                                      "TG502)",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",

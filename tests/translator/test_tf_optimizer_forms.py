@@ -43,3 +43,28 @@ def test_translated():
     assert not result.flagged, [d.format() for d in result.diagnostics]
     assert "opt = torch.optim.SGD(net.parameters(), lr=0.1" in result.code
     assert result.code.endswith("loss.backward()\nopt.step()\n")
+
+
+# apply_gradients in a function whose variables the optimizer's construction cannot name (real fault F10: it read
+# the function's parameter there, a NameError): its own variables, calls passing other variables, calls not seen.
+HELPER = """import tensorflow as tf
+w1 = tf.Variable(1.0)
+w2 = tf.Variable(2.0)
+opt = tf.keras.optimizers.SGD(learning_rate=0.1)
+def update(grads, weights):
+    opt.apply_gradients(zip(grads, weights))
+"""
+
+
+@pytest.mark.parametrize("program", [
+    HELPER + "update([1.0], [w1])\nupdate([1.0], [w2])\n",  # Keras raises at the second; torch would update both
+    HELPER + "callback = update\ncallback([1.0], [w1])\n",
+    HELPER + "update([1.0], *[[w1]])\n",
+    HELPER.replace("def update(grads, weights):\n", "def update(grads):\n    weights = [w1]\n") + "update([1.0])\n",
+    HELPER.replace("def update(", "class Trainer:\n    def update(self, ").replace("    opt.", "        opt.")
+    + "Trainer().update([1.0], [w1])\n",
+])
+def test_apply_gradients_in_a_function_refused(program):
+    result = translate(program, to="torch", path="optimizer.py")
+    assert "TG303" in [d.code for d in result.diagnostics if d.level == "error"], result.code
+    assert "torch.optim.SGD(" not in result.code

@@ -4,7 +4,9 @@ Codes:
   TG303 error  optimizer option or class with no exact torch.optim equivalent (use_ema, a clipnorm given by a name, ...);
                an optimizer attribute torch.optim has no counterpart for (reading fails, setting changes nothing)
                the variables may change between construction and the first apply_gradients (a name rebound, a
-               module's attribute set or list appended to), or apply_gradients calls over different variables
+               module's attribute set or list appended to), or apply_gradients calls over different variables;
+               variables the construction cannot name (apply_gradients in a function over its own variables, or
+               over its parameters where not every call of it is seen)
   TG304 error  optimizer call other than apply_gradients(zip(grads, variables)) or apply_gradients([(p.grad, p)
                for p in variables if p.grad is not None]) (minimize, ...)
   TG305 info   optimizer construction moved after the variables it updates (torch needs them at construction, D1)
@@ -18,6 +20,8 @@ which updates the parameters whose .grad is not None, as the filter does.
 
 torch.optim takes its parameters at construction (moved after the variables' binding where that comes later, D1),
 Keras at the first apply_gradients (and raises for other variables later): the variables must not change in between.
+An apply_gradients in a function over its parameters (`def update(grads, weights)`) updates what the calls pass:
+the construction gets that, where every call (through further functions too) is seen and passes the same variables.
 
 A learning-rate schedule (tf.keras.optimizers.schedules.*) becomes the same function of the step, as a lambda; an
 optimizer reading it is built with lr=1.0 and a LambdaLR over it, stepped after every step(), so that step k uses
@@ -38,6 +42,7 @@ import libcst as cst
 from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
+from .tf_facts import Facts
 
 # Keras options every optimizer takes, reproduced around torch's step() (semantics.md D6, D10).
 CLIPPING = ("clipnorm", "global_clipnorm", "clipvalue")
@@ -71,6 +76,36 @@ class _OptimizerUses(cst.CSTVisitor):
         self.set_attributes: dict[str, set[str]] = {}  # optimizer name -> attributes assigned (`opt.epsilon = ...`)
         self.target_attributes: set[int] = set()  # id(Attribute) of those assignment targets
         self._statement = None
+        # Functions, for apply_gradients in a function over its parameters (real fault F10): the variables are
+        # what its calls pass, where the optimizer is built
+        self.construction_scope: dict[int, cst.FunctionDef | None] = {}  # id(statement) -> its function
+        self.applied_in: dict[int, cst.FunctionDef | None] = {}  # id(variables expression) -> its function
+        self.enclosing: dict[int, cst.CSTNode | None] = {}  # id(FunctionDef) -> the def or class it is in
+        self.defs: dict[str, int] = {}  # function name -> how many defs
+        self.calls: dict[str, list[tuple[int, cst.Call, cst.FunctionDef | None]]] = {}  # by name: order, call, scope
+        self.references: dict[str, int] = {}  # name -> Name nodes reading it (calls, defs and other uses)
+        self._scopes: list[cst.CSTNode] = []  # enclosing defs and classes
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.enclosing[id(node)] = self._scopes[-1] if self._scopes else None
+        self.defs[node.name.value] = self.defs.get(node.name.value, 0) + 1
+        self._scopes.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.references[node.value] = self.references.get(node.value, 0) + 1
+
+    @property
+    def _function(self) -> cst.FunctionDef | None:
+        return self._scopes[-1] if self._scopes and isinstance(self._scopes[-1], cst.FunctionDef) else None
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.order += 1
@@ -90,6 +125,7 @@ class _OptimizerUses(cst.CSTVisitor):
                 self.given[id(node)] = self._given(value)
                 self.constructions[id(node)] = small.targets[0].target.value
                 self.construction_order[id(node)] = self.order
+                self.construction_scope[id(node)] = self._function
                 self.specs[small.targets[0].target.value] = self.by_keras[self.ctx.qualname(value.func)]
 
     def _given(self, call: cst.Call) -> dict:
@@ -110,12 +146,15 @@ class _OptimizerUses(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name):
+            self.calls.setdefault(func.value, []).append((self.order, node, self._function))
         if isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend", "insert", "add_module"):
             self._change(func.value, self.order)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients" and isinstance(func.value, cst.Name):
             pairs = _pairs(_applied(node))
             if pairs is not None:
                 self.applied.setdefault(func.value.value, []).append((self.order, pairs[1]))
+                self.applied_in[id(pairs[1])] = self._function
 
     def applies(self, construction: cst.SimpleStatementLine) -> list[tuple[int, cst.BaseExpression]]:
         """The apply_gradients (order, variables) of the optimizer a construction builds: those up to the next
@@ -126,7 +165,43 @@ class _OptimizerUses(cst.CSTVisitor):
         after = next((o for o in builds if o > order), float("inf"))
         applied = self.applied.get(name, [])
         between = [a for a in applied if order < a[0] < after or order == builds[0] and a[0] < order]
-        return between or applied
+        scope = self.construction_scope[id(construction)]
+        return [found for at, variables in between or applied
+                for found in self._where_built(at, variables, self.applied_in[id(variables)], scope)]
+
+    def _where_built(self, order: int, variables: cst.BaseExpression, scope, built_in, depth: int = 0) -> list:
+        """(order, variables) as the construction's scope `built_in` sees the variables an apply_gradients in
+        `scope` updates: through the calls of a function over its parameters (`def update(grads, weights):`,
+        called as `update(grads, model.weights)`: the order is the call's), each path on its own; variables None
+        where they are not known there (a function's own variables, calls not all seen, a method)."""
+        if scope is None or scope is built_in:
+            return [(order, variables)]
+        local = self._locals(scope)
+        roots = _roots(variables)
+        read = roots if roots is not None else [n.value for n in _names(variables)]
+        if not local & set(read):
+            return [(order, variables)]  # globals
+        params = {p.name.value: p for p in [*scope.params.posonly_params, *scope.params.params]}
+        name = scope.name.value
+        calls = self.calls.get(name, [])
+        if (roots is None or depth > 8 or not set(read) & local <= set(params) or isinstance(
+                self.enclosing[id(scope)], cst.ClassDef) or not calls
+                or self.references.get(name, 0) != len(calls) + self.defs[name]):  # passed on, or a method
+            return [(order, None)]
+        found = []
+        for at, call, caller in calls:
+            given = _given_parameters(call, list(params))
+            if given is None or not set(read) & local <= set(given):
+                found.append((at, None))
+                continue
+            found += self._where_built(at, _substitute(variables, given), caller, built_in, depth + 1)
+        return found
+
+    def _locals(self, function: cst.FunctionDef) -> set[str]:
+        facts = Facts.of(self.ctx)
+        return {name for name, bindings in facts.bindings.items() if any(b.scope is function for b in bindings)} | {
+            p.name.value for p in [*function.params.params, *function.params.posonly_params,
+                                   *function.params.kwonly_params]}
 
 
 def _bound_names(target: cst.BaseExpression) -> list[str]:
@@ -150,6 +225,27 @@ def _roots(expr: cst.BaseExpression) -> list[str] | None:
     if isinstance(expr, (cst.Attribute, cst.Subscript)):
         return _roots(expr.value)
     return None
+
+
+def _given_parameters(call: cst.Call, names: list[str]) -> dict[str, cst.BaseExpression] | None:
+    """Parameter -> argument of a call of a function with these positional parameters; None with *args/**kwargs."""
+    if any(a.star for a in call.args):
+        return None
+    positional = [a.value for a in call.args if a.keyword is None]
+    given = dict(zip(names, positional))
+    given.update({a.keyword.value: a.value for a in call.args if a.keyword is not None})
+    return given
+
+
+def _substitute(expr: cst.BaseExpression, given: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    """An expression of the forms `_roots` reads, with its root names replaced by the arguments given for them."""
+    if isinstance(expr, cst.Name):
+        return given.get(expr.value, expr)
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        return expr.with_changes(elements=[e.with_changes(value=_substitute(e.value, given)) for e in expr.elements])
+    if isinstance(expr, cst.Call):
+        return expr.with_changes(func=_substitute(expr.func, given))
+    return expr.with_changes(value=_substitute(expr.value, given))  # Attribute, Subscript
 
 
 def _applied(call: cst.Call) -> cst.BaseExpression | None:
@@ -330,11 +426,18 @@ class TfOptimizerRule:
             return updated
         if schedule is not None:
             given["learning_rate"] = cst.Float("1.0")  # LambdaLR multiplies it by schedule(step)
-        params = self._parameters(original)
-        if params is None:
+        applies = self._applies()
+        if not applies:
             self.ctx.report(original, "TG303", "the variables this optimizer updates were not found "
                             "(no apply_gradients(zip(grads, variables)) on it)")
             return updated
+        if any(variables is None for _, variables in applies):
+            self.ctx.report(original, "TG303", "the variables this optimizer updates are not known where it is built "
+                            "(apply_gradients in a function, over its own variables or parameters whose calls are "
+                            "not all seen): torch.optim takes them at construction",
+                            suggestion="build the optimizer where the variables are")
+            return updated
+        params = applies[0][1].deep_clone()
         changed = self._changed_before_update(self.ctx.statements[-1])
         if changed is not None:
             self.ctx.report(original, "TG303", f"{changed}: torch.optim takes the variables it updates at "
@@ -365,12 +468,12 @@ class TfOptimizerRule:
                 args.append(_kwarg(torch_name, value))
         return cst.Call(func=self.ctx.ref(spec["torch"]), args=args)
 
-    def _parameters(self, original: cst.Call) -> cst.BaseExpression | None:
+    def _applies(self) -> list[tuple[int, cst.BaseExpression | None]]:
+        """The (order, variables) of the apply_gradients of the optimizer the current statement builds."""
         if self.uses is None:
-            return None
+            return []
         statement = self.ctx.statements[-1] if self.ctx.statements else None
-        applies = self.uses.applies(statement) if id(statement) in self.uses.constructions else []
-        return applies[0][1].deep_clone() if applies else None
+        return self.uses.applies(statement) if id(statement) in self.uses.constructions else []
 
     # -- statements: apply_gradients, and moving a construction after its variables ------------------------------------
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
