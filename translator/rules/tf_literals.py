@@ -35,6 +35,8 @@ from .tf_facts import Facts, has_float
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power, cst.FloorDivide)
 # TF functions that take any array-like themselves (the creation ops, whose torch translations do too; tf.is_tensor,
 # which asks whether it was given a tensor): their arguments are left alone.
+# ndarray methods that return ndarrays (what an array operand of a TF op is often written as).
+ARRAY_METHODS = ("reshape", "astype", "copy", "flatten", "ravel", "squeeze", "transpose")
 CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.is_tensor")
 
 
@@ -48,13 +50,42 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
         return "numpy"  # `tf.nn.softmax(logits.numpy())`: TF takes the array back
     if isinstance(expr, cst.Call) and (ctx.qualname(expr.func) or "").startswith("numpy."):
         return "numpy"  # `tf.cast(np.ones(2), tf.float32)`
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and _numpy_generator(ctx, expr.func.value):
+        return "numpy"  # `rng.randint(0, 256, size=(10, 4))` of `rng = np.random.RandomState(0)`
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, ARITHMETIC):
+        kinds = {"number" if _is_number(side) else foreign_kind(ctx, side, through_calls)
+                 for side in (expr.left, expr.right)}
+        return "numpy" if "numpy" in kinds and kinds <= {"numpy", "number"} else None  # `x_train / 255.0`
+    if isinstance(expr, cst.Subscript) or isinstance(expr, cst.Call) and isinstance(
+            expr.func, cst.Attribute) and expr.func.attr.value in ARRAY_METHODS:
+        # `x[0:32]`, `x.reshape(-1, 784)`, `x.astype("float32")` of an array: an array
+        array = expr.value if isinstance(expr, cst.Subscript) else expr.func.value
+        return "numpy" if foreign_kind(ctx, array, through_calls) == "numpy" else None
     if isinstance(expr, cst.Name):
-        kind = Facts.of(ctx).kind_of(expr)
+        facts = Facts.of(ctx)
+        kind = facts.kind_of(expr)
+        if kind in ("unknown", "constant"):  # Facts' "constant" includes NumPy arithmetic (`x_train / 255.0`)
+            use = facts.uses.get(id(expr))
+            binding = facts.binding_before(expr.value, *use) if use else None
+            if binding is not None and isinstance(binding.value, (cst.Subscript, cst.Call, cst.BinaryOperation)) \
+                    and foreign_kind(ctx, binding.value, False) == "numpy":
+                return "numpy"  # `data = np.arange(8).reshape(2, 4)`: a textually earlier binding, so this ends
         passed = Functions.of(ctx).arguments(expr) if through_calls else None
         if kind == "unknown" and passed and any(foreign_kind(ctx, a, False) == "numpy" for a in passed):
             return "numpy"
         return {"numbers": "list", "numpy": "numpy"}.get(kind)
     return None
+
+
+def _numpy_generator(ctx, expr: cst.BaseExpression) -> bool:
+    """A name whose reaching binding is NumPy's generator (`np.random.RandomState(0)`, `np.random.default_rng()`)."""
+    if not isinstance(expr, cst.Name):
+        return False
+    facts = Facts.of(ctx)
+    use = facts.uses.get(id(expr))
+    binding = facts.binding_before(expr.value, *use) if use else None
+    value = binding.value if binding is not None else None
+    return isinstance(value, cst.Call) and (ctx.qualname(value.func) or "").startswith("numpy.random.")
 
 
 def as_tensor(ctx, expr: cst.BaseExpression, foreign: str, like: cst.BaseExpression | None = None):
@@ -232,7 +263,8 @@ class TfForeignOperandRule:
                 # tf.reshape(x, tf.shape(y)): a shape where torch wants one (torch.Size), not the int32 tensor
                 args.append(after.with_changes(value=after.value.args[0].value))
                 continue
-            foreign = foreign_kind(self.ctx, before.value) if before.keyword is None else None
+            foreign = foreign_kind(self.ctx, before.value) if before.keyword is None or (
+                entries and param in table.tensor_params) else None  # `labels=y`: a table op's tensor parameter
             args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign)) if foreign else after)
         return updated.with_changes(args=args)
 
