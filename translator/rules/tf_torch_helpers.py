@@ -44,6 +44,7 @@ from ..templates import parse_template_expression
 from ..walk import walk
 from .ops import same_value
 from .torch_autograd import ACCUMULATE
+from .torch_keras_helpers import without_helper_imports
 from .torch_module import CALL, METHODS
 from .torch_nn import HELPERS, load
 
@@ -415,8 +416,13 @@ class TfTorchHelpersRule:
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        """Without the loops brought back to backward(), the function adding into .grad may be used no more."""
-        if self.facts is None or not self.facts.accumulate:
+        """Without the loops brought back to backward(), the function adding into .grad may be used no more; without
+        the helpers, the standard modules imported for them (`import math`)."""
+        if self.facts is None:
+            return updated
+        if self.facts.helpers:
+            updated = without_helper_imports(updated, HELPERS)
+        if not self.facts.accumulate:
             return updated
         names = _Names()
         walk(updated, names)

@@ -370,10 +370,7 @@ class TorchKerasHelpersRule:
         body = [stmt for stmt in updated.body if not (isinstance(stmt, cst.SimpleStatementLine)
                                                       and id(stmt.body[0]) in self.removed)]
         module = transform(updated.with_changes(body=body), _Collections(self.facts))
-        used = _NamesOutsideImports()
-        walk(module, used)
-        unused = _helper_modules() - used.used  # the standard modules only the helpers used (`import math`)
-        return module.with_changes(body=[stmt for stmt in module.body if _imported(stmt) not in unused])
+        return without_helper_imports(module, HELPERS)
 
 
 class _Collections(cst.CSTTransformer):
@@ -466,10 +463,18 @@ class _Collections(cst.CSTTransformer):
         return self._collection(original, updated) if isinstance(func, cst.Name) else updated  # `list(m.buffers())`
 
 
+def without_helper_imports(module: cst.Module, helpers: dict[str, str]) -> cst.Module:
+    """The module without the `import m` lines of standard modules the helpers' code uses (`math.prod`), which the
+    other direction imports for them, where nothing else uses them once the helpers are gone."""
+    used = _NamesOutsideImports()
+    walk(module, used)
+    unused = _helper_modules(tuple(helpers.values())) - used.used
+    return module.with_changes(body=[stmt for stmt in module.body if _imported(stmt) not in unused])
+
+
 @functools.lru_cache(maxsize=None)
-def _helper_modules() -> frozenset[str]:
-    """The modules the helpers' code uses (`math.prod`), which tf_keras.py imports for them."""
-    return frozenset(re.findall(r"\b([a-z]+)\.", "".join(HELPERS.values()))) & sys.stdlib_module_names
+def _helper_modules(sources: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(re.findall(r"\b([a-z]+)\.", "".join(sources))) & sys.stdlib_module_names
 
 
 def _imported(stmt: cst.CSTNode) -> str | None:
