@@ -53,6 +53,17 @@ def test_add_weight_forms_without_an_exact_translation_are_refused(call):
     assert (4, "TG401") in errors(source)
 
 
+def test_an_add_weight_kept_by_no_name_is_refused():
+    # Keras tracks it in trainable_variables; the torch helper's Parameter would be made and lost (unseen2 dragen).
+    source = ("class Stack(tf.keras.layers.Layer):\n"
+              "    def __init__(self):\n"
+              "        super().__init__()\n"
+              "        self.add_weight(name='k', shape=(2, 2))\n"
+              "    def call(self, x):\n"
+              "        return tf.matmul(x, self.trainable_variables[0])\n")
+    assert errors(source) == [(5, "TG401")]  # the add_weight line, after the file's import
+
+
 @pytest.mark.parametrize("attribute", ["variables", "weights", "non_trainable_variables", "non_trainable_weights"])
 def test_variable_lists_holding_a_dropout_seed_state_are_refused(attribute):
     # Keras 3's Dropout keeps its seed generator's state in a non-trainable variable torch has no counterpart of.

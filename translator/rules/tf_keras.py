@@ -691,7 +691,11 @@ class TfKerasRule:
         initializer = given.get("initializer")
         unknown = sorted(set(given) - {"shape", "initializer", "dtype", "trainable", "name"})
         problem = None
-        if len(positional) > 3 or any(a.star for a in original.args):
+        statement = self.ctx.statements[-1] if self.ctx.statements else None
+        if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.Expr) and small.value is original for small in statement.body):
+            problem = "add_weight() kept by no name (Keras tracks the weight; a torch Parameter is registered when assigned)"
+        elif len(positional) > 3 or any(a.star for a in original.args):
             problem = "add_weight() with these arguments"
         elif positional and isinstance(positional[0].value, cst.SimpleString):
             problem = "add_weight() with a positional name (Keras raises)"
