@@ -64,6 +64,26 @@ def test_an_add_weight_kept_by_no_name_is_refused():
     assert errors(source) == [(5, "TG401")]  # the add_weight line, after the file's import
 
 
+LAZY_LAYER = ("class Linear(tf.keras.layers.Layer):\n"
+              "    def build(self, input_shape):\n"
+              "        self.w = self.add_weight(shape=(input_shape[-1], 2))\n"
+              "    def call(self, x):\n"
+              "        return tf.matmul(x, self.w)\n"
+              "layer = Linear()\n")
+TRAIN = ("optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)\n"
+         "x = tf.ones([3, 4])\n"
+         "with tf.GradientTape() as tape:\n"
+         "    loss = tf.reduce_sum(layer(x))\n"
+         "grads = tape.gradient(loss, layer.trainable_weights)\n"
+         "optimizer.apply_gradients(zip(grads, layer.trainable_weights))\n")
+
+
+def test_an_optimizer_built_before_a_layer_builds_its_weights_is_refused():
+    # keras.io's 'Keras for researchers': torch.optim would get an empty parameter list (unflagged, before)
+    assert (8, "TG303") in errors(LAZY_LAYER + TRAIN)
+    assert not errors(LAZY_LAYER + "built = layer(tf.ones([1, 4]))\n" + TRAIN)  # a first call builds it
+
+
 @pytest.mark.parametrize("attribute", ["variables", "weights", "non_trainable_variables", "non_trainable_weights"])
 def test_variable_lists_holding_a_dropout_seed_state_are_refused(attribute):
     # Keras 3's Dropout keeps its seed generator's state in a non-trainable variable torch has no counterpart of.

@@ -956,8 +956,32 @@ class OptimizerVariablesRule:
                 and dotted(first.value) is not None
                 and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
             return updated
+        if isinstance(first.value, cst.Name) and self._unbuilt(first.value.value):
+            self.ctx.report(original, "TG303", f"the optimizer is built before `{first.value.value}`'s first call runs "
+                            "its build(), which makes its weights: torch.optim takes them at construction, Keras at "
+                            "the first apply_gradients; left as is")
+            return original
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+    def _unbuilt(self, name: str) -> bool:
+        """At this module-level statement, `name`'s last binding makes an object of a class of the file defining
+        build() (weights made at the first call) and no statement since calls it."""
+        module = self.ctx.module
+        statement = self.ctx.statements[0] if self.ctx.statements else None
+        if statement not in module.body:
+            return False
+        builders = {c.name.value for c in module.body if isinstance(c, cst.ClassDef) and any(
+            isinstance(m, cst.FunctionDef) and m.name.value == "build" for m in c.body.body)}
+        for earlier in reversed(module.body[:module.body.index(statement)]):
+            small = earlier.body[0] if isinstance(earlier, cst.SimpleStatementLine) and len(earlier.body) == 1 else None
+            if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
+                                                     for t in small.targets):
+                value = small.value
+                return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in builders
+            if re.search(rf"\b{re.escape(name)}\(", code_of(earlier)):
+                return False
+        return False
 
 
 def helper_bases(kind: str) -> list[str]:
