@@ -498,7 +498,8 @@ class Engine:
 
 
 def _attach_marks(result, marks: list[str]):
-    comment = "# twingrad: " + "; ".join(dict.fromkeys(marks))
+    # a message quoting multi-line code must still be one comment line
+    comment = "# twingrad: " + " ".join("; ".join(dict.fromkeys(marks)).split())
     if isinstance(result, cst.FlattenSentinel):
         nodes = list(result.nodes)
         nodes[0] = _attach_marks(nodes[0], marks)

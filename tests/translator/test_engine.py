@@ -112,3 +112,15 @@ def test_helper_definitions_go_after_docstring_and_imports_with_the_next_stateme
     assert all(lines[i - 2:i] == ["", ""] for i in helpers)
     seed = lines.index("tf.random.set_seed(0)")
     assert helpers[-1] < seed and lines[seed - 3:seed] == ["", "", "# seed first"]
+
+
+def test_a_mark_quoting_multi_line_code_stays_one_comment():
+    """A diagnostic message may quote code spanning lines (`code_of` of a call split over lines): its inline mark
+    must still be one comment, or the statement cannot be built and the whole translation fails."""
+    import libcst as cst
+
+    from twingrad.translator.rewrite import _attach_marks
+
+    line = cst.parse_statement("x = f(1)\n")
+    marked = _attach_marks(line, ["TG519 tf.Variable(f(\n    1)) is not brought back; left as is"])
+    assert cst.Module(body=[marked]).code == "x = f(1)  # twingrad: TG519 tf.Variable(f( 1)) is not brought back; left as is\n"
