@@ -91,6 +91,16 @@ class TorchModuleRule:
             self.ctx.report(original, "TG516", f"torch.nn.Module.{func.attr.value}() has no TF translation here; "
                                                "left as is")
             return updated
+        root = func.value if isinstance(func, cst.Attribute) else None
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) and isinstance(root, cst.Name) \
+                and func.attr.value in MODULE_ONLY and not self.ctx.is_consumed(func) \
+                and self._translated_holder(root.value):
+            self.ctx.consume(func)  # `net.conv2.register_forward_hook(...)`: a submodule's Module method
+            self.ctx.report(original, "TG516", f"torch.nn.Module.{func.attr.value}() has no TF translation here; "
+                                               "left as is")
+            return updated
         return self._parameter(original, updated)
 
     def _translated_holder(self, name: str) -> bool:
@@ -225,6 +235,14 @@ class _TorchNN(cst.CSTVisitor):
                 and node.func.value.value == "self" and node.func.attr.value in REGISTERS:
             # parameters() lists only `self.name = ...` assignments; these would be missing from it
             self.problem = self.problem or f"with self.{node.func.attr.value}(), which is not translated"
+
+
+# Methods only a torch.nn.Module has (a tensor's or a user's attribute of that name is unlikely on a submodule path).
+MODULE_ONLY = frozenset({
+    "register_forward_hook", "register_forward_pre_hook", "register_backward_hook", "register_full_backward_hook",
+    "register_full_backward_pre_hook", "register_buffer", "register_parameter", "register_module", "add_module",
+    "apply", "children", "named_children", "modules", "named_modules", "state_dict", "load_state_dict", "buffers",
+    "named_buffers", "to_empty", "get_submodule", "get_parameter"})
 
 
 class _Members(cst.CSTVisitor):
