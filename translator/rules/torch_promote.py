@@ -16,7 +16,8 @@ raise. A boolean operand (a comparison, `&`/`|`/`^` of booleans, `.bool()`, `tor
 where it is known: a float tensor's, an integer tensor's held in a name (`tf.cast(mask, i.dtype)`), float32 against a
 Python float and int64 against a Python int (for a bool tensor: a Python bool stays Python arithmetic there). Two
 booleans are left as they are (`*`: a logical and in both). TG523 (error): `*` of a boolean and an operand whose
-dtype is not known here (`x * (x > 0)` with x a parameter): left as is.
+dtype is not known here (`x * (x > 0)` with x a parameter): left as is. The sum of a boolean (`(pred == y).sum()`,
+`torch.sum(mask)`) counts its Trues as int64 in torch; TF's reduce_sum takes no bool: it is cast to int64 first.
 """
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ class TorchPromoteRule:
         float; None where that is not certain."""
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
             node = node.expression
-        if isinstance(node, cst.Float):
+        if isinstance(node, cst.Float) or isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+                node.func.value == "float" and self.ctx.qualname(node.func) is None:
             return "python float"
         if isinstance(node, cst.Subscript):
             return "bool" if self._boolean(node.value, seen) else self._tensor_dtype(node.value, seen)
@@ -92,8 +94,10 @@ class TorchPromoteRule:
             if method in OPS and len(positional) == 1:
                 return _promoted(self._tensor_dtype(node.func.value, seen), self._dtype(positional[0], seen),
                                  method == "div")
-            if f"torch.{method}" in BOOLS and self._tensor_dtype(node.func.value, seen):
-                return "bool"
+            if method == "sum" and self._boolean(node.func.value, seen):
+                return "int"  # the number of Trues
+            if f"torch.{method}" in BOOLS:
+                return "bool"  # `x.eq(y)`, `x.isnan()`: torch's methods (NumPy arrays have none of these)
             if method in SAME_DTYPE and self._boolean(node.func.value, seen):
                 return "bool"  # a boolean with a tensor's method is a bool tensor
             return self._tensor_dtype(node.func.value, seen) if method in SAME_DTYPE else None
@@ -160,6 +164,11 @@ class TorchPromoteRule:
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         return cst.Call(self.ctx.ref("tensorflow.cast"), [cst.Arg(_bare(operand), comma=comma), cst.Arg(target)])
 
+    def _int64(self, operand):
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return cst.Call(self.ctx.ref("tensorflow.cast"), [cst.Arg(_bare(operand), comma=comma),
+                                                          cst.Arg(self.ctx.ref("tensorflow.int64"))])
+
     def _bool_dtype(self, operand, other, divide: bool):
         """The TF dtype a boolean `operand` is cast to against `other` (torch's promotion); None where it stays as it
         is (not a boolean, or both are); UNKNOWN where torch's dtype is not known here."""
@@ -195,6 +204,14 @@ class TorchPromoteRule:
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         positional = [a for a in original.args if a.keyword is None and not a.star]
         qualified = self.ctx.qualname(original.func) or ""
+        method = original.func.attr.value if not qualified and isinstance(original.func, cst.Attribute) else None
+        if method == "sum" and self._boolean(original.func.value):  # torch counts the Trues (int64), TF has no bool sum
+            return updated.with_changes(func=updated.func.with_changes(value=self._int64(updated.func.value)))
+        if qualified == "torch.sum" and positional and self._boolean(positional[0].value):
+            index = original.args.index(positional[0])
+            args = list(updated.args)
+            args[index] = args[index].with_changes(value=self._int64(args[index].value))
+            return updated.with_changes(args=args)
         if qualified in {f"torch.{op}" for op in OPS} and len(positional) >= 2:
             first, second = original.args.index(positional[0]), original.args.index(positional[1])
             args = list(updated.args)
