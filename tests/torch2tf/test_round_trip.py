@@ -21,6 +21,9 @@ OTHER = {"tf": "torch", "torch": "tf"}
 
 # PyTorch -> TF translations this suite owns refuses (flags) these TF programs' way back; strict: a fix shows up.
 KNOWN = {
+    "plain_class_weights_optimizer": "the PyTorch side trains tensors a plain class holds (model.weights) with "
+                                     "torch.optim and p.grad: PyTorch -> TF takes optimizers over leaves it made "
+                                     "only (TG505, TG501, TG502), and torch.empty(...).uniform_ has no way back (TG900)",
     "real_jacobian_tuple_rebound": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in "
                                    "inputs: t.requires_grad_()`) and the file binds `inputs` again later: the "
                                    "PyTorch -> TF rules make the container's tensors variables only for a name bound "

@@ -956,6 +956,8 @@ class OptimizerVariablesRule:
                 and dotted(first.value) is not None
                 and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
             return updated
+        if isinstance(first.value, cst.Name) and self._plain_instance(first.value.value):
+            return updated  # a class of the file that is no Keras object or tf.Module: its list is its own
         if isinstance(first.value, cst.Name) and self._unbuilt(first.value.value):
             self.ctx.report(original, "TG303", f"the optimizer is built before `{first.value.value}`'s first call runs "
                             "its build(), which makes its weights: torch.optim takes them at construction, Keras at "
@@ -963,6 +965,23 @@ class OptimizerVariablesRule:
             return original
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+    def _plain_instance(self, name: str) -> bool:
+        """Every module-level binding of `name` makes an object of a class of the file whose bases are such classes
+        or none (dlwp's NaiveSequential with a `weights` property): no parameters() to take."""
+        classes = {c.name.value: c for c in self.ctx.module.body if isinstance(c, cst.ClassDef)}
+
+        def plain(class_name: str, seen: frozenset = frozenset()) -> bool:
+            node = classes.get(class_name)
+            return node is not None and class_name not in seen and all(
+                isinstance(b.value, cst.Name) and (b.value.value == "object" or plain(b.value.value, seen | {class_name}))
+                for b in node.bases)
+
+        values = [s.body[0].value for s in self.ctx.module.body if isinstance(s, cst.SimpleStatementLine)
+                  and isinstance(s.body[0], cst.Assign) and any(
+                      isinstance(t.target, cst.Name) and t.target.value == name for t in s.body[0].targets)]
+        return bool(values) and all(isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and plain(v.func.value)
+                                    for v in values)
 
     def _unbuilt(self, name: str) -> bool:
         """At this module-level statement, `name`'s last binding makes an object of a class of the file defining
