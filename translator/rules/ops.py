@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections import Counter, defaultdict
 
 import libcst as cst
 
@@ -204,7 +205,7 @@ class OpsRule:
         name = self._assigned.get(id(original))
         if name is None or not self.ctx.is_source_framework(qualified):
             return updated
-        arities = _call_arities(self.ctx.module, name)
+        arities = _call_arities(self.ctx, name)
         for entry in self.table.overloads(qualified, self.ctx.origin):
             params = entry.sides[self.ctx.origin].params
             required = [p.name for p in params if p.default is None and p.kind == "positional"]
@@ -281,25 +282,33 @@ class OpsRule:
 
 
 class _NameUses(cst.CSTVisitor):
-    def __init__(self, name: str):
-        self.name, self.arities, self.others, self._callees = name, set(), 0, set()
+    """For every name: the numbers of positional arguments calls of it pass (-1 for a call with keywords or stars),
+    and how many other times it is written."""
+
+    def __init__(self):
+        self.arities: dict[str, set[int]] = defaultdict(set)
+        self.others: Counter = Counter()
+        self._callees: set[int] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == self.name:
+        if isinstance(node.func, cst.Name):
             self._callees.add(id(node.func))
             plain = all(a.keyword is None and not a.star for a in node.args)
-            self.arities.add(len(node.args) if plain else -1)
+            self.arities[node.func.value].add(len(node.args) if plain else -1)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.others += node.value == self.name and id(node) not in self._callees
+        if id(node) not in self._callees:
+            self.others[node.value] += 1
 
 
-def _call_arities(module: cst.Module, name: str) -> set[int] | None:
+def _call_arities(ctx, name: str) -> set[int] | None:
     """The numbers of positional arguments `name` is called with, where its one binding and those calls are all
-    the file does with it (-1 for a call with keywords or stars); None otherwise."""
-    uses = _NameUses(name)
-    walk(module, uses)
-    return uses.arities if uses.others == 1 else None
+    the file does with it (-1 for a call with keywords or stars); None otherwise. One walk per file."""
+    uses = ctx.cache.get("ops_name_uses")
+    if uses is None:
+        uses = ctx.cache["ops_name_uses"] = _NameUses()
+        walk(ctx.module, uses)
+    return uses.arities.get(name, set()) if uses.others[name] == 1 else None
 
 
 def _restore(imports: dict, saved: dict) -> None:
