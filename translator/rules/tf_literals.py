@@ -29,6 +29,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import table as api_table
+from ..templates import parse_template_expression
 from ..walk import Visitor, walk
 from .tf_facts import Facts, has_float
 
@@ -265,8 +266,25 @@ class TfForeignOperandRule:
                 continue
             foreign = foreign_kind(self.ctx, before.value) if before.keyword is None or (
                 entries and param in table.tensor_params) else None  # `labels=y`: a table op's tensor parameter
+            if foreign is None and entries and param in table.tensor_params and self._list_of_values(before.value):
+                args.append(after.with_changes(value=parse_template_expression(
+                    "torch.stack([torch.as_tensor(v) for v in {values}])", values=after.value)))
+                continue  # `tf.reduce_mean(losses)`: TF packs a list of tensors (or numbers), as torch.stack does
             args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign)) if foreign else after)
         return updated.with_changes(args=args)
+
+    def _list_of_values(self, expr: cst.BaseExpression) -> bool:
+        """A list display or comprehension of values that are not all numbers, or a name whose reaching binding is
+        one (`losses = []` filled by append)."""
+        if isinstance(expr, cst.Name):
+            facts = Facts.of(self.ctx)
+            use = facts.uses.get(id(expr))
+            binding = facts.binding_before(expr.value, *use) if use else None
+            expr = binding.value if binding is not None else None
+        if isinstance(expr, cst.ListComp):
+            return True
+        return isinstance(expr, cst.List) and not (expr.elements and all(
+            _is_number(e.value) for e in expr.elements if isinstance(e, cst.Element)))
 
     def _shape_call(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and self.ctx.qualname(expr.func) == "tensorflow.shape" and len(
