@@ -952,9 +952,13 @@ class OptimizerVariablesRule:
                 and (dotted(updated.func) or "").startswith("torch.optim.")):
             return updated
         first = updated.args[0].value
-        if not (isinstance(first, cst.Attribute) and first.attr.value in OPTIMIZED_LISTS
-                and dotted(first.value) is not None
-                and not self.ctx.is_source_framework(self.ctx.qualname(first.value))):
+        if isinstance(first, cst.BinaryOperation) and isinstance(first.operator, cst.Add) and all(
+                self._object_list(side) for side in (first.left, first.right)):
+            # `a.trainable_variables + b.trainable_variables`: both objects' parameters
+            parameters = parse_template_expression("[*{a}.parameters(), *{b}.parameters()]", a=first.left.value,
+                                                   b=first.right.value)
+            return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+        if not self._object_list(first):
             return updated
         if isinstance(first.value, cst.Name) and self._plain_instance(first.value.value):
             return updated  # a class of the file that is no Keras object or tf.Module: its list is its own
@@ -965,6 +969,11 @@ class OptimizerVariablesRule:
             return original
         parameters = parse_template_expression("{m}.parameters()", m=first.value)
         return updated.with_changes(args=[updated.args[0].with_changes(value=parameters), *updated.args[1:]])
+
+    def _object_list(self, expr) -> bool:
+        """`m.trainable_variables` (and the like) of an object that is no TF name."""
+        return isinstance(expr, cst.Attribute) and expr.attr.value in OPTIMIZED_LISTS and dotted(expr.value) is not None \
+            and not self.ctx.is_source_framework(self.ctx.qualname(expr.value))
 
     def _plain_instance(self, name: str) -> bool:
         """Every module-level binding of `name` makes an object of a class of the file whose bases are such classes

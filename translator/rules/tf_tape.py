@@ -667,6 +667,10 @@ def _is_sequence_name(expr: cst.BaseExpression, facts: Facts, at: TapeCall) -> b
         return True  # e.g. a tf.Module's trainable_variables, already rewritten
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("list", "tuple"):
         return True
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        # `a.trainable_variables + b.trainable_variables`: TF adds sequences only to sequences
+        return any(isinstance(side, (cst.List, cst.Tuple)) or _is_sequence_name(side, facts, at)
+                   for side in (expr.left, expr.right))
     if isinstance(expr, cst.Name):
         if _is_watched_variables(_value_at(expr, facts, at), facts):
             return True  # `watched = tape.watched_variables()`: a tuple of variables

@@ -57,7 +57,7 @@ def optimizers() -> dict:
 
 def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | tuple | str:
     """The leaves an optimizer updates, ("holder", path) for `path.parameters()` of a Module or a submodule of one
-    (`model.hidden`), or why it is not translated."""
+    (`model.hidden`), ("holders", the list) for `[*a.parameters(), *b.parameters()]`, or why it is not translated."""
     entry = optimizers().get(qualified)
     if entry is None:
         return f"{qualified} has no Keras optimizer in the table that computes the same updates; left as is"
@@ -74,12 +74,24 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
         root = root.value
     if isinstance(root, cst.Name) and scope.holder(root.value) and _attribute_path(holder):
         return ("holder", code_of(holder))
+    if isinstance(params, cst.List) and params.elements and all(
+            isinstance(e, cst.StarredElement) and _holder_parameters(e.value, scope) for e in params.elements):
+        return ("holders", code_of(params))  # `[*a.parameters(), *b.parameters()]`: several Modules' parameters
     if isinstance(params, cst.Name) and isinstance(assigned.get(params.value), (cst.List, cst.Tuple)):
         params = assigned[params.value]
     elements = [e.value for e in params.elements] if isinstance(params, (cst.List, cst.Tuple)) else None
     if not elements or not all(isinstance(e, cst.Name) and scope.grad_name(e.value) for e in elements):
         return "optimizer over something other than a list of leaf tensors (e.g. a module's parameters()); left as is"
     return [e.value for e in elements]
+
+
+def _holder_parameters(node, scope) -> bool:
+    """`m.parameters()` or `m.sub.parameters()` of a Module name m."""
+    holder = method_call(node, "parameters") if isinstance(node, cst.Call) and not node.args else None
+    root = holder
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    return isinstance(root, cst.Name) and scope.holder(root.value) and _attribute_path(holder)
 
 
 def _attribute_path(node) -> bool:

@@ -1186,8 +1186,8 @@ class Plan:
                 continue
             params = optimizer_params(small.value, qualified, lists, scope)
             name = small.targets[0].target.value
-            if isinstance(params, tuple):  # ("holder", module name): over a Module's parameters()
-                scope.holder_optimizers[name] = f"{params[1]}.parameters()"
+            if isinstance(params, tuple):  # ("holder", module path) or ("holders", a list): Modules' parameters
+                scope.holder_optimizers[name] = params[1] if params[0] == "holders" else f"{params[1]}.parameters()"
                 params = []
             elif isinstance(params, list) and self.attribute_mode:  # gradients on the variables
                 scope.holder_optimizers[name] = f"[{', '.join(params)}]"
