@@ -53,10 +53,12 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
         return "numpy"  # `tf.cast(np.ones(2), tf.float32)`
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and _numpy_generator(ctx, expr.func.value):
         return "numpy"  # `rng.randint(0, 256, size=(10, 4))` of `rng = np.random.RandomState(0)`
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, ARITHMETIC):
-        kinds = {"number" if _is_number(side) else foreign_kind(ctx, side, through_calls)
-                 for side in (expr.left, expr.right)}
-        return "numpy" if "numpy" in kinds and kinds <= {"numpy", "number"} else None  # `x_train / 255.0`
+    sides = [expr.left, expr.right] if isinstance(expr, cst.BinaryOperation) and isinstance(
+        expr.operator, ARITHMETIC) else [expr.left, *(c.comparator for c in expr.comparisons)] if isinstance(
+        expr, cst.Comparison) else None
+    if sides:  # `x_train / 255.0`, `pred_y == target_y` of arrays: an array
+        kinds = {"number" if _is_number(side) else foreign_kind(ctx, side, through_calls) for side in sides}
+        return "numpy" if "numpy" in kinds and kinds <= {"numpy", "number"} else None
     if isinstance(expr, cst.Subscript) or isinstance(expr, cst.Call) and isinstance(
             expr.func, cst.Attribute) and expr.func.attr.value in ARRAY_METHODS:
         # `x[0:32]`, `x.reshape(-1, 784)`, `x.astype("float32")` of an array: an array
@@ -68,7 +70,8 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
         if kind in ("unknown", "constant"):  # Facts' "constant" includes NumPy arithmetic (`x_train / 255.0`)
             use = facts.uses.get(id(expr))
             binding = facts.binding_before(expr.value, *use) if use else None
-            if binding is not None and isinstance(binding.value, (cst.Subscript, cst.Call, cst.BinaryOperation)) \
+            if binding is not None and isinstance(binding.value, (cst.Subscript, cst.Call, cst.BinaryOperation,
+                                                                   cst.Comparison)) \
                     and foreign_kind(ctx, binding.value, False) == "numpy":
                 return "numpy"  # `data = np.arange(8).reshape(2, 4)`: a textually earlier binding, so this ends
         passed = Functions.of(ctx).arguments(expr) if through_calls else None
