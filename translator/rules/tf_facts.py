@@ -242,6 +242,11 @@ class Facts:
         pool = same or [b for b in found if isinstance(b.scope, cst.Module)]
         return pool[-1] if pool else None
 
+    def reaching(self, node: cst.Name) -> Binding | None:
+        """The binding a name read (an original node) sees."""
+        use = self.uses.get(id(node))
+        return self.binding_before(node.value, *use) if use else None
+
     def holds_variable(self, expr: cst.BaseExpression) -> bool:
         """`w` bound to a tf.Variable, or `model.w` where some `self.w = tf.Variable(...)` exists."""
         if isinstance(expr, cst.Name):

@@ -68,8 +68,7 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
         facts = Facts.of(ctx)
         kind = facts.kind_of(expr)
         if kind in ("unknown", "constant"):  # Facts' "constant" includes NumPy arithmetic (`x_train / 255.0`)
-            use = facts.uses.get(id(expr))
-            binding = facts.binding_before(expr.value, *use) if use else None
+            binding = facts.reaching(expr)
             if binding is not None and isinstance(binding.value, (cst.Subscript, cst.Call, cst.BinaryOperation,
                                                                    cst.Comparison)) \
                     and foreign_kind(ctx, binding.value, False) == "numpy":
@@ -85,9 +84,7 @@ def _numpy_generator(ctx, expr: cst.BaseExpression) -> bool:
     """A name whose reaching binding is NumPy's generator (`np.random.RandomState(0)`, `np.random.default_rng()`)."""
     if not isinstance(expr, cst.Name):
         return False
-    facts = Facts.of(ctx)
-    use = facts.uses.get(id(expr))
-    binding = facts.binding_before(expr.value, *use) if use else None
+    binding = Facts.of(ctx).reaching(expr)
     value = binding.value if binding is not None else None
     return isinstance(value, cst.Call) and (ctx.qualname(value.func) or "").startswith("numpy.random.")
 
@@ -140,8 +137,7 @@ class Functions(Visitor):
     def arguments(self, name: cst.Name) -> list[cst.BaseExpression] | None:
         """What the file's calls pass for `name` where it is read as a parameter of its function (None where a call
         does not pass it plainly, or it is no parameter)."""
-        use = Facts.of(self.ctx).uses.get(id(name))
-        binding = Facts.of(self.ctx).binding_before(name.value, *use) if use else None
+        binding = Facts.of(self.ctx).reaching(name)
         function = binding.scope if binding is not None and binding.value is None else None
         if not isinstance(function, cst.FunctionDef) or self.function(function.name.value) is not function:
             return None
@@ -218,8 +214,7 @@ class TfForeignOperandRule:
             return self._tensor(getattr(expr, "expression", None) or expr.value, depth + 1)
         if isinstance(expr, cst.Attribute):
             return facts.holds_variable(expr)
-        use = facts.uses.get(id(expr)) if isinstance(expr, cst.Name) else None
-        binding = facts.binding_before(expr.value, *use) if use else None
+        binding = facts.reaching(expr) if isinstance(expr, cst.Name) else None
         passed = functions.arguments(expr) if binding is not None and binding.value is None else None
         if passed:  # a parameter every call passes a tensor
             return all(self._tensor(a, depth + 1) for a in passed)
@@ -280,9 +275,7 @@ class TfForeignOperandRule:
         """A list display or comprehension of values that are not all numbers, or a name whose reaching binding is
         one (`losses = []` filled by append)."""
         if isinstance(expr, cst.Name):
-            facts = Facts.of(self.ctx)
-            use = facts.uses.get(id(expr))
-            binding = facts.binding_before(expr.value, *use) if use else None
+            binding = Facts.of(self.ctx).reaching(expr)
             expr = binding.value if binding is not None else None
         if isinstance(expr, cst.ListComp):
             return True
