@@ -153,6 +153,8 @@ class TfTapeRule:
     # -- the calls ----------------------------------------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         info = self.facts.calls.get(id(original)) if self.facts else None
+        if self.ctx.is_consumed(original):  # brought back whole by another rule (tf_torch_helpers' backward loop)
+            return updated
         if info is None:
             if self.facts and any(c is original for c in self.facts.unknown_tape_calls):
                 self.ctx.report(original, "TG112", "a tape whose `with` block is not in this function cannot be "

@@ -122,15 +122,18 @@ class _Names(cst.CSTVisitor):
         self.count[node.value] += 1
 
 
-def _backward(loop: cst.For, accumulate: set[str]) -> cst.Name | None:
-    """The target of the loop torch_autograd.py writes for `target.backward()` on a Module's parameters:
+def _backward(loop: cst.For, accumulate: set[str]) -> tuple[cst.Name, cst.Call] | None:
+    """The target and the `tape.gradient(...)` call of the loop torch_autograd.py writes for `target.backward()`
+    (or `target.backward(gradient)`: `output_gradients=`) on a Module's parameters:
     `for v, g in zip(tape.watched_variables(), tape.gradient(target, tape.watched_variables())):
          v.grad = accumulate_grad(getattr(v, 'grad', None), g)` (each variable the target reaches adds its gradient
     into .grad, as backward() does); None for another loop."""
-    pattern = (r"for (\w+), (\w+) in zip\((\w+)\.watched_variables\(\), \3\.gradient\((\w+), \3\.watched_variables\(\)\)\):"
-               r"\n    \1\.grad = (\w+)\(getattr\(\1, 'grad', None\), \2\)\n")
-    found = re.fullmatch(pattern, code_of(loop.with_changes(leading_lines=[]))) if not loop.orelse else None
-    return cst.Name(found.group(4)) if found and found.group(5) in accumulate else None
+    pattern = (r"for (\w+), (\w+) in zip\((\w+)\.watched_variables\(\), \3\.gradient\((\w+), \3\.watched_variables\(\)"
+               r"(, output_gradients=.+)?\)\):\n    \1\.grad = (\w+)\(getattr\(\1, 'grad', None\), \2\)\n")
+    found = re.fullmatch(pattern, code_of(loop.with_changes(leading_lines=[])), re.DOTALL) if not loop.orelse else None
+    if not found or found.group(6) not in accumulate:
+        return None
+    return cst.Name(found.group(4)), loop.iter.args[1].value
 
 
 def _docstring(node: cst.ClassDef | cst.FunctionDef) -> str | None:
@@ -289,14 +292,24 @@ class TfTorchHelpersRule:
 
     # -- backward() -------------------------------------------------------------------------------------------------------
     def visit_For(self, node: cst.For) -> bool:
-        return self.facts is None or _backward(node, self.facts.accumulate) is None  # brought back whole
+        loop = _backward(node, self.facts.accumulate) if self.facts is not None else None
+        if loop is None:
+            return True
+        _, gradient = loop
+        if len(gradient.args) < 3:
+            return False  # brought back whole
+        # Only the seed (`output_gradients=`, TF code) is left to the other rules; the tape calls are brought back here.
+        for call in (node.iter.args[0].value, gradient, gradient.args[1].value):
+            self.ctx.consume(call)
+        return True
 
     def leave_For(self, original: cst.For, updated: cst.For):
-        target = _backward(original, self.facts.accumulate) if self.facts is not None else None
-        if target is None:
+        loop = _backward(original, self.facts.accumulate) if self.facts is not None else None
+        if loop is None:
             return updated
-        return cst.SimpleStatementLine([cst.Expr(parse_template_expression("{t}.backward()", t=target))],
-                                       leading_lines=updated.leading_lines)
+        seed = [cst.Arg(a.value) for a in updated.iter.args[1].value.args[2:]]  # torch's `gradient`, by position
+        call = parse_template_expression("{t}.backward()", t=loop[0]).with_changes(args=seed)
+        return cst.SimpleStatementLine([cst.Expr(call)], leading_lines=updated.leading_lines)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         if self.facts is None:
