@@ -152,8 +152,8 @@ class TfCustomGradientRule:
         if not returns.found or returns.other:
             raise ValueError("whose returns are not all `return y, grad_fn`")
         facts = Facts.of(self.ctx)
-        if any(call.in_tape_bodies for call in facts.calls.values()
-               if call.method in ("gradient", "jacobian", "batch_jacobian")):
+        if not self._shadowed(original) and any(call.in_tape_bodies for call in facts.calls.values()
+                                                if call.method in ("gradient", "jacobian", "batch_jacobian")):
             raise ValueError("in a file taking higher-order gradients")
         modules = {a for a, q in self.ctx.aliases.items() if q.split(".")[0] in ("tensorflow", "keras", "numpy", "math")}
         local = {p.name.value for p in params.params} | returns.bound | modules | set(dir(builtins))
@@ -174,6 +174,14 @@ class TfCustomGradientRule:
         if len(captured) > 1:
             raise ValueError("reading several tf.Variables (TF hands them to grad_fn in no fixed order)")
         return sorted(captured)
+
+    def _shadowed(self, original: cst.FunctionDef) -> bool:
+        """The next statement of the module defines the same name again (a notebook's first try, replaced at once):
+        nothing can call this function, so no gradient goes through it."""
+        body = self.ctx.module.body
+        index = next((i for i, s in enumerate(body) if s is original), None)
+        following = body[index + 1] if index is not None and index + 1 < len(body) else None
+        return isinstance(following, cst.FunctionDef) and following.name.value == original.name.value
 
     def _kind(self, name: cst.Name, facts: Facts) -> str:
         """variable (trainable: TF's variable watcher sees it) | other | unknown, for a global the body reads."""
