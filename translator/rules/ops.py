@@ -2,7 +2,8 @@
 
 Everything about particular APIs lives in `api_table.json`; this rule only binds a call to an entry's source
 signature (like Python would), checks the entry's conditions, and emits the target call or template. A function
-bound to a name the file only calls with its required arguments (`act = tf.math.tanh`) becomes a lambda over them.
+bound to a name the file only calls with its required arguments (`act = tf.math.tanh`), passed to the file's own
+function or class, or stored in an attribute (`Dense(activation=tf.nn.relu)`) becomes a lambda over them.
 Codes (also in the table's `codes`): TG201 no exact translation of this form, TG202 argument not supported,
 TG203 translated, exact only under the entry's caveat, TG204 a float grid torch computes otherwise on other CPUs.
 """
@@ -149,11 +150,14 @@ class OpsRule:
         self._heads: set[int] = set()  # ids of original nodes that are the `.value` of an attribute
         self._stores: set[int] = set()  # ids of original assignment targets
         self._assigned: dict[int, str] = {}  # id of a value assigned to one name alone -> that name
+        self._handed: set[int] = set()  # ids of values passed to the file's own functions or stored in attributes
 
     # -- dtypes and other constants, tensor attributes -----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         self._imports.append(dict(self.ctx.imports))  # to undo the imports of a call left untranslated
         self._callees.add(id(node.func))
+        if isinstance(node.func, cst.Name) and node.func.value in _name_uses(self.ctx).defined:
+            self._handed.update(id(a.value) for a in node.args if not a.star)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._heads.add(id(node.value))  # `tf.float32` in `tf.float32.max` is not a dtype constant on its own
@@ -164,6 +168,8 @@ class OpsRule:
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._assigned[id(node.value)] = node.targets[0].target.value
+        elif all(isinstance(t.target, cst.Attribute) for t in node.targets):
+            self._handed.add(id(node.value))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stores.add(id(node.target))
@@ -199,17 +205,21 @@ class OpsRule:
         return result
 
     def _reference(self, original: cst.Attribute, updated: cst.Attribute, qualified: str):
-        """`act = tf.math.tanh`, where the file calls `act` only with the function's required arguments, by position:
-        a lambda over those parameters calling the translation. Other references are left (TG900): a call with
-        other arguments could not be checked against the translation."""
+        """`act = tf.math.tanh`, where the file calls `act` only with the function's required arguments, by position,
+        and a function passed to the file's own function or class or stored in an attribute (`NaiveDense(activation=
+        tf.nn.relu)`, called later as `self.activation(x)`): a lambda over the required parameters, by their names,
+        calling the translation. A call of the lambda with other arguments raises TypeError, it computes nothing else.
+        Other references are left (TG900): a framework function given a function has its own rule, a name used
+        otherwise may be compared or inspected."""
         name = self._assigned.get(id(original))
-        if name is None or not self.ctx.is_source_framework(qualified):
+        handed = id(original) in self._handed
+        if (name is None and not handed) or not self.ctx.is_source_framework(qualified):
             return updated
-        arities = _call_arities(self.ctx, name)
+        arities = None if handed else _call_arities(self.ctx, name)
         for entry in self.table.overloads(qualified, self.ctx.origin):
             params = entry.sides[self.ctx.origin].params
             required = [p.name for p in params if p.default is None and p.kind == "positional"]
-            if any(p.kind == "varargs" for p in params) or arities != {len(required)}:
+            if any(p.kind == "varargs" for p in params) or (arities != {len(required)} if not handed else not required):
                 continue
             imports = dict(self.ctx.imports)
             attempt = Call(self, entry, cst.Call(func=updated, args=[cst.Arg(cst.Name(n)) for n in required]), None)
@@ -283,11 +293,12 @@ class OpsRule:
 
 class _NameUses(cst.CSTVisitor):
     """For every name: the numbers of positional arguments calls of it pass (-1 for a call with keywords or stars),
-    and how many other times it is written."""
+    and how many other times it is written; the names the file's own functions and classes are defined under."""
 
     def __init__(self):
         self.arities: dict[str, set[int]] = defaultdict(set)
         self.others: Counter = Counter()
+        self.defined: set[str] = set()
         self._callees: set[int] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -300,14 +311,26 @@ class _NameUses(cst.CSTVisitor):
         if id(node) not in self._callees:
             self.others[node.value] += 1
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.defined.add(node.name.value)
 
-def _call_arities(ctx, name: str) -> set[int] | None:
-    """The numbers of positional arguments `name` is called with, where its one binding and those calls are all
-    the file does with it (-1 for a call with keywords or stars); None otherwise. One walk per file."""
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.defined.add(node.name.value)
+
+
+def _name_uses(ctx) -> _NameUses:
+    """One walk per file."""
     uses = ctx.cache.get("ops_name_uses")
     if uses is None:
         uses = ctx.cache["ops_name_uses"] = _NameUses()
         walk(ctx.module, uses)
+    return uses
+
+
+def _call_arities(ctx, name: str) -> set[int] | None:
+    """The numbers of positional arguments `name` is called with, where its one binding and those calls are all
+    the file does with it (-1 for a call with keywords or stars); None otherwise."""
+    uses = _name_uses(ctx)
     return uses.arities.get(name, set()) if uses.others[name] == 1 else None
 
 
