@@ -21,9 +21,8 @@ OTHER = {"tf": "torch", "torch": "tf"}
 
 # PyTorch -> TF translations this suite owns refuses (flags) these TF programs' way back; strict: a fix shows up.
 KNOWN = {
-    "plain_class_weights_optimizer": "the PyTorch side trains tensors a plain class holds (model.weights) with "
-                                     "torch.optim and p.grad: PyTorch -> TF takes optimizers over leaves it made "
-                                     "only (TG505, TG501, TG502), and torch.empty(...).uniform_ has no way back (TG900)",
+    "plain_class_weights_optimizer": "the PyTorch side makes the weights with torch.empty(...).uniform_(0, 0.1), "
+                                     "which has no way back (TG900)",
     "real_jacobian_tuple_rebound": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in "
                                    "inputs: t.requires_grad_()`) and the file binds `inputs` again later: the "
                                    "PyTorch -> TF rules make the container's tensors variables only for a name bound "
@@ -32,10 +31,6 @@ KNOWN = {
                                "element; PyTorch -> TF flags those (TG900, TG507)",
     "stack_nested_lists": "the PyTorch side takes torch.autograd.grad inside comprehensions, guarded by "
                           "z.requires_grad; PyTorch -> TF flags that guard (TG507)",
-    "real_apply_gradients_in_helper": "the PyTorch side sets the .grad of a function's parameters before "
-                                      "opt.step() (`update_weights(gradients, weights)`) and takes gradients over a "
-                                      "parameter (`training_step(variables, x)`): PyTorch -> TF refuses both (TG501, "
-                                      "TG502)",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",
@@ -43,7 +38,10 @@ KNOWN = {
 
 
 # The way back (TF -> PyTorch) of these torch programs is not exact yet, or not flagged where it fails.
-BACK_KNOWN: dict[str, str] = {}
+BACK_KNOWN: dict[str, str] = {
+    "plain_class_leaves": "the TF side reads `p.trainable` of variables (torch's `p.requires_grad`); TF -> PyTorch "
+                          "leaves `.trainable` as is, which a torch tensor does not have (AttributeError)",
+}
 
 
 def errors(translation) -> list[str]:

@@ -170,7 +170,7 @@ class TorchTapeRule:
             return self._site_call(site, original, updated)
         receiver = method_call(original, "requires_grad_")
         if receiver is not None and self.plan.leaf_value(original):
-            return updated.func.value
+            return self._unnamed_leaf(original, updated.func.value)
         if receiver is not None and not (isinstance(receiver, cst.Name) and self.plan.scope().holder(receiver.value)):
             if original.args and is_false(original.args[0].value) and self.plan.requires_grad(
                     self.plan.scope(), receiver, self.ctx.statements[-1]) is False:
@@ -213,15 +213,8 @@ class TorchTapeRule:
             args = [a for a in updated.args if not (a.keyword and a.keyword.value == "requires_grad")]
             tensor = updated.with_changes(args=[*args[:-1], *(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
                                                                for a in args[-1:])])
-            statement = self.ctx.statements[-1]
-            if self.plan.leaf_stmts.get(id(statement), ("",))[0] == "create" and statement.body[0].value is original:
-                return tensor  # a named leaf: the plan wraps it in tf.Variable
-            # An unnamed leaf (in a dict or list display, an argument): a variable too, which the tape watches
-            # (as a constant its gradient was silently None).
             if is_true(flag):
-                variable = self.ctx.ref("tensorflow.Variable")
-                self.ctx.wrap_after(original, lambda translated: cst.Call(variable, [cst.Arg(translated)]))
-                return tensor
+                return self._unnamed_leaf(original, tensor)
             if not is_false(flag):
                 self.ctx.report(original, "TG501", "requires_grad given a value known only at run time; left as is")
                 return updated
@@ -232,6 +225,17 @@ class TorchTapeRule:
             self.ctx.report(original, "TG504", "backward() is translated only as a statement of its own in a "
                             "block (not in an expression, a lambda or a one-line if/for); left as is")
         return updated
+
+    def _unnamed_leaf(self, original: cst.Call, tensor: cst.BaseExpression):
+        """A leaf made by `original`: a named one the plan wraps in tf.Variable with its statement; an unnamed one (in
+        a dict or list display, an argument, an attribute `self.w = ...`) is a variable too, which the tape watches
+        (as a constant its gradient was silently None)."""
+        statement = self.ctx.statements[-1]
+        if self.plan.leaf_stmts.get(id(statement), ("",))[0] == "create" and statement.body[0].value is original:
+            return tensor
+        variable = self.ctx.ref("tensorflow.Variable")
+        self.ctx.wrap_after(original, lambda translated: cst.Call(variable, [cst.Arg(translated)]))
+        return tensor
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         attr, value = original.attr.value, original.value

@@ -77,6 +77,8 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
     if isinstance(params, cst.List) and params.elements and all(
             isinstance(e, cst.StarredElement) and _holder_parameters(e.value, scope) for e in params.elements):
         return ("holders", code_of(params))  # `[*a.parameters(), *b.parameters()]`: several Modules' parameters
+    if isinstance(params, cst.Attribute) and _attribute_path(params) and scope.plain_holder(_root_name(params)):
+        return ("holders", code_of(params))  # `model.weights` of a plain class's object: leaves it made in __init__
     if isinstance(params, cst.Name) and isinstance(assigned.get(params.value), (cst.List, cst.Tuple)):
         params = assigned[params.value]
     elements = [e.value for e in params.elements] if isinstance(params, (cst.List, cst.Tuple)) else None
@@ -92,6 +94,12 @@ def _holder_parameters(node, scope) -> bool:
     while isinstance(root, cst.Attribute):
         root = root.value
     return isinstance(root, cst.Name) and scope.holder(root.value) and _attribute_path(holder)
+
+
+def _root_name(node: cst.Attribute) -> str:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value
 
 
 def _attribute_path(node) -> bool:

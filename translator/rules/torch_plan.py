@@ -24,7 +24,13 @@ torch records every op on a `requires_grad` tensor as it runs; a TF tape records
   Keras helpers and their subclasses, `torch_keras_helpers.py`).
   Their parameters are no leaves of the plan: a backward() whose target reads a holder and no leaf gets its tape
   like any other and puts every watched variable's gradient on the variable (`p.grad`, added up as torch does);
-  an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504);
+  an optimizer over `holder.parameters()` steps over those. A backward reaching both kinds is refused (TG504).
+  Objects of the file's plain classes are holders too where they hold leaves and nothing computed from them
+  (`plain_class`: leaves made in __init__, `self.W = torch.tensor(v, requires_grad=True)`, no later store into
+  `self`; given holders or values off the graph): a tape opened where they are used records everything, as it
+  watches their variables. So are a function's parameters every call gives such an object (followed through the
+  callers' parameters), and an optimizer over `model.weights` steps over what that attribute lists at each step
+  (the same leaves: none is rebound). Parameters every call gives a leaf or a list of leaves are watched too;
 * a function decorated with `@torch.no_grad()` / `@torch.inference_mode()` has its body under no_grad (the rule
   `torch_no_grad_function.py` cuts its results off the tape);
 * attribute mode: a file that reads `.grad` of tensors it does not name as leaves (`param.grad` in a function given
@@ -128,14 +134,18 @@ class _OwnReturns(cst.CSTVisitor):
 
 
 class _Uses(cst.CSTVisitor):
-    """The calls of a function name, and whether the name is also used otherwise (passed on, stored)."""
+    """The calls of a function name (with the function each is made in, None for the module), and whether the name
+    is also used otherwise (passed on, stored)."""
 
     def __init__(self, name: str):
         self.name, self.calls, self.other, self._callees = name, [], False, set()
+        self.where: list = []
+        self._defs: list = []
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value == self.name:
             self.calls.append(node)
+            self.where.append(self._defs[-1] if self._defs else None)
             self._callees.add(id(node.func))
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
@@ -147,6 +157,94 @@ class _Uses(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._callees.add(id(node.name))
+        self._defs.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._defs.pop()
+
+
+MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault"}  # methods changing a container in place
+
+
+def _root(node) -> cst.BaseExpression:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node
+
+
+def _own_names(func: cst.FunctionDef) -> set[str]:
+    """The names a function binds (its parameters too)."""
+    params = func.params
+    return names_bound(func.body) | {p.name.value for p in [*params.params, *params.kwonly_params,
+                                                            *params.posonly_params]} | {
+        p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)}
+
+
+class _SelfWrites(cst.CSTVisitor):
+    """Stores into an object through its method's first parameter (`self.a = v`, `self.a[i] += v`,
+    `self.xs.append(v)`, `self.w.sub_(v)`), and whether a stored value reads it."""
+
+    def __init__(self, this: str):
+        self.this, self.found, self.reads_self = this, False, False
+
+    def _store(self, target, value) -> None:
+        names: set[str] = set()
+        for each in [target] if not isinstance(target, (cst.Tuple, cst.List)) else [e.value for e in target.elements]:
+            root = _root(each)
+            if each is not root and isinstance(root, cst.Name) and root.value == self.this:
+                self.found = True
+                names = names_read(value) if value is not None else {self.this}
+        self.reads_self |= self.this in names
+
+    def visit_Assign(self, node) -> None:
+        for t in node.targets:
+            self._store(t.target, node.value)
+
+    def visit_AugAssign(self, node) -> None:
+        self._store(node.target, node.value)
+
+    def visit_AnnAssign(self, node) -> None:
+        self._store(node.target, node.value)
+
+    def visit_Call(self, node) -> None:
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+        if method in MUTATORS or method.endswith("_") and not method.endswith("__"):
+            self._store(node.func.value, cst.Tuple([cst.Element(a.value) for a in node.args]) if node.args else None)
+
+
+class _AttributeStores(cst.CSTVisitor):
+    """An assignment to one of the attributes (`m.W = ...`, setattr) outside the class's __init__ (another class's
+    methods storing into their own object aside)."""
+
+    def __init__(self, attributes: set[str], cls: cst.ClassDef):
+        self.attributes, self.cls, self.hit = attributes, cls, False
+        self.this: list = []  # the first parameter of each method being walked (None: not a method)
+        self.methods: set[int] = set()  # ids of the other classes' methods
+
+    def found(self, module) -> bool:
+        walk(module, self)
+        return self.hit
+
+    def visit_ClassDef(self, node) -> None:
+        if node is not self.cls:
+            self.methods |= {id(m) for m in node.body.body if isinstance(m, cst.FunctionDef) and m.params.params}
+
+    def visit_FunctionDef(self, node) -> bool:
+        self.this.append(node.params.params[0].name.value if id(node) in self.methods else None)
+        return not (node.name.value == "__init__" and any(node is m for m in self.cls.body.body))
+
+    def leave_FunctionDef(self, node) -> None:
+        self.this.pop()
+
+    def visit_AssignTarget(self, node) -> None:
+        for each in [node.target] if not isinstance(node.target, (cst.Tuple, cst.List)) else [
+                e.value for e in node.target.elements]:
+            own = self.this and isinstance(each, cst.Attribute) and isinstance(each.value, cst.Name) and \
+                each.value.value == self.this[-1]
+            self.hit |= isinstance(each, cst.Attribute) and each.attr.value in self.attributes and not own
+
+    def visit_Call(self, node) -> None:
+        self.hit |= isinstance(node.func, cst.Name) and node.func.value in ("setattr", "delattr")
 
 
 class Scope:
@@ -174,10 +272,14 @@ class Scope:
         self.order: dict[int, int] = {}  # id(statement) -> its place in the scope's source order
         self.loops: dict[int, tuple] = {}  # id(statement) -> ids of the loops around it
         self.marked: set[str] = set()  # list/tuple names whose tensors a loop made require grad (container_marks)
+        self.plain: set[str] = set()  # holders that are objects of the file's plain classes (plain_class)
 
     def holder(self, name: str) -> bool:
         return name in self.holders or (self.parent is not None and name not in self.bound
                                         and name in self.parent.holders)
+
+    def plain_holder(self, name: str) -> bool:
+        return name in self.plain or (self.parent is not None and name not in self.bound and name in self.parent.plain)
 
     def holds_parameters(self, name: str) -> bool:
         own = name in self.holders
@@ -513,6 +615,8 @@ class Plan:
         self.stack: list = []  # the module and the functions being walked
         self.module_classes: set[str] | None = None  # classes of the file translated to tf.Module
         self.pure_functions: dict[str, bool] = {}  # module function name -> pure()
+        self.plain_classes: dict[str, str | None] = {}  # class name -> plain_class()
+        self.param_holders: dict[tuple, str | None] = {}  # (id(function), parameter) -> _param_holder()
         self.guards: dict[int, bool] = {}  # id(`if t.requires_grad:` around a gradient) -> torch's known answer
         self.container_marks: dict[int, tuple[str, bool]] = {}  # id(for loop) -> (container, is a tuple)
         self.marked_bodies: set[int] = set()  # ids of the `t.requires_grad_()` statements of those loops
@@ -590,8 +694,8 @@ class Plan:
                 scope.binders.setdefault(name, []).append(stmt)
         self._find_leaves(scope, statements)
         self.named_leaves |= bool(scope.leaves)
-        self._find_holders(scope, statements)
         self._find_carrying(scope, statements)
+        self._find_holders(scope, statements)  # the values given to plain classes' objects are carrying or not
         self._find_optimizers(scope, statements)
         leaves_before = self._ordered_leaves(scope, statements)
         self.leaves_before.update(leaves_before)
@@ -687,9 +791,14 @@ class Plan:
         walk(self.module, uses)
         if id(func) in self.methods or uses.other or not uses.calls:
             return {}
-        leaf = lambda expr: isinstance(expr, cst.Name) and self.always_leaf(module, expr.value)  # noqa: E731
         kinds: dict[str, set] = {p: set() for p in params}
-        for call in uses.calls:
+        for call, where in zip(uses.calls, uses.where):
+            # a module leaf, read where no name of the calling function hides it
+            leaf = lambda expr: isinstance(expr, cst.Name) and self.always_leaf(module, expr.value) and (  # noqa
+                where is None or where in self.module.body and expr.value not in _own_names(where))
+            # `model.weights` of a plain class's object: leaves it made (or what it was given, none on the graph)
+            plain = lambda expr: isinstance(expr, cst.Attribute) and isinstance(_root(expr), cst.Name) and \
+                self._arg_holder(_root(expr).value, where) == "plain"  # noqa: E731
             passed = {}
             for i, arg in enumerate(call.args):
                 if arg.star:
@@ -698,7 +807,7 @@ class Plan:
                 value = arg.value
                 passed[target] = True if leaf(value) else False if isinstance(value, (cst.List, cst.Tuple)) and \
                     value.elements and all(not isinstance(e, cst.StarredElement) and leaf(e.value)
-                                           for e in value.elements) else None
+                                           for e in value.elements) or plain(value) else None
             for p in params:
                 kinds[p].add(passed.get(p))
         return {p: kind.pop() for p, kind in kinds.items() if len(kind) == 1 and None not in kind}
@@ -844,15 +953,121 @@ class Plan:
                 scope.holders.add(name)
                 if not any(self._holds_parameters(v.func) for v in values):
                     scope.parameterless.add(name)
+            elif values and all(isinstance(v, cst.Call) and self._holding(scope, v) for v in values):
+                scope.holders.add(name)  # an object of a plain class holding leaves (and what else it was given)
+                scope.plain.add(name)
         if isinstance(scope.node, cst.FunctionDef) and id(scope.node) not in self.methods and scope.parent:
-            uses = _Uses(scope.node.name.value)
-            walk(self.module, uses)
-            for i, param in enumerate(scope.params):
-                passed = [a.value for call in uses.calls for j, a in enumerate(call.args)
-                          if (a.keyword.value == param if a.keyword else j == i and not a.star)]
-                if not uses.other and uses.calls and len(passed) == len(uses.calls) and all(
-                        isinstance(v, cst.Name) and scope.parent.holder(v.value) for v in passed):
-                    scope.holders.add(param)  # every call passes a Module
+            for param in scope.params:
+                kind = self._param_holder(scope.node, param)  # every call passes a Module or such an object
+                if kind is not None:
+                    scope.holders.add(param)
+                if kind == "plain":
+                    scope.plain.add(param)
+
+    def _param_holder(self, func: cst.FunctionDef, param: str) -> str | None:
+        """"plain" where every call of the function passes for `param` an object of a plain class holding leaves,
+        "module" where every call passes a holder (some a Module), else None."""
+        key = (id(func), param)
+        if key not in self.param_holders:
+            self.param_holders[key] = None  # recursion: not known
+            self.param_holders[key] = self._param_holder_of(func, param)
+        return self.param_holders[key]
+
+    def _param_holder_of(self, func: cst.FunctionDef, param: str) -> str | None:
+        uses = _Uses(func.name.value)
+        walk(self.module, uses)
+        params = [p.name.value for p in func.params.params + func.params.kwonly_params]
+        if id(func) in self.methods or uses.other or not uses.calls or param in names_bound(func.body):
+            return None
+        kinds = set()
+        for call, where in zip(uses.calls, uses.where):
+            if any(a.star for a in call.args):
+                return None
+            passed = [a.value for j, a in enumerate(call.args)
+                      if (a.keyword.value == param if a.keyword else j < len(params) and params[j] == param)]
+            if len(passed) != 1 or not isinstance(passed[0], cst.Name):
+                return None
+            kinds.add(self._arg_holder(passed[0].value, where))
+        return None if None in kinds else "plain" if kinds == {"plain"} else "module"
+
+    def _arg_holder(self, name: str, where) -> str | None:
+        """What a name given in a call made in `where` (a function of the module, None for the module) holds:
+        "plain" (an object of a plain class holding leaves), "module" (another holder) or None."""
+        module = self.scopes[id(self.module)]
+        if where is not None:  # a method's or a nested function's names are not followed
+            if where not in self.module.body or name in names_bound(where.body):
+                return None
+            if name in _own_names(where):
+                return self._param_holder(where, name)
+        return "plain" if name in module.plain else "module" if name in module.holders else None
+
+    def _holding(self, scope: Scope, value) -> bool | None:
+        """What a value given to (or made as) an object of a plain class holds: True where it holds leaves (a holder,
+        such an object, a list of them), False where it holds nothing on the graph, None where it may hold a value
+        computed from leaves (which no tape records where the object is used)."""
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value not in scope.bound:
+            kind = self.plain_class(value.func.value)
+            if kind is None or any(a.star for a in value.args):
+                return None
+            parts = [self._holding(scope, a.value) for a in value.args]
+            return None if None in parts else kind == "leaves" or any(parts)
+        if isinstance(value, (cst.List, cst.Tuple)):
+            parts = [self._holding(scope, e.value) if isinstance(e, cst.Element) else None for e in value.elements]
+            return None if None in parts else any(parts)
+        if isinstance(value, cst.Name) and scope.holder(value.value):
+            return True
+        return None if self.carries(value, scope.carrying) else False
+
+    def plain_class(self, name: str) -> str | None:
+        """`name` is a class of the file computing from what it is given only: no base, no decorator, methods
+        (properties too) that pass pure() with their own names callable (`layer(x)` over `self.layers`).
+        "leaves" where its __init__ makes leaves (`self.W = torch.tensor(v, requires_grad=True)`, nothing else
+        there requires grad) and no method stores into `self` later, nor the file into those attributes: its
+        objects hold those leaves (variables in TF, which every tape watches) and what they were given, nothing
+        computed from leaves; "pure" where it makes none (its objects hold what they were given); else None."""
+        if name not in self.plain_classes:
+            self.plain_classes[name] = None  # recursion: not plain
+            self.plain_classes[name] = self._plain_class(name)
+        return self.plain_classes[name]
+
+    def _plain_class(self, name: str) -> str | None:
+        binders = [s for s in self.module.body if name in names_bound(s)]
+        node = binders[0] if len(binders) == 1 else None
+        if not isinstance(node, cst.ClassDef) or node.bases or node.keywords or node.decorators:
+            return None
+        leaves, stores = set(), False
+        for stmt in node.body.body:
+            if isinstance(stmt, cst.SimpleStatementLine) and all(
+                    isinstance(s, cst.Pass) or isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString)
+                    for s in stmt.body):
+                continue
+            if not isinstance(stmt, cst.FunctionDef) or not stmt.params.params or any(
+                    dotted(d.decorator) != "property" for d in stmt.decorators):
+                return None
+            this = stmt.params.params[0].name.value
+            init = stmt.name.value == "__init__"
+            made = [s for s in stmt.body.body if init and self._self_leaf(s, this)] if init else []
+            leaves |= {s.body[0].targets[0].target.attr.value for s in made}
+            if not self._pure_def(stmt, skip=made, method=True):
+                return None
+            writes = _SelfWrites(this)
+            walk(stmt.body.with_changes(body=[s for s in stmt.body.body if s not in made]), writes)
+            # `self.a = v` in __init__ holds what v is: given, or made from what was given (not self's leaves)
+            stores |= writes.found and not init or writes.reads_self
+        if not leaves:
+            return "pure"
+        if stores or _AttributeStores(leaves, node).found(self.module):
+            return None
+        return "leaves"
+
+    def _self_leaf(self, stmt, this: str) -> bool:
+        """`self.a = <a leaf>` (one statement of __init__)."""
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+            return False
+        target = small.targets[0].target
+        return isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and \
+            target.value.value == this and self.leaf_value(small.value)
 
     def _constructs_module(self, func) -> bool:
         qualified = self.ctx.qualname(func) or ""
@@ -884,13 +1099,18 @@ class Plan:
         binders = [s for s in self.module.body if name in names_bound(s) or isinstance(s, cst.FunctionDef) and
                    s.name.value == name]
         func = binders[0] if len(binders) == 1 else None
-        if not isinstance(func, cst.FunctionDef) or func.decorators or _declares(func.body) or self.carries(
-                func.body, set()) or "requires_grad" in code_of(func.body):
+        if isinstance(func, cst.ClassDef):  # its objects hold what they were given only
+            return self.plain_class(name) == "pure"
+        return isinstance(func, cst.FunctionDef) and not func.decorators and self._pure_def(func)
+
+    def _pure_def(self, func: cst.FunctionDef, skip=(), method: bool = False) -> bool:
+        """A function (a method: `skip` its statements making leaves, its own names callable) computing from its
+        arguments only."""
+        own = _own_names(func)
+        body = func.body.with_changes(body=[s for s in func.body.body if s not in skip]) if skip else func.body
+        if _declares(body) or self.carries(body, set(), callables=own if method else set()) or \
+                "requires_grad" in code_of(body):
             return False  # it makes leaves, modules, or calls what the plan cannot see into
-        params = func.params
-        own = {p.name.value for p in [*params.params, *params.kwonly_params, *params.posonly_params]} | {
-            p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)}
-        own |= names_bound(func.body)
         literals = {}
         for stmt in self.module.body:
             for bound in names_bound(stmt):
@@ -898,7 +1118,7 @@ class Plan:
                 literal = isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                     small.targets[0].target, cst.Name) and _literal(small.value)
                 literals[bound] = literals.get(bound, True) and literal
-        for free in names_read(func.body) - own:
+        for free in names_read(body) - own:
             qualified = self.ctx.qualname(cst.Name(free)) or ""
             if literals.get(free) or qualified.split(".")[0] in PURE_ROOTS[:3] and free not in literals:
                 continue
@@ -950,7 +1170,9 @@ class Plan:
             and self.tensor(scope, b.body[0].value, seen | {expr.value}) for b in binders)
 
     # -- carrying names --------------------------------------------------------------------------------------------
-    def carries(self, expr: cst.CSTNode, carrying: set[str]) -> bool:
+    def carries(self, expr: cst.CSTNode, carrying: set[str], callables: set[str] = frozenset()) -> bool:
+        """expr may be on the graph: it reads a carrying name, makes a leaf or a Module, or calls a function the plan
+        cannot see into (not one of `callables`: a method's own names, holding what the object was given)."""
         plan = self
 
         class Visitor(cst.CSTVisitor):
@@ -977,7 +1199,7 @@ class Plan:
                     for arg in node.args:
                         walk(arg.value, self)
                     return False
-                if isinstance(node.func, cst.Name) and plan.pure(node.func.value):
+                if isinstance(node.func, cst.Name) and (node.func.value in callables or plan.pure(node.func.value)):
                     for arg in node.args:  # its result depends on its arguments only
                         walk(arg.value, self)
                     return False
@@ -1426,6 +1648,8 @@ class Plan:
         reads = statement_reads(site.stmt) if site.deferred else names_read(site.target)
         leaves |= {n for n in reads | set().union(*(statement_reads(s) for s in body[:site.index]))
                    if scope.holder(n)}  # Modules hold variables, which every tape watches
+        # so do parameters every call gives a leaf or a list of leaves (`training_step([W, b], x)`)
+        leaves |= {n for n in scope.passed_leaves if n not in scope.binders}
         needed = (reads & scope.carrying) - leaves
         start, deps, dep_index = site.index, [site.target], []
         for i in range(site.index - 1, -1, -1):
