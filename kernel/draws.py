@@ -29,10 +29,10 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   with Keras' ``RandomUniform``. ``keras.layers.Conv2D`` draws glorot-uniform on ``(kh, kw, in, out)`` (fans
   ``kh*kw*in``, ``kh*kw*out``) at its first call, zero bias; the TF -> PyTorch ``KerasConv2D`` draws
   ``torch.nn.init.uniform_`` with Keras' bound on that shape, then.
-* Shuffles of a whole dataset: ``tf.data.Dataset.shuffle`` with a buffer covering a dataset of known size whose
-  elements are equally shaped tensors (and no ``seed=``, reshuffling at every pass) and
-  ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``) without replacement or ``generator=``: one
-  permutation from the data stream at the start of every pass
+* Shuffles: ``tf.data.Dataset.shuffle`` (no ``seed=``, reshuffling at every pass; any buffer, any dataset) and
+  ``torch.utils.data.RandomSampler`` (``DataLoader(shuffle=True)``) without replacement or ``generator=``: the
+  same buffer shuffle (``buffer_shuffle``; the sampler's buffer covers the dataset) with a seed drawn from the data
+  stream at the start of every pass, as the translations' shuffle helper draws it with ``torch.randint``
   (translator/rules/tf_data.py and torch_data.py translate one into the other).
 * ``tf.random.set_seed``, ``keras.utils.set_random_seed`` and ``torch.manual_seed`` reseed both streams
   (and still seed the framework), so programs that set the same seed in both worlds stay in step.
@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import functools
 import math
+import random
 import sys
 
 import numpy as np
@@ -353,35 +354,61 @@ def patch_torch(torch, draws: Draws) -> None:
     _set(torch, "manual_seed", _reseeding(draws, torch.manual_seed))
 
 
-# --- input pipelines: shuffles of a whole dataset ---------------------------------------------------------
+# --- input pipelines: shuffles ------------------------------------------------------------------------------
+
+def pass_seed(draws: Draws) -> int:
+    """The seed of one pass of a shuffle: the data stream's draw that torch's `torch.randint(2**31, ())` makes in
+    a twin run, which the translations' shuffle helper draws (translator/data_table.json's helpers)."""
+    return int(draws.integers(DATA, (), 0, 2 ** 31))
+
+
+def buffer_shuffle(elements, buffer_size: int, seed: int):
+    """tf.data's shuffle: the next `buffer_size` elements wait in a buffer, one drawn at random comes out and the
+    next element takes its place; the rest come out at random at the end. Draws from Python's random.Random(seed),
+    as the translations' helper does; a buffer covering the dataset gives a uniform permutation."""
+    pick = random.Random(seed).randrange
+    buffer: list = []
+
+    def out():
+        i = pick(len(buffer))
+        buffer[i], buffer[-1] = buffer[-1], buffer[i]
+        return buffer.pop()
+    for element in elements:
+        buffer.append(element)
+        if len(buffer) >= buffer_size:
+            yield out()
+    while buffer:
+        yield out()
+
 
 def patch_tf_dataset(module, draws: Draws) -> None:
-    """tensorflow.python.data.ops.dataset_ops: a buffer covering the dataset is a uniform permutation, drawn here
-    from the data stream when a pass starts; other shuffles stay TF's (the translation warns of them: TG602)."""
+    """tensorflow.python.data.ops.dataset_ops: `shuffle` (no seed=, reshuffling at every pass) of a dataset of
+    tensors runs buffer_shuffle with a seed drawn when a pass starts, over any such dataset (repeated, batched, a
+    buffer of any size); ragged or sparse elements keep TF's own shuffle."""
     original = module.DatasetV2.shuffle
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
         import tensorflow as tf
-        n = int(self.cardinality())
-        stackable = all(isinstance(spec, tf.TensorSpec) and spec.shape.is_fully_defined()
-                        for spec in tf.nest.flatten(self.element_spec))  # not batches: the last may be shorter
-        if seed is not None or reshuffle_each_iteration is False or n < 1 or int(buffer_size) < n or not stackable:
+        spec = self.element_spec
+        if seed is not None or reshuffle_each_iteration is False or not all(
+                isinstance(s, tf.TensorSpec) for s in tf.nest.flatten(spec)):  # ragged, sparse: TF's own
             return original(self, buffer_size, seed, reshuffle_each_iteration, name)
-        rows = self.batch(n).get_single_element()
+        size = int(buffer_size)
 
-        def order():  # a generator: called, and so drawing, at the start of each pass
-            yield from draws.streams[DATA].permutation(n)
+        def elements():  # a generator: called, and so drawing its seed, at the start of each pass
+            yield from buffer_shuffle(self.as_numpy_iterator(), size, pass_seed(draws))
 
-        indices = tf.data.Dataset.from_generator(order, output_signature=tf.TensorSpec((), tf.int64))
-        picked = indices.map(lambda i: tf.nest.map_structure(lambda t: tf.gather(t, i), rows))
-        return picked.apply(tf.data.experimental.assert_cardinality(n))
+        made = tf.data.Dataset.from_generator(elements, output_signature=spec)
+        n = int(self.cardinality())
+        return made if n == tf.data.UNKNOWN_CARDINALITY else made.apply(tf.data.experimental.assert_cardinality(n))
 
     _set(module.DatasetV2, "shuffle", shuffle)
 
 
 def patch_torch_sampler(module, draws: Draws) -> None:
-    """torch.utils.data.sampler: RandomSampler's permutation from the data stream when a pass starts (torch draws
-    a seed from its own generator, then randperm, and one randperm more at the end)."""
+    """torch.utils.data.sampler: RandomSampler's order is buffer_shuffle's over the whole dataset with a seed drawn
+    when a pass starts, as tf.data's shuffle with a buffer covering it (torch would draw a seed from its own
+    generator, then randperm)."""
     original = module.RandomSampler.__iter__
 
     def __iter__(self):
@@ -389,7 +416,7 @@ def patch_torch_sampler(module, draws: Draws) -> None:
         if self.replacement or self.generator is not None or self.num_samples != n or n == 0:
             yield from original(self)
             return
-        yield from draws.streams[DATA].permutation(n).tolist()
+        yield from buffer_shuffle(range(n), n, pass_seed(draws))
 
     _set(module.RandomSampler, "__iter__", __iter__)
 

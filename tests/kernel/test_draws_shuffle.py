@@ -1,9 +1,11 @@
-"""Twin runs: tf.data's shuffle of a whole dataset draws its permutation from the data stream (kernel/draws.py);
-shuffles it cannot replace (batches, ragged rows, a smaller buffer) stay TF's and still run."""
+"""Twin runs: tf.data's shuffle is kernel/draws.py's buffer shuffle with a seed from the data stream at every pass,
+over any dataset of tensors (batches, a smaller buffer, a repeated dataset; ragged rows keep TF's own); torch's
+RandomSampler draws the same."""
 import textwrap
 
 import numpy as np
 
+from twingrad.kernel.draws import buffer_shuffle
 from twingrad.kernel.runner import run_world
 
 PROGRAM = textwrap.dedent("""\
@@ -14,7 +16,8 @@ PROGRAM = textwrap.dedent("""\
     batches = sorted(int(b.shape[0]) for b in tf.data.Dataset.from_tensor_slices(x).batch(4).shuffle(100))
     ragged = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1.0], [2.0, 3.0]])).shuffle(2)
     ragged_sums = sorted(float(tf.reduce_sum(e)) for e in ragged)
-    local = sorted(float(e) for e in tf.data.Dataset.from_tensor_slices(x).shuffle(3))
+    local = [float(e) for e in tf.data.Dataset.from_tensor_slices(x).shuffle(3)]
+    endless = [float(e) for e in tf.data.Dataset.from_tensor_slices(x).repeat().shuffle(15).take(30)]
 """)
 
 
@@ -24,7 +27,21 @@ def test_tf_shuffles_in_twin_runs():
     first, second = (list(run.values[f"whole[{i}]"]) for i in (0, 1))
     assert sorted(first) == list(range(10)) and first != second  # a new permutation at every pass
     stream = np.random.default_rng([0, 0])  # the data stream of seed 0 (draws._stream)
-    assert first == [float(i) for i in stream.permutation(10)]
+    seed = int(stream.integers(0, 2 ** 31, size=()))
+    assert first == [float(i) for i in buffer_shuffle(range(10), 10, seed)]
     assert list(run.values["batches"]) == [2, 4, 4]
     assert list(run.values["ragged_sums"]) == [1.0, 5.0]
-    assert list(run.values["local"]) == list(range(10))
+    local = list(run.values["local"])
+    assert sorted(local) == list(range(10)) and all(e <= i + 2 for i, e in enumerate(local))  # a 3-element buffer
+    endless = list(run.values["endless"])
+    assert len(endless) == 30 and max(endless.count(float(e)) for e in range(10)) >= 2  # passes mix in the buffer
+
+
+def test_torch_sampler_draws_the_same():
+    program = "import torch\nx = torch.arange(10.0)\norder = [float(e) for e in torch.utils.data.DataLoader(x, " \
+              "batch_size=None, shuffle=True)]\n"
+    tf_program = "import numpy as np\nimport tensorflow as tf\norder = [float(e) for e in " \
+                 "tf.data.Dataset.from_tensor_slices(np.arange(10.0)).shuffle(10)]\n"
+    torch_run, tf_run = run_world(program, "s.py", "torch"), run_world(tf_program, "s.py", "tf")
+    assert torch_run.ok and tf_run.ok, (torch_run.error, tf_run.error)
+    assert list(torch_run.values["order"]) == list(tf_run.values["order"])

@@ -1,5 +1,6 @@
 """tf.data <-> torch.utils.data forms the rules cannot translate exactly are flagged, never guessed; a shuffle
-whose buffer may not cover the dataset is translated with a warning (TG602)."""
+whose buffer may not cover the dataset, a repeat, a shuffle of batches become the helper classes of data_table.json,
+and come back."""
 import pytest
 
 from twingrad.translator import translate
@@ -8,11 +9,9 @@ TF = "import numpy as np\nimport tensorflow as tf\nx = np.zeros((6, 2))\ny = np.
 TORCH = "import torch\nfrom torch.utils.data import DataLoader, TensorDataset\nx = torch.zeros(6, 2)\ny = torch.zeros(6)\n"
 
 TF_FLAGGED = {
-    "repeat": "ds = tf.data.Dataset.from_tensor_slices((x, y)).repeat(2).batch(2)",
-    "take": "ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)\nfirst = ds.take(1)",
-    "map": "ds = tf.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2)",
+    "unordered map": "ds = tf.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2, deterministic=False)",
+    "len of a repeat (an IterableDataset)": "ds = tf.data.Dataset.from_tensor_slices(x).repeat(2).batch(2)\nn = len(ds)",
     "batch after batch": "ds = tf.data.Dataset.from_tensor_slices(x).batch(2).batch(2)",
-    "shuffle after batch": "ds = tf.data.Dataset.from_tensor_slices(x).batch(2).shuffle(3)",
     "seeded shuffle": "ds = tf.data.Dataset.from_tensor_slices(x).shuffle(6, seed=1).batch(2)",
     "shuffle once": "ds = tf.data.Dataset.from_tensor_slices(x).shuffle(6, reshuffle_each_iteration=False)",
     "list display": "ds = tf.data.Dataset.from_tensor_slices([1, 2, 3]).batch(2)",
@@ -27,6 +26,9 @@ TF_FLAGGED = {
                                      "def batched(d):\n    return d.shuffle(6).batch(2).prefetch(1)\nb = batched(ds)",
 }
 
+HELPERS = translate(TF + "ds = tf.data.Dataset.from_tensor_slices(x).shuffle(3).repeat(2)\n", to="torch").code \
+    .split("x = np.zeros")[0].replace("import numpy as np\n", "")
+
 TORCH_FLAGGED = {
     "sampler": "s = torch.utils.data.SequentialSampler(range(6))\n"
                "loader = DataLoader(TensorDataset(x, y), batch_size=2, sampler=s)",
@@ -39,6 +41,8 @@ TORCH_FLAGGED = {
     "indexing a dataset": "ds = TensorDataset(x, y)\nfirst = ds[0]",
     "attribute of a loader": "loader = DataLoader(TensorDataset(x, y))\nds = loader.dataset",
     "shuffled inline dataset of computed tensors": "loader = DataLoader(TensorDataset(x * 2, y), shuffle=True)",
+    "DataLoader shuffling an IterableDataset (torch raises)": HELPERS + "loader = DataLoader(TfDataRepeat("
+                                                              "TensorDataset(x, y), 2), batch_size=2, shuffle=True)",
 }
 
 
@@ -69,14 +73,33 @@ def test_torch_data_flagged(line):
     assert found & {"TG611", "TG900"}, found
 
 
-@pytest.mark.parametrize("buffer, warned", [("1024", True), ("n", True), ("len(x)", False), ("len(y)", False),
-                                            ("len(ds)", False)])
-def test_shuffle_buffer_warning(buffer, warned):
+@pytest.mark.parametrize("buffer, covers", [("1024", False), ("n", False), ("len(x)", True), ("len(y)", True),
+                                            ("len(ds)", True)])
+def test_shuffle_buffer(buffer, covers):
+    """A buffer that covers the dataset for sure is DataLoader's shuffle; others are the shuffle buffer helper."""
     source = TF + f"n = 6\nds = tf.data.Dataset.from_tensor_slices((x, y))\nds = ds.shuffle({buffer}).batch(2)\n"
     result = translate(source, to="torch")
-    assert not result.flagged
-    assert ("TG602" in codes(source, "torch", "warning")) == warned
-    assert "DataLoader(ds, batch_size=2, shuffle=True)" in result.code
+    assert not result.diagnostics
+    made = "DataLoader(ds, batch_size=2, shuffle=True)" if covers else \
+        f"DataLoader(TfDataShuffle(ds, {buffer}), batch_size=2)"
+    assert made in result.code
+
+
+@pytest.mark.parametrize("chain", ["repeat().shuffle(5000).batch(2).prefetch(1)", "shuffle(len(x)).repeat(3)",
+                                   "batch(4).shuffle(2).repeat(-1)", "shuffle(len(x)).shuffle(4, seed=None)",
+                                   "repeat(2).batch(4, drop_remainder=True)", "map(lambda a, b: (a * 2, b)).take(3)",
+                                   "skip(2).batch(2).take(1)"])
+def test_helper_chains_come_back(chain):
+    """TF -> PyTorch -> TF gives the chain back, without the helper classes."""
+    source = TF + f"ds = tf.data.Dataset.from_tensor_slices((x, y)).{chain}\n"
+    there = translate(source, to="torch")
+    assert not there.diagnostics
+    back = translate(there.code, to="tf")
+    assert not [d for d in back.diagnostics if d.level == "error"]
+    assert "class " not in back.code
+    expected = chain.replace("shuffle(len(x))", "shuffle(len(ds))").replace(".prefetch(1)", "") \
+        .replace(", seed=None", "")
+    assert expected.replace("len(ds)", "len(x)") in back.code.replace("len(ds)", "len(x)"), back.code
 
 
 def test_one_array_dataset():

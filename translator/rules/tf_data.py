@@ -5,20 +5,24 @@
   NumPy's dtype, as tf.data does;
 * `.batch(n, drop_remainder=)` -> `DataLoader(ds, batch_size=n, drop_last=)`: the same batches, stacked rows
   (DataLoader gives a list where TF gives a tuple: unpacking and indexing read the same);
-* `.shuffle(buffer)` -> `shuffle=True` on that DataLoader (`batch_size=None` without a batch): both draw a new
-  uniform permutation at every pass only when the buffer covers the dataset (TF's smaller buffer gives a partial
-  shuffle): TG602 warns unless the buffer is `len(...)` of the dataset or of one of its components; twin runs draw
-  the permutation from the same stream in both worlds (kernel/draws.py);
+* `.shuffle(len(...))` of the dataset or one of its components, on a dataset of slices -> `shuffle=True` on that
+  DataLoader (`batch_size=None` without a batch);
+* `.shuffle(buffer)` otherwise, `.repeat(count)`, `.map(f)`, `.take(k)`, `.skip(k)` -> the table's helper classes
+  (torch IterableDatasets the output defines: `TfDataShuffle(ds, buffer)`, ...), which compute what tf.data does, a
+  batch of them a DataLoader over them. Twin runs draw tf.data's shuffle (any buffer, any dataset of tensors),
+  RandomSampler's and the helper's from the same stream with the same buffer algorithm (kernel/draws.py), so a
+  shuffle over a repeated dataset, whose buffer mixes passes, comes out the same;
 * `.prefetch(...)` is dropped (it never changes the elements);
 * `.take(k)` last in a chain a for loop or comprehension iterates right away -> `itertools.islice(<ds>, k)`.
 
 TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `prefetch`, ...)
 called on anything but a name or chain the rule follows (a function's parameter, an attribute: its torch form has no
-such method); other sources and methods (`repeat`, `map`, `take` elsewhere, generators, files, dict or list
-displays, whose dtypes TF and torch infer differently, a name a function's parameter or a tuple display binds: it
-may hold a tuple, which TF slices element by element), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, batching
-or shuffling twice, and any other use of a name holding a dataset than iterating it, `len()` or the forms above.
-Names are followed in the order the file binds them (a name rebound to anything else stops being a dataset).
+such method); other sources and methods (generators, files, dict or list displays, whose dtypes TF and torch infer
+differently, a name a function's parameter or a tuple display binds: it may hold a tuple, which TF slices element by
+element), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, `map` with `deterministic=False`, batching a
+DataLoader (batches of batches of slices), `len()` of a helper's dataset (IterableDatasets have none), and any other
+use of a name holding a dataset than iterating it, `len()` or the forms above. Names are followed in the order the
+file binds them (a name rebound to anything else stops being a dataset).
 """
 from __future__ import annotations
 
@@ -84,12 +88,14 @@ class TfDataRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self.off = True
-        self.kinds: dict[str, tuple[str, set[str]]] = {}  # dataset name -> ("slices" | "loader", its components' code)
+        # dataset name -> (its torch form: "slices" | "loader" | "stream" (a helper) | "stream loader", its components)
+        self.kinds: dict[str, tuple[str, set[str]]] = {}
         self.chains: dict[int, tuple] = {}  # id(outermost call of a chain) -> (root, [(method, call)])
         self.made: dict[int, tuple[str, set[str]]] = {}  # id(outermost call of a translated chain) -> what it makes
         self.bindings: dict[str, list] = {}  # name -> its values in the file (torch_device.Bindings)
         self.parts: set[int] = set()  # ids of the calls and attributes inside chains
         self.iterated: set[int] = set()  # ids of expressions a for loop or comprehension iterates (in enumerate too)
+        self.helpers: dict[str, str] = {}  # tf.data method -> the name of the helper class the output defines for it
 
     def visit_Module(self, node: cst.Module) -> None:
         self.off = "from_tensor_slices" not in self.ctx.text
@@ -123,6 +129,11 @@ class TfDataRule:
     def visit_Call(self, node: cst.Call) -> None:
         if self.off or id(node) in self.parts:
             return
+        if isinstance(node.func, cst.Name) and node.func.value == "len" and len(node.args) == 1 \
+                and isinstance(node.args[0].value, cst.Name) \
+                and self.kinds.get(node.args[0].value.value, ("",))[0].startswith("stream"):
+            self.ctx.report(node, self.code, "`len()` of a tf.data dataset whose torch form is an IterableDataset "
+                                             "(which has no len()); left as is")
         chain = self._chain(node)
         if chain is not None:
             self.chains[id(node)] = chain
@@ -191,34 +202,61 @@ class TfDataRule:
         else:
             kind = "slices"
             dataset, parts = self._slices(new_root, root)
-        shuffle = None  # the buffer of a pending shuffle
+        shuffle = False  # a shuffle covering a dataset of slices, pending for its DataLoader
         for (method, original), call in zip(steps, calls):
             if method in TABLE["dropped"]:
                 continue
             if method not in TABLE["methods"]:
                 raise Refused(f"tf.data's `.{method}()` has no exact torch.utils.data form")
-            if kind != "slices":
-                raise Refused(f"`.{method}()` after `.batch()` has no exact torch.utils.data form (a DataLoader "
-                              "shuffles, then batches, once)")
             args = bind(TABLE["methods"][method], call)
-            if method == "shuffle":
-                if shuffle is not None or literal(args.get("seed")) is not None \
-                        or literal(args.get("reshuffle_each_iteration"), True) is not True:
-                    raise Refused("`.shuffle()` with seed=, reshuffle_each_iteration=False or twice has no exact "
-                                  "torch.utils.data form (DataLoader draws one new permutation at every pass)")
-                shuffle = args["buffer_size"]
-                self._check_buffer(original, bind(TABLE["methods"][method], original)["buffer_size"],
-                                   root if isinstance(root, cst.Name) else None, parts)
-            else:
+            if method == "batch":
+                if kind.endswith("loader"):
+                    raise Refused("`.batch()` of a DataLoader's batches has no exact torch.utils.data form")
                 if args.get("num_parallel_calls") is not None or args.get("deterministic") is not None:
                     raise Refused("`.batch()` with num_parallel_calls= or deterministic= is not translated")
                 drop = literal(args.get("drop_remainder"), False)
-                dataset = self._loader(dataset, args["batch_size"], shuffle is not None, drop)
-                kind, shuffle = "loader", None
-        if shuffle is not None:
-            dataset = self._loader(dataset, cst.Name("None"), True, False)
-            kind = "loader"
+                dataset = self._loader(dataset, args["batch_size"], shuffle, drop)
+                kind, shuffle = "loader" if kind == "slices" else "stream loader", False  # the latter has no len()
+                continue
+            if shuffle:  # a shuffle, then another method: the DataLoader of the shuffle alone
+                dataset, kind, shuffle = self._loader(dataset, cst.Name("None"), True, False), "loader", False
+            if method == "shuffle":
+                if literal(args.get("seed")) is not None \
+                        or literal(args.get("reshuffle_each_iteration"), True) is not True:
+                    raise Refused("`.shuffle()` with seed= or reshuffle_each_iteration=False has no exact "
+                                  "torch.utils.data form (twin runs draw a new order at every pass)")
+                buffer = bind(TABLE["methods"][method], original)["buffer_size"]
+                if kind == "slices" and self._covers(buffer, root if isinstance(root, cst.Name) else None, parts):
+                    shuffle = True
+                    continue
+            if method == "map" and literal(args.get("deterministic"), True) is not True:
+                raise Refused("`.map()` with deterministic=False (elements in any order) is not translated")
+            dataset, kind = self._helper(method, dataset, args), "stream"
+        if shuffle:
+            dataset, kind = self._loader(dataset, cst.Name("None"), True, False), "loader"
         return dataset, kind, parts
+
+    def _helper(self, method: str, dataset, args: dict) -> cst.Call:
+        """`Helper(dataset, <the method's arguments the helper takes>)`, the table's helper class for `method`
+        (defined at the top of the output once)."""
+        if method not in self.helpers:
+            self.helpers[method] = self.ctx.new_name(TABLE["helpers"][method]["name"])
+        params = parse_side("tf", TABLE["helpers"][method]["signature"]).params[1:]
+        return cst.Call(func=cst.Name(self.helpers[method]),
+                        args=[cst.Arg(dataset), *(cst.Arg(args[p.name]) for p in params if p.name in args)])
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        names = {"{torch}": code_of(self.ctx.ref("torch")), "{random}": code_of(self.ctx.ref("random"))} \
+            if self.helpers else {}
+        sources = []
+        for method, name in self.helpers.items():
+            source = "\n".join(TABLE["helpers"][method]["source"]).replace("{name}", name)
+            for placeholder, module in names.items():
+                source = source.replace(placeholder, module)
+            sources.append(source)
+        if sources:
+            self.ctx.define_at_top(sources)
+        return updated
 
     def _iterated(self, root, steps, updated: cst.Call) -> cst.Call:
         """`ds.take(k)` iterated right away -> `itertools.islice(<ds>, k)`."""
@@ -265,11 +303,8 @@ class TfDataRule:
                 args.append(cst.Arg(cst.Name("True"), keyword=cst.Name(name), equal=args[1].equal))
         return cst.Call(func=self.ctx.ref(expand(TABLE["loader"]["torch"].partition("(")[0])), args=args)
 
-    def _check_buffer(self, original: cst.Call, buffer, receiver, parts: set[str]) -> None:
-        """A buffer `len(ds)` or `len(component)` covers the dataset; other buffers may not (TG602)."""
-        if isinstance(buffer, cst.Call) and code_of(buffer.func) == "len" and len(buffer.args) == 1 \
-                and code_of(buffer.args[0].value) in parts | {receiver and code_of(receiver)}:
-            return
-        self.ctx.report(original, "TG602", f"`.shuffle({code_of(buffer)})` -> DataLoader(shuffle=True): the same "
-                        "permutations (uniform, a new one each pass) only if the buffer covers the whole dataset; "
-                        "a smaller buffer shuffles only locally in TF", level="warning")
+    @staticmethod
+    def _covers(buffer, receiver, parts: set[str]) -> bool:
+        """A buffer `len(ds)` or `len(component)` covers a dataset of slices: DataLoader's shuffle draws its order."""
+        return isinstance(buffer, cst.Call) and code_of(buffer.func) == "len" and len(buffer.args) == 1 \
+            and code_of(buffer.args[0].value) in parts | {receiver and code_of(receiver)}

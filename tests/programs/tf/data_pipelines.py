@@ -32,6 +32,6 @@ batches = len(train)
 peek = [float(tf.reduce_sum(xb)) for xb, yb in train.take(2)]  # a fresh permutation
 for i, r in enumerate(rows.take(1)):
     first_rows = r
-# A buffer larger than the dataset, as tutorials write it (TG602 warns): still one uniform permutation per pass.
+# A buffer larger than the dataset, as tutorials write it: TfDataShuffle, the buffer shuffle TF runs.
 big = tf.data.Dataset.from_tensor_slices(y_train).shuffle(buffer_size=1024).batch(4)
 big_sums = [float(tf.reduce_sum(yb)) for yb in big]
