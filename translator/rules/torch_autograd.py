@@ -570,7 +570,7 @@ class TorchTapeRule:
         plan = self.plan
         orig, upd = list(original.body), list(updated.body)
         special = (plan.leaf_stmts, plan.no_grad, plan.grad_zero, plan.grad_loops, plan.jacobians, plan.adam_steps,
-                   plan.sites, plan.guards, plan.container_marks)
+                   plan.sites, plan.guards, plan.container_marks, plan.kept_lists)
         if not any(id(s) in table for s in orig for table in special):
             return updated
         if any(id(s) in plan.guards for s in orig) and len(orig) == len(upd):
@@ -777,6 +777,9 @@ class TorchTapeRule:
                 f"{opt}.epsilon = {eps} * (1 - {beta2} ** (int({opt}.iterations) + 1)) ** 0.5"
                 "  # torch adds eps after the bias correction\n")
             return [epsilon.with_changes(leading_lines=updated.leading_lines), updated.with_changes(leading_lines=())]
+        if id(original) in plan.kept_lists:  # the tensors an optimizer steps over, as torch keeps them
+            return [plan.kept_lists[id(original)].with_changes(leading_lines=updated.leading_lines),
+                    updated.with_changes(leading_lines=())]
         if id(original) in plan.jacobians:
             return self._jacobian(plan.jacobians[id(original)], updated)
         if id(original) in plan.grad_loops:  # zip() pairs them up in order

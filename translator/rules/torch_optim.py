@@ -57,7 +57,9 @@ def optimizers() -> dict:
 
 def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | tuple | str:
     """The leaves an optimizer updates, ("holder", path) for `path.parameters()` of a Module or a submodule of one
-    (`model.hidden`), ("holders", the list) for `[*a.parameters(), *b.parameters()]`, or why it is not translated."""
+    (`model.hidden`), ("holders", the list) for `[*a.parameters(), *b.parameters()]` or a plain class object's
+    `model.weights`, ("kept", the list) for `[model.W, model.B]` (tensors holders keep), or why it is not
+    translated."""
     entry = optimizers().get(qualified)
     if entry is None:
         return f"{qualified} has no Keras optimizer in the table that computes the same updates; left as is"
@@ -79,6 +81,10 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
         return ("holders", code_of(params))  # `[*a.parameters(), *b.parameters()]`: several Modules' parameters
     if isinstance(params, cst.Attribute) and _attribute_path(params) and scope.plain_holder(_root_name(params)):
         return ("holders", code_of(params))  # `model.weights` of a plain class's object: leaves it made in __init__
+    if isinstance(params, (cst.List, cst.Tuple)) and params.elements and all(
+            isinstance(e, cst.Element) and isinstance(e.value, cst.Attribute) and _attribute_path(e.value)
+            and scope.holder(_root_name(e.value)) for e in params.elements):
+        return ("kept", code_of(params))  # `[model.W, model.B]`: tensors Modules hold, kept as the list held them
     if isinstance(params, cst.Name) and isinstance(assigned.get(params.value), (cst.List, cst.Tuple)):
         params = assigned[params.value]
     elements = [e.value for e in params.elements] if isinstance(params, (cst.List, cst.Tuple)) else None

@@ -135,15 +135,20 @@ class _OwnReturns(cst.CSTVisitor):
 
 class _Uses(cst.CSTVisitor):
     """The calls of a function name (with the function each is made in, None for the module), and whether the name
-    is also used otherwise (passed on, stored)."""
+    is also used otherwise (passed on, stored). Module code before the function's definition and functions with a
+    local of that name use another value."""
 
     def __init__(self, name: str):
         self.name, self.calls, self.other, self._callees = name, [], False, set()
         self.where: list = []
         self._defs: list = []
+        self._defined = False
+
+    def _elsewhere(self) -> bool:
+        return not self._defs and not self._defined
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == self.name:
+        if isinstance(node.func, cst.Name) and node.func.value == self.name and not self._elsewhere():
             self.calls.append(node)
             self.where.append(self._defs[-1] if self._defs else None)
             self._callees.add(id(node.func))
@@ -153,11 +158,13 @@ class _Uses(cst.CSTVisitor):
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.other |= node.value == self.name and id(node) not in self._callees
+        self.other |= node.value == self.name and id(node) not in self._callees and not self._elsewhere()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._callees.add(id(node.name))
+        self._defined |= node.name.value == self.name
         self._defs.append(node)
+        return node.name.value == self.name or self.name not in _own_names(node)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._defs.pop()
@@ -617,6 +624,7 @@ class Plan:
         self.pure_functions: dict[str, bool] = {}  # module function name -> pure()
         self.plain_classes: dict[str, str | None] = {}  # class name -> plain_class()
         self.param_holders: dict[tuple, str | None] = {}  # (id(function), parameter) -> _param_holder()
+        self.kept_lists: dict[int, cst.SimpleStatementLine] = {}  # id(optimizer statement) -> `v = [m.w, m.b]` before
         self.guards: dict[int, bool] = {}  # id(`if t.requires_grad:` around a gradient) -> torch's known answer
         self.container_marks: dict[int, tuple[str, bool]] = {}  # id(for loop) -> (container, is a tuple)
         self.marked_bodies: set[int] = set()  # ids of the `t.requires_grad_()` statements of those loops
@@ -1408,7 +1416,12 @@ class Plan:
                 continue
             params = optimizer_params(small.value, qualified, lists, scope)
             name = small.targets[0].target.value
-            if isinstance(params, tuple):  # ("holder", module path) or ("holders", a list): Modules' parameters
+            if isinstance(params, tuple) and params[0] == "kept":  # torch keeps the tensors the list held then
+                kept = self.ctx.new_name(f"{name}_variables")
+                self.kept_lists[id(stmt)] = cst.parse_statement(f"{kept} = {params[1]}\n")
+                scope.holder_optimizers[name] = kept
+                params = []
+            elif isinstance(params, tuple):  # ("holder", module path) or ("holders", a list): Modules' parameters
                 scope.holder_optimizers[name] = params[1] if params[0] == "holders" else f"{params[1]}.parameters()"
                 params = []
             elif isinstance(params, list) and self.attribute_mode:  # gradients on the variables
