@@ -134,6 +134,12 @@ def test_torch_tensor_properties_but_not_on_self():
     assert "opts.T = 5" in code and "opts.T += 1" in code
 
 
+def test_a_method_of_self_is_the_objects_own():
+    result = to_tf("class M:\n    def __init__(self):\n        self.flatten = torch.nn.Flatten()\n\n"
+                   "    def __call__(self, x):\n        return self.flatten(x)\n")
+    assert "return self.flatten(x)" in result.code and not result.diagnostics
+
+
 def test_a_method_that_does_not_fit_is_a_warning_and_left_alone():
     result = to_tf("s = x.std()\nt = pattern.sub(repl, text)\n")  # sample std has no exact TF form
     assert "s = x.std()" in result.code and "t = pattern.sub(repl, text)" in result.code
@@ -153,10 +159,21 @@ def test_a_function_bound_to_a_name_called_with_its_required_arguments_becomes_a
     assert "act = (lambda x: tf.math.tanh(x))\n" in back.code and not back.flagged
 
 
+def test_a_function_passed_to_the_files_own_code_or_stored_becomes_a_lambda_over_its_required_parameters():
+    result = to_torch("def run(f, v):\n    return f(v)\nclass A:\n    def __init__(self):\n"
+                      "        self.f = tf.nn.softmax\ny = run(tf.nn.relu, x)\n")
+    assert "self.f = (lambda logits: F.softmax(logits, dim=-1))" in result.code
+    assert "y = run((lambda features: torch.relu(features)), x)" in result.code and not result.flagged
+    back = translate(result.code, to="tf")
+    assert "y = run((lambda features: tf.nn.relu(features)), x)" in back.code and not back.flagged
+
+
 @pytest.mark.parametrize("body", [
     "act = tf.math.tanh\ny = act(x, name='t')\n",  # an argument the lambda would not take
     "act = tf.math.tanh\nlayers = [act]\n",  # used otherwise than called
     "ones = functools.partial(tf.ones, dtype=tf.int8)\n",  # passed: its calls are out of sight
+    "y = tf.map_fn(tf.math.tanh, x)\n",  # a framework function given a function: its own rule decides
+    "n = print(tf.math.tanh)\n",  # a function the file does not define
 ])
 def test_other_function_references_are_left_and_reported(body):
     result = to_torch("import functools\n" + body)

@@ -136,6 +136,10 @@ def _bare(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
 
 
+def _is_self(node) -> bool:
+    return isinstance(node, cst.Name) and node.value in ("self", "cls")
+
+
 def _simple(node) -> bool:
     """Cheap and pure: safe to repeat in a template."""
     return dotted(node) is not None or _number_literals(node) is not None
@@ -194,8 +198,7 @@ class OpsRule:
     def _property(self, original: cst.Attribute, updated: cst.Attribute):
         """`x.T` in a torch file; `self.T` is more likely the user's own attribute."""
         entry = self.table.attribute(original.attr.value) if self.ctx.origin == "torch" else None
-        if entry is None or id(original) in self._callees or id(original) in self._stores or (
-                isinstance(original.value, cst.Name) and original.value.value in ("self", "cls")):
+        if entry is None or id(original) in self._callees or id(original) in self._stores or _is_self(original.value):
             return updated
         try:
             result = Call(self, entry, cst.Call(func=updated, args=[]), _bare(updated.value)).emit()
@@ -246,8 +249,8 @@ class OpsRule:
             if not ctx.is_source_framework(qualified):
                 return updated
             entries = self.table.overloads(qualified, ctx.origin)
-        elif ctx.origin == "torch" and isinstance(original.func, cst.Attribute):
-            # In a torch file these names are tensor methods: `x.sum(dim=1)`.
+        elif ctx.origin == "torch" and isinstance(original.func, cst.Attribute) and not _is_self(original.func.value):
+            # In a torch file these names are tensor methods: `x.sum(dim=1)`; `self.flatten(x)` calls a submodule.
             entries = self.table.methods(original.func.attr.value)
             receiver = _bare(updated.func.value)
         else:

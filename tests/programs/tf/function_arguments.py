@@ -1,28 +1,31 @@
-# Framework functions handed to the file's own classes and functions, or stored in attributes, and called later
+# Framework functions handed to the file's own functions and classes, or stored in attributes, and called later
 # through them (Chollet's NaiveDense(..., activation=tf.nn.relu), then `self.activation(x)`): the translation passes
 # lambdas over the functions' required parameters, and the gradients flow through them.
 import tensorflow as tf
 
 
-class Dense:
-    def __init__(self, size_in, size_out, activation):
+class Squash:
+    def __init__(self, activation):
         self.activation = activation
-        self.w = tf.Variable(tf.random.normal((size_in, size_out), stddev=0.5))
-        self.squash = tf.math.sigmoid
+        self.bounded = tf.math.sigmoid
 
     def __call__(self, x):
-        return self.squash(self.activation(tf.matmul(x, self.w)))
+        return self.bounded(self.activation(x))
+
+
+def dense(x, w, activation):
+    return activation(tf.matmul(x, w))
 
 
 def apply(fn, value):
     return fn(features=value)  # by the parameter's name
 
 
-hidden = Dense(3, 4, activation=tf.nn.relu)
-top = Dense(4, 2, tf.nn.softmax)
+w1 = tf.Variable(tf.random.normal((3, 4), stddev=0.5))
+w2 = tf.Variable(tf.random.normal((4, 2), stddev=0.5))
 x = tf.random.normal([5, 3])
 with tf.GradientTape() as tape:
-    out = top(hidden(x))
+    out = Squash(tf.nn.softmax)(dense(dense(x, w1, activation=tf.nn.relu), w2, tf.math.tanh))
     shifted = apply(tf.nn.relu, out - 0.55)
     loss = tf.reduce_sum(shifted * out)
-dw1, dw2 = tape.gradient(loss, [hidden.w, top.w])
+dw1, dw2 = tape.gradient(loss, [w1, w2])
