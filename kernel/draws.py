@@ -393,13 +393,23 @@ def patch_tf_dataset(module, draws: Draws) -> None:
         if seed is not None or reshuffle_each_iteration is False or not all(
                 isinstance(s, tf.TensorSpec) for s in tf.nest.flatten(spec)):  # ragged, sparse: TF's own
             return original(self, buffer_size, seed, reshuffle_each_iteration, name)
-        size = int(buffer_size)
+        size, n = int(buffer_size), int(self.cardinality())
+        if n >= 1 and all(s.shape.is_fully_defined() for s in tf.nest.flatten(spec)):
+            # Finite, equally shaped: buffer_shuffle moves positions only, so gather a pass's rows in its order of
+            # positions (each pass stacks the rows anew: the dataset may itself change between passes).
+            def positions():  # run, and so drawing its seed, at the start of each pass
+                return np.fromiter(buffer_shuffle(range(n), size, pass_seed(draws)), np.int64, n)
 
-        def elements():  # a generator: called, and so drawing its seed, at the start of each pass
-            yield from buffer_shuffle(self.as_numpy_iterator(), size, pass_seed(draws))
-
-        made = tf.data.Dataset.from_generator(elements, output_signature=spec)
-        n = int(self.cardinality())
+            def gathered(*rows):
+                order = tf.numpy_function(positions, [], tf.int64, stateful=True)
+                rows = rows if isinstance(spec, tuple) else rows[0]
+                return tf.data.Dataset.from_tensor_slices(tf.nest.map_structure(lambda t: tf.gather(t, order), rows))
+            made = self.batch(n).flat_map(gathered)
+        else:
+            def elements():  # a generator: called, and so drawing its seed, at the start of each pass
+                seed = pass_seed(draws)
+                yield from buffer_shuffle(self.as_numpy_iterator(), size, seed)
+            made = tf.data.Dataset.from_generator(elements, output_signature=spec)
         return made if n == tf.data.UNKNOWN_CARDINALITY else made.apply(tf.data.experimental.assert_cardinality(n))
 
     _set(module.DatasetV2, "shuffle", shuffle)

@@ -17,6 +17,8 @@ PROGRAM = textwrap.dedent("""\
     ragged = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1.0], [2.0, 3.0]])).shuffle(2)
     ragged_sums = sorted(float(tf.reduce_sum(e)) for e in ragged)
     local = [float(e) for e in tf.data.Dataset.from_tensor_slices(x).shuffle(3)]
+    unknown = tf.data.Dataset.from_tensor_slices(x).filter(lambda e: e >= 0)  # no known size: elements themselves
+    generated = [float(e) for e in unknown.shuffle(3)]
     endless = [float(e) for e in tf.data.Dataset.from_tensor_slices(x).repeat().shuffle(15).take(30)]
 """)
 
@@ -27,12 +29,13 @@ def test_tf_shuffles_in_twin_runs():
     first, second = (list(run.values[f"whole[{i}]"]) for i in (0, 1))
     assert sorted(first) == list(range(10)) and first != second  # a new permutation at every pass
     stream = np.random.default_rng([0, 0])  # the data stream of seed 0 (draws._stream)
-    seed = int(stream.integers(0, 2 ** 31, size=()))
-    assert first == [float(i) for i in buffer_shuffle(range(10), 10, seed)]
+    # one seed per pass: whole[0], whole[1], batches, local, generated (the ragged shuffle is TF's own)
+    seeds = [int(stream.integers(0, 2 ** 31, size=())) for _ in range(5)]
+    assert first == [float(i) for i in buffer_shuffle(range(10), 10, seeds[0])]
     assert list(run.values["batches"]) == [2, 4, 4]
     assert list(run.values["ragged_sums"]) == [1.0, 5.0]
-    local = list(run.values["local"])
-    assert sorted(local) == list(range(10)) and all(e <= i + 2 for i, e in enumerate(local))  # a 3-element buffer
+    assert list(run.values["local"]) == [float(i) for i in buffer_shuffle(range(10), 3, seeds[3])]  # gathered
+    assert list(run.values["generated"]) == [float(i) for i in buffer_shuffle(range(10), 3, seeds[4])]  # moved
     endless = list(run.values["endless"])
     assert len(endless) == 30 and max(endless.count(float(e)) for e in range(10)) >= 2  # passes mix in the buffer
 
