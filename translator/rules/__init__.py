@@ -10,6 +10,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_forwardprop import TfForwardAccumulatorRule
         from .tf_function import TfFunctionRule
         from .tf_keras import OptimizerVariablesRule, TfKerasRule
+        from .tf_keras_functional import TfKerasFunctionalRule
         from .tf_literals import TfForeignOperandRule
         from .tf_module import TfModuleRule
         from .tf_numpy_calls import TfNumpyCallRule
@@ -23,8 +24,9 @@ def rules_for(origin: str, to: str, ctx) -> list:
         # OptimizerVariablesRule after TfOptimizerRule: it completes the optimizers that rule builds.
         # TfTorchHelpersRule and TfTorchFuncHelpersRule first: they bring back whole forms (`p.assign(<an init's TF
         # form>)`, helper definitions) other rules would translate piecewise.
+        keras = TfKerasRule(ctx)
         return [TfTorchHelpersRule(ctx), TfTorchFuncHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx),
-                TfForwardAccumulatorRule(ctx), TfVariableRule(ctx), TfKerasRule(ctx),
+                TfForwardAccumulatorRule(ctx), TfVariableRule(ctx), keras, TfKerasFunctionalRule(ctx, keras),
                 TfModuleRule(ctx), TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx),
                 TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), TfDataRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):

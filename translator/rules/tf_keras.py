@@ -32,6 +32,8 @@
 - Keras metrics (`keras.metrics.Mean`, the accuracies, MeanSquaredError, MeanAbsoluteError; the table's metrics) →
   helper classes (`KerasMean` and classes deriving from it) accumulating Keras' float32 total and count from the
   per-sample values Keras computes (its argmax, squeezes and sample weights); PyTorch has no metric objects.
+- The functional API (`keras.Input`, layers called on it, `keras.Model(inputs, outputs)`): tf_keras_functional.py,
+  with the helpers `KerasTensor` and `KerasFunctional` defined here.
 - Subclasses of keras.Model / keras.layers.Layer → subclasses of `KerasLayer`, an nn.Module converting inputs as
   Keras does (arrays to tensors, floating ones to float32), running `build(input_shape)` before the first call and
   implementing `add_weight`; `call` is renamed `forward`.
@@ -262,6 +264,99 @@ class {name}(torch.nn.Sequential):
             takes_it = training is not None and "training" in inspect.signature(layer.forward).parameters
             x = layer(x, training=training) if takes_it else layer(x)
         return x
+''', "Tensor": '''
+class {name}(object):
+    """keras.Input and the outputs of layers called on such inputs: Keras' symbolic tensors, with their shape (batch
+    axis None), dtype and the layer call making them. Keras builds a layer (draws its weights) when it is called on
+    one: here the layer runs once on a batch of one of zeros of that shape, which builds it from that shape too."""
+
+    def __init__(self, shape, dtype=None, name=None):
+        self.dtype = dtype if isinstance(dtype, torch.dtype) else getattr(torch, dtype or "float32")
+        self.value = torch.zeros((1, *shape), dtype=self.dtype)
+        self.shape, self.name, self.layer, self.args, self.kwargs = (None, *shape), name, None, (), {}
+
+    @classmethod
+    def of(cls, layer, *args, **kwargs):
+        """layer(*args, **kwargs) on symbolic tensors (nested in lists, tuples and dicts as Keras allows)."""
+        out = cls.__new__(cls)
+        with torch.no_grad():
+            out.value = layer(*cls.fill(args, lambda t: t.value), **cls.fill(kwargs, lambda t: t.value))
+        out.shape, out.dtype, out.name = (None, *out.value.shape[1:]), out.value.dtype, None
+        out.layer, out.args, out.kwargs = layer, args, kwargs
+        return out
+
+    @classmethod
+    def fill(cls, structure, value):
+        """The structure with value(t) for each symbolic tensor t in it."""
+        if isinstance(structure, cls):
+            return value(structure)
+        if isinstance(structure, (list, tuple)):
+            return type(structure)(cls.fill(s, value) for s in structure)
+        if isinstance(structure, dict):
+            return {k: cls.fill(s, value) for k, s in structure.items()}
+        return structure
+
+    def parents(self):
+        found = []
+        self.fill([self.args, self.kwargs], found.append)
+        return found
+''', "Functional": '''
+class {name}(torch.nn.Module):
+    """keras.Model(inputs, outputs) of Keras' symbolic tensors: the layers are registered in Keras' order (by depth
+    from the inputs, then in the order first reached from the outputs), so parameters() lists Keras' weights in Keras'
+    order; a call converts each input to its Input's dtype (a last axis of 1 lined up as Keras does) and runs the layer
+    calls in Keras' order, passing training= on to the layers taking it (when given)."""
+
+    def __init__(self, inputs, outputs, name=None):
+        super().__init__()
+        self.inputs, self.outputs = inputs, outputs
+        operation = lambda t: t if t.layer is None else t.layer  # an Input stands for its InputLayer
+        order, indices = [], {}  # Keras' map_graph: the layer calls depth-first from the outputs
+        def reach(t):
+            if t not in order:
+                indices.setdefault(operation(t), len(indices))
+                for parent in t.parents():
+                    reach(parent)
+                order.append(t)
+        for t in self.flat(outputs):
+            reach(t)
+        depths, operation_depths = {}, {}  # a call's depth: the most layer calls between it and an output
+        for t in reversed(order):
+            depth = max(depths.setdefault(t, 0), operation_depths.get(operation(t), 0))
+            operation_depths[operation(t)] = depths[t] = depth
+            for parent in t.parents():
+                depths[parent] = max(depth + 1, depths.get(parent, 0))
+        ranked = sorted(set(operation_depths.values()), reverse=True)
+        layers = [op for d in ranked for op in sorted((o for o in operation_depths if operation_depths[o] == d),
+                                                      key=indices.get) if isinstance(op, torch.nn.Module)]
+        for i, layer in enumerate(layers):
+            self.add_module(str(i), layer)
+        self.calls = [t for d in ranked for t in depths if depths[t] == d and t.layer is not None]
+
+    def flat(self, structure):
+        found = []
+        {Tensor}.fill(structure, found.append)
+        return found
+
+    def forward(self, inputs, training=None):
+        expected = self.flat(self.inputs)
+        if isinstance(inputs, dict) and not isinstance(self.inputs, dict):
+            inputs = [inputs[t.name] for t in expected]  # Keras takes a dict by the Inputs' names
+        values = {}
+        for t, x in zip(expected, inputs if isinstance(inputs, (list, tuple)) else [inputs]):
+            x = torch.as_tensor(x).to(t.dtype)
+            if x.dim() == len(t.shape) + 1 and x.shape[-1] == 1:
+                x = x.squeeze(-1)
+            elif x.dim() == len(t.shape) - 1 and t.shape[-1] == 1:
+                x = x.unsqueeze(-1)
+            values[t] = x
+        for t in self.calls:
+            args, kwargs = {Tensor}.fill(t.args, values.__getitem__), {Tensor}.fill(t.kwargs, values.__getitem__)
+            if training is not None and "training" in inspect.signature(t.layer.forward).parameters:
+                kwargs = {**kwargs, "training": training}
+            values[t] = t.layer(*args, **kwargs)
+        outputs = {Tensor}.fill(self.outputs, values.__getitem__)
+        return outputs[0] if isinstance(outputs, (list, tuple)) and len(outputs) == 1 else outputs
 ''', "LayerNormalization": '''
 class {name}(torch.nn.Module):
     """keras.layers.LayerNormalization over the last axis: Keras' epsilon 1e-3 (torch's LayerNorm takes 1e-5, E9),
@@ -458,6 +553,8 @@ def _load() -> dict:  # read-only once loaded
     raw["layers"].update({alias: raw["layers"][layer] for alias, layer in raw["aliases"].items()})
     for key in ("sequential", "bases", "inputs"):
         raw[key] = {api_table.expand(k) for k in raw[key]}
+    for key in ("inputs", "models"):
+        raw["functional"][key] = {api_table.expand(k) for k in raw["functional"][key]}
     raw["metrics"] = {api_table.expand(k): v for k, v in raw["metrics"].items()}
     return raw
 
@@ -470,8 +567,9 @@ class _KerasFacts(cst.CSTVisitor):
         self.classes: set[str] = set()
         self.class_nodes: set[int] = set()
         self.tf_modules = False
-        # (id of the module or function binding it, name) -> kinds of what is bound to it: "keras", "training" (a Keras
-        # layer that computes differently under training=True), "sequential", "other" (surely none) or "unknown"
+        # (id of the module or function binding it, name) -> kinds of what is bound to it: "keras", "functional" (a
+        # functional model), "training" (a Keras layer that computes differently under training=True), "sequential",
+        # "other" (surely none) or "unknown"
         self.names: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
         self.stateful = False  # the file builds a layer with non-trainable variables
@@ -487,6 +585,8 @@ class _KerasFacts(cst.CSTVisitor):
                 return "training" if spec.get("training") else "keras"
             if isinstance(value.func, cst.Name) and value.func.value in self.classes:
                 return "keras"
+            if qualified in self.table["functional"]["models"] and value.args:
+                return "functional"  # a functional model (tf_keras_functional.py)
         return "other"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -570,7 +670,7 @@ class TfKerasRule:
 
     def _is_keras(self, expr: cst.BaseExpression) -> bool | None:
         kind = self._kind(expr)
-        return None if kind is None else kind in ("keras", "training", "sequential")
+        return None if kind is None else kind in ("keras", "training", "sequential", "functional")
 
     # -- classes -------------------------------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -891,7 +991,10 @@ class TfKerasRule:
                                                     "orders and this could be either; left as is")
                     return updated
                 keras = True
-            if keras and self.facts.seeded and attr in SEED_LISTS:
+            if keras and attr == "layers" and self._kind(original.value) == "functional":
+                self.ctx.report(original, CODE, ".layers of a functional model: Keras lists its InputLayers too; "
+                                                "left as is")
+            elif keras and self.facts.seeded and attr in SEED_LISTS:
                 self.ctx.report(original, CODE, f".{attr} lists the seed generator state of the file's Dropout "
                                                 "layers, which torch has no counterpart of; left as is")
             elif keras:
@@ -908,12 +1011,12 @@ class TfKerasRule:
 
     def _has_keras_objects(self) -> bool:
         kinds = [*self.facts.names.values(), *self.facts.attributes.values()]
-        return any(k & {"keras", "sequential"} for k in kinds)
+        return any(k & {"keras", "sequential", "functional"} for k in kinds)
 
     # -- the helper modules --------------------------------------------------------------------------------------------
     def _helper(self, kind: str) -> str:
         if kind not in self._helpers:
-            for base in helper_bases(kind):  # defined before the helpers deriving from it
+            for base in helper_uses(kind):  # defined before the helpers deriving from or using it
                 self._helper(base)
             self._helpers[kind] = self.ctx.new_name("Keras" + kind)
             self.ctx.ref("torch.nn.Module")  # the helpers use torch
@@ -926,7 +1029,7 @@ class TfKerasRule:
         definitions = []
         for kind, name in self._helpers.items():
             text = HELPERS[kind].replace("{name}", name)
-            for base in helper_bases(kind):
+            for base in helper_uses(kind):
                 text = text.replace("{%s}" % base, self._helpers[base])
             definitions.append(text)
         self.ctx.define_at_top(definitions)
@@ -1012,9 +1115,9 @@ class OptimizerVariablesRule:
         return False
 
 
-def helper_bases(kind: str) -> list[str]:
-    """The helpers a helper derives from (`class {name}({Mean}):`)."""
-    return re.findall(r"^class \{name\}\(\{(\w+)\}\)", HELPERS[kind], re.MULTILINE)
+def helper_uses(kind: str) -> list[str]:
+    """The helpers a helper derives from or uses (`class {name}({Mean}):`, `{Tensor}.fill(...)`)."""
+    return list(dict.fromkeys(re.findall(r"\{([A-Z]\w*)\}", HELPERS[kind])))
 
 
 def one_tensor_function(rule, qualified: str) -> cst.BaseExpression | None:

@@ -14,6 +14,8 @@ TF -> PyTorch defines small modules for Keras layers in its output (`class Keras
   construction (`input_dim=`, as tf_keras.py writes for a Sequential given its input shape) -> `tf.keras.Input(shape=
   (width,))` first, so that Keras builds, and draws the weights of, every layer at construction too; after a first
   layer that flattens, the width tf_keras.py writes as the product of the input shape (`4 * 5`) gives the shape;
+* the functional API (tf_keras_functional.py): `KerasTensor(shape=..., ...)` -> `tf.keras.Input(shape=..., ...)`,
+  `KerasTensor.of(layer, x)` -> `layer(x)`, `KerasFunctional(inputs, outputs)` -> `tf.keras.Model(inputs, outputs)`;
 * `class M(KerasLayer)` -> `class M(tf.keras.Model)`, `forward` -> `call`;
 * the metric helpers (`KerasMean('loss')`, `KerasSparseCategoricalAccuracy()`, ...) -> the Keras metrics, whose
   methods they share (update_state, result, reset_state, calling it);
@@ -56,6 +58,7 @@ from .tf_keras import HELPERS, _load, one_tensor_function
 from .torch_plan import INPLACE_UPDATES, method_call
 
 CODE = "TG518"
+FUNCTIONAL = ("Tensor", "Functional")  # the functional API's helpers (tf_keras_functional.py)
 MODULE = {"torch.nn.Module", "torch.nn.modules.module.Module"}
 
 
@@ -157,6 +160,9 @@ class _Facts(cst.CSTVisitor):
             self.sequential_layers |= {id(a.value) for a in node.args}
         if isinstance(node.func, cst.Name) and self.helpers.get(node.func.value, "Layer") != "Layer":
             self.brought_back.add(id(node.func))
+        if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name) \
+                and self.helpers.get(node.func.value.value) == "Tensor" and node.func.attr.value == "of":
+            self.brought_back.add(id(node.func.value))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.brought_back.add(id(node.attr))  # `x.KerasDense` is no use of the class
@@ -257,6 +263,14 @@ class TorchKerasHelpersRule:
         kind = self.facts.helpers.get(func.value) if isinstance(func, cst.Name) else None
         if kind == "Sequential":
             return self._sequential(original, updated)
+        if kind in FUNCTIONAL:  # keras.Input / keras.Model(inputs, outputs): the helpers take Keras' keywords
+            return updated.with_changes(func=self.ctx.ref(_helpers()[kind][2]))
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value == "of" \
+                and self.facts.helpers.get(func.value.value) == "Tensor":
+            # a layer called on a symbolic tensor; once every rule has translated the arguments (the later rules
+            # take this for a method call)
+            self.ctx.wrap_after(original, lambda done: cst.Call(func=done.args[0].value, args=done.args[1:]))
+            return updated
         if kind is not None and kind != "Layer":
             return self._layer(original, updated, kind)
         qualified = self.ctx.qualname(func)
