@@ -88,7 +88,7 @@ def test_shuffle_buffer(buffer, covers):
 @pytest.mark.parametrize("chain", ["repeat().shuffle(5000).batch(2).prefetch(1)", "shuffle(len(x)).repeat(3)",
                                    "batch(4).shuffle(2).repeat(-1)", "shuffle(len(x)).shuffle(4, seed=None)",
                                    "repeat(2).batch(4, drop_remainder=True)", "map(lambda a, b: (a * 2, b)).take(3)",
-                                   "skip(2).batch(2).take(1)"])
+                                   "skip(2).batch(2).take(1)", "batch(2).as_numpy_iterator()"])
 def test_helper_chains_come_back(chain):
     """TF -> PyTorch -> TF gives the chain back, without the helper classes."""
     source = TF + f"ds = tf.data.Dataset.from_tensor_slices((x, y)).{chain}\n"

@@ -7,9 +7,9 @@
   (DataLoader gives a list where TF gives a tuple: unpacking and indexing read the same);
 * `.shuffle(len(...))` of the dataset or one of its components, on a dataset of slices -> `shuffle=True` on that
   DataLoader (`batch_size=None` without a batch);
-* `.shuffle(buffer)` otherwise, `.repeat(count)`, `.map(f)`, `.take(k)`, `.skip(k)` -> the table's helper classes
-  (torch IterableDatasets the output defines: `TfDataShuffle(ds, buffer)`, ...), which compute what tf.data does, a
-  batch of them a DataLoader over them. Twin runs draw tf.data's shuffle (any buffer, any dataset of tensors),
+* `.shuffle(buffer)` otherwise, `.repeat(count)`, `.map(f)`, `.take(k)`, `.skip(k)`, `.as_numpy_iterator()` -> the
+  table's helper classes (torch IterableDatasets the output defines: `TfDataShuffle(ds, buffer)`, ...,
+  `iter(TfDataNumpy(ds))`), which compute what tf.data does, a batch of them a DataLoader over them. Twin runs draw tf.data's shuffle (any buffer, any dataset of tensors),
   RandomSampler's and the helper's from the same stream with the same buffer algorithm (kernel/draws.py), so a
   shuffle over a repeated dataset, whose buffer mixes passes, comes out the same;
 * `.prefetch(...)` is dropped (it never changes the elements);
@@ -242,8 +242,9 @@ class TfDataRule:
         if method not in self.helpers:
             self.helpers[method] = self.ctx.new_name(TABLE["helpers"][method]["name"])
         params = parse_side("tf", TABLE["helpers"][method]["signature"]).params[1:]
-        return cst.Call(func=cst.Name(self.helpers[method]),
+        made = cst.Call(func=cst.Name(self.helpers[method]),
                         args=[cst.Arg(dataset), *(cst.Arg(args[p.name]) for p in params if p.name in args)])
+        return cst.Call(cst.Name("iter"), [cst.Arg(made)]) if TABLE["helpers"][method].get("iterator") else made
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         names = {"{torch}": code_of(self.ctx.ref("torch")), "{random}": code_of(self.ctx.ref("random"))} \

@@ -12,8 +12,9 @@
 
 The helper classes tf_data.py defines for tf.data methods (data_table.json's helpers: `TfDataShuffle`,
 `TfDataRepeat`, a number appended where the name was taken), recognised by name and docstring: the definition is
-removed, `TfDataShuffle(ds, buffer)` -> `ds.shuffle(buffer)`, `TfDataRepeat(ds, count)` -> `ds.repeat(count)`, and a
-DataLoader over one (in the call or bound to the name) -> `.batch()` of it.
+removed, `TfDataShuffle(ds, buffer)` -> `ds.shuffle(buffer)`, `TfDataRepeat(ds, count)` -> `ds.repeat(count)`, ...,
+`iter(TfDataNumpy(ds))` -> `ds.as_numpy_iterator()`, and a DataLoader over one (in the call or bound to the name) ->
+`.batch()` of it.
 
 A DataLoader over a tensor made by the table's `tensors` calls, in its call or bound to the name it is given
 (`DataLoader(torch.as_tensor(x), batch_size=n)`, the TF -> PyTorch form of a dataset of one tensor's rows) ->
@@ -125,7 +126,7 @@ class TorchDataRule:
             return updated
         kind = self._kind(original)
         if kind is None:
-            return updated
+            return self._iterator(original, updated)
         self.ctx.consume(original.func)
         try:
             if kind == "stream":
@@ -145,6 +146,14 @@ class TorchDataRule:
         dataset = self._dataset_of(source, args["dataset"])
         params = parse_side("tf", signature).params
         return self._method(dataset, method, [cst.Arg(args[p.name]) for p in params[1:] if p.name in args])
+
+    def _iterator(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`iter(TfDataNumpy(ds))`, a helper marked iterator as tf_data.py writes it -> `ds.as_numpy_iterator()`."""
+        inner = original.args[0].value if len(original.args) == 1 else None
+        if isinstance(original.func, cst.Name) and original.func.value == "iter" and self._kind(inner) == "stream" \
+                and TABLE["helpers"][self.helpers[inner.func.value]].get("iterator"):
+            return updated.args[0].value
+        return updated
 
     def _dataset_of(self, source, dataset):
         """The tf.data dataset of a helper's or DataLoader's dataset argument (original `source`, translated

@@ -1,6 +1,6 @@
 # tf.data pipelines torch.utils.data has no class for: a shuffle over a repeated dataset (its buffer mixes passes),
 # a buffer smaller than the dataset, map of a function over the components, take/skip inside a chain, a repeat
-# of shuffled batches, and training over `enumerate(ds.take(steps), 1)` as tutorials write it.
+# of shuffled batches, training over `enumerate(ds.take(steps), 1)` as tutorials write it, as_numpy_iterator.
 import numpy as np
 import tensorflow as tf
 
@@ -30,3 +30,8 @@ epochs = [int(tf.reduce_sum(b)) for b in tf.data.Dataset.from_tensor_slices(y).s
 middle = [int(r[1]) for r in tf.data.Dataset.from_tensor_slices(x).skip(3).take(4)]
 doubled = tf.data.Dataset.from_tensor_slices(y).map(lambda v: v * 2).batch(5, drop_remainder=True).shuffle(2)
 doubled_sums = [int(tf.reduce_sum(b)) for b in doubled]
+# Elements as NumPy values, and the first batch of a pass.
+numpy_rows = [r for r in tf.data.Dataset.from_tensor_slices(x).take(3).as_numpy_iterator()]
+first_x, first_y = next(tf.data.Dataset.from_tensor_slices((x, y)).batch(5).as_numpy_iterator())
+labels = list(tf.data.Dataset.from_tensor_slices(y).as_numpy_iterator())  # NumPy scalars
+peek_x, peek_y = next(iter(train))
