@@ -273,7 +273,8 @@ class OpsRule:
                     break
                 failure = failure or why
                 continue
-            ctx.consume(original.func)
+            for node in [original.func, *attempt.taken]:
+                ctx.consume(node)
             for note in attempt.notes + ([entry.caveat] if entry.caveat else []):
                 ctx.report(original, "TG203", note, level="warning")
             return result
@@ -350,6 +351,7 @@ class Call:
         self.origin, self.to = rule.ctx.origin, rule.ctx.to
         self.source, self.target = entry.sides[self.origin], entry.sides[self.to]
         self.notes: list[str] = []  # TG203 warnings, reported if this attempt succeeds
+        self.taken: list[cst.CSTNode] = []  # argument nodes this attempt translates, consumed if it succeeds
 
     def emit(self) -> cst.BaseExpression:
         bound = self.bind()
@@ -373,7 +375,13 @@ class Call:
         self.positions = {}  # source parameter -> index of the positional argument that gave it
         positional = [p for p in params if p.kind == "positional"]
         varargs = next((p for p in params if p.kind == "varargs"), None)
-        for i, arg in enumerate(a for a in args if a.keyword is None):
+        unnamed = [a for a in args if a.keyword is None]
+        self.starred = None  # the *varargs parameter given one starred sequence
+        for i, arg in enumerate(unnamed):
+            if arg.star == "*" and varargs is not None and i == len(positional) == len(unnamed) - 1:
+                # torch's `*size` parameters take the sequence itself: `torch.zeros(*x.size())` is torch.zeros(x.size())
+                bound[varargs.name], self.positions[varargs.name], self.starred = [arg.value], i, varargs.name
+                continue
             if arg.star:
                 raise Unmatched("TG202", "*args/**kwargs cannot be matched to parameters statically")
             if i < len(positional):
@@ -460,6 +468,8 @@ class Call:
                 new = next((v for k, v in mapping.items() if same_value(k, text)), None)
                 if new is None:
                     raise Unmatched("TG202", f"{p.name}={text} has no {self.to} equivalent")
+                if node is not None:
+                    self.taken.append(node)  # a source name as a value (`x.type(torch.FloatTensor)`): translated here
                 node, default = self.expr(new), False
             elif node is None:
                 if p.default is None:
@@ -538,7 +548,8 @@ class Call:
                 # None means something else here (`axis=None` reduces axis 0 in tf.argmax): no exact form.
                 raise Unmatched("TG201", f"{p.name}=None has no exact {self.to} equivalent; pass it explicitly")
             if p.kind == "varargs":
-                out += [cst.Arg(n) for n in (raw if isinstance(raw, list) else [raw])]
+                star = "*" if source is not None and source == self.starred else ""
+                out += [cst.Arg(n, star=star) for n in (raw if isinstance(raw, list) else [raw])]
                 continue
             # Positional only where the source had it at the same place: keeps the keywords a reader relies on
             # (labels=/logits=) and never reorders silently.
