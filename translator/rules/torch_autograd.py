@@ -257,7 +257,8 @@ class TorchTapeRule:
                                     f"stays as it is now, like `{value.value}.grad.clone()`", level="warning")
                 return cst.Name(grad)
         in_grad_loop = any(id(st) in self.plan.grad_loops for st in self.ctx.statements)
-        if attr == "grad" and self._holder_value(value):  # a Module's parameter: its gradient is on it, as in torch
+        # a Module's parameter: its gradient is on it, as in torch
+        if attr == "grad" and self._holder_value(value, written=self._assigned(original)):
             if self._assigned(original):
                 return updated
             if self._kept(original, elements=True):
@@ -322,12 +323,17 @@ class TorchTapeRule:
             return code_of(expr)
         return None
 
-    def _holder_value(self, expr, strict: bool = False) -> bool:
+    def _holder_value(self, expr, strict: bool = False, written: bool = False) -> bool:
         """`model.w` (an attribute of a Module) or a name bound by `for p in model.parameters()` (any loop variable in
-        attribute mode), in a file whose backward() calls put gradients on variables; anything, where no gradient is
+        attribute mode), in a file whose backward() calls put gradients on variables (or whose optimizers step with
+        them, `p.grad = g` before `opt.step()`: written anything, read a variable); anything, where no gradient is
         kept in a name, unless strict (in-place updates: a variable, not any tensor; also `model[0].weight`, and in a
         file with no backward())."""
-        if not self.plan.holder_sites and not strict or not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
+        if not self.plan.holder_sites and not strict:
+            if not any(s.holder_optimizers for s in self.plan.scopes.values()):
+                return False
+            strict = not written  # what `p.grad = g` put there for the step: a Module's variable's
+        if not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return False
         if not strict and (not self.plan.named_leaves or self.plan.attribute_mode):
             return True  # every gradient of the file is on its variable
@@ -515,10 +521,12 @@ class TorchTapeRule:
         return False
 
     def _graph_tensor(self, expr) -> bool:
-        """A name that holds a tensor computed from leaves (so `.data` is its detached value)."""
-        scope = self.plan.scope()
+        """A name that holds a tensor computed from leaves (so `.data` is its detached value); not a method's `self`
+        nor a holder (`self.data` of a data loader is its attribute)."""
+        scope, method = self.plan.scope(), self.plan.stack[-1]
+        this = method.params.params[0].name.value if id(method) in self.plan.methods and method.params.params else None
         return isinstance(expr, cst.Name) and expr.value in scope.carrying and expr.value not in scope.opaque \
-            and not self._assigned(expr)
+            and not self._assigned(expr) and expr.value != this and not scope.holder(expr.value)
 
     def _tensor(self, expr) -> bool:
         return self.plan.tensor(self.plan.scope(), expr)

@@ -1121,8 +1121,10 @@ class Plan:
             return False  # it makes leaves, modules, or calls what the plan cannot see into
         literals = {}
         for stmt in self.module.body:
+            small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                continue  # `import numpy as np`: a library module (qualname)
             for bound in names_bound(stmt):
-                small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
                 literal = isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                     small.targets[0].target, cst.Name) and _literal(small.value)
                 literals[bound] = literals.get(bound, True) and literal
@@ -1190,8 +1192,8 @@ class Plan:
                 if method_call(node, *CUTS) is not None:
                     return False
                 qualified = plan.ctx.qualname(node.func)
-                if (qualified or "").startswith("torch.") and is_true(keyword(node, "requires_grad")):
-                    self.found = True  # an unnamed leaf
+                if plan.leaf_value(node):
+                    self.found = True  # an unnamed leaf (`torch.ones(3).requires_grad_() * 2` too)
                     return False
                 if qualified == "torch.autograd.grad":  # on the graph only with create_graph=True
                     if is_true(keyword(node, "create_graph", 4)):
