@@ -10,6 +10,7 @@ TORCH = "import torch\nfrom torch.utils.data import DataLoader, TensorDataset\nx
 
 TF_FLAGGED = {
     "unordered map": "ds = tf.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2, deterministic=False)",
+    "unordered batch": "ds = tf.data.Dataset.from_tensor_slices(x).batch(2, num_parallel_calls=2, deterministic=False)",
     "len of a repeat (an IterableDataset)": "ds = tf.data.Dataset.from_tensor_slices(x).repeat(2).batch(2)\nn = len(ds)",
     "batch after batch": "ds = tf.data.Dataset.from_tensor_slices(x).batch(2).batch(2)",
     "seeded shuffle": "ds = tf.data.Dataset.from_tensor_slices(x).shuffle(6, seed=1).batch(2)",
@@ -49,6 +50,14 @@ TORCH_FLAGGED = {
 def test_one_report_per_unfollowed_chain():
     source = TF + "ds = tf.data.Dataset.from_tensor_slices(x)\ndef f(d):\n    return d.batch(2).prefetch(1)\n"
     assert [d.code for d in translate(source, to="torch").diagnostics] == ["TG601"]
+
+
+def test_dropped_arguments_are_no_leftovers():
+    """`prefetch(tf.data.AUTOTUNE)`, `num_parallel_calls=tf.data.AUTOTUNE`: left out, never TG900."""
+    source = TF + "ds = tf.data.Dataset.from_tensor_slices(x).map(lambda r: r * 2, num_parallel_calls=tf.data.AUTOTUNE)" \
+                  ".batch(2, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.experimental.AUTOTUNE)\n"
+    result = translate(source, to="torch")
+    assert not result.diagnostics and "AUTOTUNE" not in result.code
 
 
 def test_other_shuffles_are_not_datasets():

@@ -9,20 +9,22 @@
   DataLoader (`batch_size=None` without a batch);
 * `.shuffle(buffer)` otherwise, `.repeat(count)`, `.map(f)`, `.take(k)`, `.skip(k)`, `.as_numpy_iterator()` -> the
   table's helper classes (torch IterableDatasets the output defines: `TfDataShuffle(ds, buffer)`, ...,
-  `iter(TfDataNumpy(ds))`), which compute what tf.data does, a batch of them a DataLoader over them. Twin runs draw tf.data's shuffle (any buffer, any dataset of tensors),
-  RandomSampler's and the helper's from the same stream with the same buffer algorithm (kernel/draws.py), so a
-  shuffle over a repeated dataset, whose buffer mixes passes, comes out the same;
-* `.prefetch(...)` is dropped (it never changes the elements);
+  `iter(TfDataNumpy(ds))`), which compute what tf.data does, a batch of them a DataLoader over them. Twin runs draw
+  tf.data's shuffle (any buffer, any dataset of tensors), RandomSampler's and the helper's from the same stream with
+  the same buffer algorithm (kernel/draws.py), so a shuffle over a repeated dataset, whose buffer mixes passes, comes
+  out the same;
+* `.prefetch(...)` and the arguments no torch form takes (`num_parallel_calls`, `name`) are dropped (they never
+  change the elements);
 * `.take(k)` last in a chain a for loop or comprehension iterates right away -> `itertools.islice(<ds>, k)`.
 
 TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `prefetch`, ...)
 called on anything but a name or chain the rule follows (a function's parameter, an attribute: its torch form has no
 such method); other sources and methods (generators, files, dict or list displays, whose dtypes TF and torch infer
 differently, a name a function's parameter or a tuple display binds: it may hold a tuple, which TF slices element by
-element), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, `map` with `deterministic=False`, batching a
-DataLoader (batches of batches of slices), `len()` of a helper's dataset (IterableDatasets have none), and any other
-use of a name holding a dataset than iterating it, `len()` or the forms above. Names are followed in the order the
-file binds them (a name rebound to anything else stops being a dataset).
+element), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, `map`/`batch` with `deterministic=False`,
+batching a DataLoader (batches of batches of slices), `len()` of a helper's dataset (IterableDatasets have none), and
+any other use of a name holding a dataset than iterating it, `len()` or the forms above. Names are followed in the
+order the file binds them (a name rebound to anything else stops being a dataset).
 """
 from __future__ import annotations
 
@@ -80,6 +82,19 @@ def literal(node: cst.BaseExpression | None, default=None):
     if isinstance(node, cst.Integer):
         return int(node.value)
     raise Refused(f"`{code_of(node)}` is not a literal (not translated)")
+
+
+class _Consumed:
+    """Marks every node it walks as translated."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def on_visit(self, node) -> None:
+        self.ctx.consume(node)
+
+    def on_leave(self, node) -> None:
+        pass
 
 
 class TfDataRule:
@@ -203,17 +218,22 @@ class TfDataRule:
             kind = "slices"
             dataset, parts = self._slices(new_root, root)
         shuffle = False  # a shuffle covering a dataset of slices, pending for its DataLoader
+        dropped = []  # the original arguments the translation leaves out
         for (method, original), call in zip(steps, calls):
             if method in TABLE["dropped"]:
+                dropped += [arg.value for arg in original.args]
                 continue
             if method not in TABLE["methods"]:
                 raise Refused(f"tf.data's `.{method}()` has no exact torch.utils.data form")
             args = bind(TABLE["methods"][method], call)
+            kept = {"batch_size", "drop_remainder"} if method == "batch" else {
+                p.name for p in parse_side("tf", TABLE["helpers"][method]["signature"]).params}
+            dropped += [v for name, v in bind(TABLE["methods"][method], original).items() if name not in kept]
+            if literal(args.get("deterministic"), True) is not True:  # parallel calls keep the order unless told
+                raise Refused(f"`.{method}()` with deterministic=False (elements in any order) is not translated")
             if method == "batch":
                 if kind.endswith("loader"):
                     raise Refused("`.batch()` of a DataLoader's batches has no exact torch.utils.data form")
-                if args.get("num_parallel_calls") is not None or args.get("deterministic") is not None:
-                    raise Refused("`.batch()` with num_parallel_calls= or deterministic= is not translated")
                 drop = literal(args.get("drop_remainder"), False)
                 dataset = self._loader(dataset, args["batch_size"], shuffle, drop)
                 kind, shuffle = "loader" if kind == "slices" else "stream loader", False  # the latter has no len()
@@ -229,11 +249,11 @@ class TfDataRule:
                 if kind == "slices" and self._covers(buffer, root if isinstance(root, cst.Name) else None, parts):
                     shuffle = True
                     continue
-            if method == "map" and literal(args.get("deterministic"), True) is not True:
-                raise Refused("`.map()` with deterministic=False (elements in any order) is not translated")
             dataset, kind = self._helper(method, dataset, args), "stream"
         if shuffle:
             dataset, kind = self._loader(dataset, cst.Name("None"), True, False), "loader"
+        for value in dropped:  # `prefetch(tf.data.AUTOTUNE)`: no TG900 for what is left out
+            walk(value, _Consumed(self.ctx))
         return dataset, kind, parts
 
     def _helper(self, method: str, dataset, args: dict) -> cst.Call:

@@ -202,8 +202,8 @@ class TorchDataRule:
             elif isinstance(first, cst.Name):
                 size = first
             else:
-                raise Refused("shuffling an inline TensorDataset whose first tensor is not a name or torch.as_tensor of "
-                              "one (its length would be computed twice) is not translated")
+                raise Refused("shuffling an inline TensorDataset whose first tensor is not a name or torch.as_tensor "
+                              "of one (its length would be computed twice) is not translated")
             dataset = self._method(dataset, "shuffle", [cst.Arg(cst.Call(cst.Name("len"), [cst.Arg(size)]))])
         batch_size = given.get("batch_size")
         if not (isinstance(batch_size, cst.Name) and batch_size.value == "None"):  # None: no batching
