@@ -41,7 +41,9 @@ def test_keras_training_and_model_methods_are_refused(line):
     'self.add_weight("w", shape=(2,))',  # Keras 3 raises on a positional name
     "self.add_weight(shape=(2,), initializer=tf.keras.initializers.Orthogonal())",
     "self.add_weight(shape=(2,), initializer='identity')",
-    "self.add_weight(shape=(2,), trainable=False)",  # a non-trainable variable is no parameter
+    "self.add_weight(shape=(2,), trainable=flag)",  # a parameter or a buffer: not known here
+    "self.add_weight(shape=(2,), dtype='string')",
+    "self.add_weight(shape=(2,), dtype='int32')",
     "self.add_weight(shape=(2,), regularizer='l2')",
 ])
 def test_add_weight_forms_without_an_exact_translation_are_refused(call):

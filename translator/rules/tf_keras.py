@@ -36,7 +36,8 @@
   with the helpers `KerasTensor` and `KerasFunctional` defined here.
 - Subclasses of keras.Model / keras.layers.Layer → subclasses of `KerasLayer`, an nn.Module converting inputs as
   Keras does (arrays to tensors, floating ones to float32), running `build(input_shape)` before the first call and
-  implementing `add_weight`; `call` is renamed `forward`.
+  implementing `add_weight` (`trainable=False`: a buffer, listed after the parameters as Keras lists non-trainable
+  weights; `dtype=`: that dtype); `call` is renamed `forward`.
   Keras 3 does not track a bare `tf.Variable` a layer holds (it is in no `trainable_variables`): it stays a plain
   leaf tensor.
 - `m.trainable_variables` / `variables` / `weights` / `layers` of a Keras object → the module's parameters or
@@ -233,13 +234,19 @@ class {name}(torch.nn.Module):
         pass
 
     def add_weight(self, shape=(), initializer=None, dtype=None, trainable=True, name=None):
-        shape = tuple(shape)
-        weight = torch.empty(shape)
+        dtype = dtype if dtype is None or isinstance(dtype, torch.dtype) else getattr(torch, dtype)
+        weight = self.keras_initialized(torch.empty(tuple(shape), dtype=dtype), initializer)
+        # a non-trainable weight is a buffer: registered when assigned, in the module's buffers(), not parameters()
+        return torch.nn.Parameter(weight) if trainable else torch.nn.Buffer(weight)
+
+    @staticmethod
+    def keras_initialized(weight, initializer):
+        shape = tuple(weight.shape)
         if initializer in ("zeros", "ones"):
-            return torch.nn.Parameter(torch.nn.init.constant_(weight, float(initializer == "ones")))
+            return torch.nn.init.constant_(weight, float(initializer == "ones"))
         if initializer in ("random_normal", "random_uniform"):
             init = torch.nn.init.normal_ if initializer == "random_normal" else torch.nn.init.uniform_
-            return torch.nn.Parameter(init(weight, *((0.0, 0.05) if initializer == "random_normal" else (-0.05, 0.05))))
+            return init(weight, *((0.0, 0.05) if initializer == "random_normal" else (-0.05, 0.05)))
         # variance scaling, Keras' fans: glorot (the default), he and lecun, uniform or truncated normal
         family, _, distribution = (initializer or "glorot_uniform").partition("_")
         receptive = math.prod(shape[:-2])
@@ -248,9 +255,9 @@ class {name}(torch.nn.Module):
         scale = (2.0 if family == "he" else 1.0) / max(1.0, (fan_in + fan_out) / 2.0 if family == "glorot" else fan_in)
         if distribution == "uniform":
             limit = math.sqrt(3.0 * scale)
-            return torch.nn.Parameter(torch.nn.init.uniform_(weight, -limit, limit))
+            return torch.nn.init.uniform_(weight, -limit, limit)
         std = math.sqrt(scale) / 0.87962566103423978  # the std of a normal cut at 2 std is 0.8796 of its own
-        return torch.nn.Parameter(torch.nn.init.trunc_normal_(weight, 0.0, std, -2.0 * std, 2.0 * std))
+        return torch.nn.init.trunc_normal_(weight, 0.0, std, -2.0 * std, 2.0 * std)
 ''', "Sequential": '''
 class {name}(torch.nn.Sequential):
     """keras.Sequential: converts its input as Keras does (arrays to tensors, floating ones to float32) and passes its
@@ -611,6 +618,10 @@ class _KerasFacts(cst.CSTVisitor):
         if spec is not None:
             self.stateful = self.stateful or spec.get("state", False)
             self.seeded = self.seeded or spec.get("seeded", False)
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_weight" and any(
+                a.keyword is not None and a.keyword.value == "trainable" and code_of(a.value) == "False"
+                for a in node.args):
+            self.stateful = True  # a non-trainable weight: a buffer
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self.kind(node.value)
@@ -805,12 +816,24 @@ class TfKerasRule:
                 isinstance(initializer, cst.SimpleString)
                 and ast.literal_eval(initializer.value) in self.table["initializers"]):
             problem = f"add_weight(initializer={code_of(initializer)})"
-        elif not all(same_value(code_of(given[k]), v) for k, v in (("dtype", "None"), ("trainable", "True"))
-                     if k in given):
-            problem = "add_weight() of another dtype or of a non-trainable weight"
+        elif "trainable" in given and not any(same_value(code_of(given["trainable"]), v) for v in ("True", "False")):
+            problem = f"add_weight(trainable={code_of(given['trainable'])})"
+        elif "dtype" in given and not self._weight_dtype(given["dtype"]):
+            problem = f"add_weight(dtype={code_of(given['dtype'])})"
+        elif "dtype" in given and not re.search(r"float|None", code_of(given["dtype"])) and not same_value(
+                code_of(given.get("trainable", cst.Name("True"))), "False"):
+            problem = "a trainable add_weight() of an integer or bool dtype (a torch Parameter must be floating)"
         if problem:
             return self._refuse(original, f"{problem} has no exact torch translation")
         return updated
+
+    def _weight_dtype(self, dtype: cst.BaseExpression) -> bool:
+        """None, or a dtype the table lists, named ('float64') or TF's (tf.float64): KerasLayer.add_weight makes it."""
+        if isinstance(dtype, cst.SimpleString):
+            return ast.literal_eval(dtype.value) in self.table["weight_dtypes"]
+        qualified = self.ctx.qualname(dtype) or ""
+        return code_of(dtype) == "None" or qualified.startswith("tensorflow.") and \
+            qualified.rpartition(".")[2] in self.table["weight_dtypes"]
 
     def _activation(self, before: cst.BaseExpression, after: cst.BaseExpression, what: str):
         """The torch callable for a Keras activation argument; None for no activation, False when refused."""
