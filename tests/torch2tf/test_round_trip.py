@@ -28,9 +28,8 @@ KNOWN = {
                                    "PyTorch -> TF rules make the container's tensors variables only for a name bound "
                                    "once (TG501), and take gradients over a name only if it is only ever a list (TG504)",
     "comprehension_gradients": "the PyTorch side takes torch.autograd.grad inside comprehensions, one call per "
-                               "element; PyTorch -> TF flags those (TG900, TG507)",
-    "stack_nested_lists": "the PyTorch side takes torch.autograd.grad inside comprehensions, guarded by "
-                          "z.requires_grad; PyTorch -> TF flags that guard (TG507)",
+                               "element, inside the Hessian's outer tape (TG504), and guards the Hessian rows by "
+                               "`jacobian.requires_grad` of create_graph gradients, not known statically (TG507)",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",

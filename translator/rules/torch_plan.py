@@ -179,6 +179,43 @@ def _root(node) -> cst.BaseExpression:
     return node
 
 
+class _Comprehensions(cst.CSTVisitor):
+    """The comprehensions around a node, innermost last."""
+
+    def __init__(self, node):
+        self.node, self.stack, self.found = node, [], None
+
+    def on_visit(self, node) -> bool:
+        if node is self.node:
+            self.found = list(self.stack)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            self.stack.append(node)
+        return self.found is None
+
+    def on_leave(self, node) -> None:
+        if self.stack and self.stack[-1] is node:
+            self.stack.pop()
+
+
+def _comprehension_elements(stmt, name: cst.Name) -> list | None:
+    """The elements a comprehension's name runs over, where the innermost comprehension binding it (one `for`) runs
+    over a list or tuple display: `z` in `[... z ... for z in (z1, z2)]`."""
+    visitor = _Comprehensions(name)
+    walk(stmt, visitor)
+    for comp in reversed(visitor.found or []):
+        names: set[str] = set()
+        _target_names(comp.for_in.target, names)
+        inside = _Comprehensions(name)
+        walk(comp.for_in.iter, inside)
+        if name.value not in names or inside.found is not None:  # the iterable reads the enclosing scope's names
+            continue
+        loop = comp.for_in
+        single = loop.inner_for_in is None and isinstance(loop.target, cst.Name) and isinstance(
+            loop.iter, (cst.List, cst.Tuple)) and all(isinstance(e, cst.Element) for e in loop.iter.elements)
+        return [e.value for e in loop.iter.elements] if single else None
+    return None
+
+
 def _own_names(func: cst.FunctionDef) -> set[str]:
     """The names a function binds (its parameters too)."""
     params = func.params
@@ -1275,6 +1312,10 @@ class Plan:
         the assignment that reaches it (recursively), an expression from the names it reads."""
         if depth > 25:
             return None
+        elements = _comprehension_elements(stmt, expr) if isinstance(expr, cst.Name) else None
+        if elements is not None:  # `z.requires_grad for z in (z1, z2)`: known where every element's is the same
+            known = {self.requires_grad(scope, e, stmt, depth + 1) for e in elements}
+            return known.pop() if len(known) == 1 else None
         if isinstance(expr, cst.Name):
             leaf = self.leaf_at(scope, stmt, expr.value)
             if leaf is not False:
@@ -1288,6 +1329,8 @@ class Plan:
                 return None
             binder, value = binding
             return False if id(binder) in self.in_no_grad else self.requires_grad(scope, value, binder, depth + 1)
+        if self.leaf_value(expr):  # `torch.tensor(5.0, requires_grad=True)`, under no_grad too
+            return True
         if id(stmt) in self.in_no_grad:
             return False
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and self._weighted(scope, expr.func.value):
@@ -1393,6 +1436,12 @@ class Plan:
             if isinstance(small, cst.Assign) and fully_rebinds(earlier) == {name} | fully_rebinds(earlier) \
                     and isinstance(small.targets[0].target, cst.Name):
                 return earlier, small.value
+            target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+            if isinstance(target, cst.Tuple) and isinstance(small.value, cst.Tuple) and len(target.elements) == len(
+                    small.value.elements) and all(isinstance(e, cst.Element) for e in small.value.elements):
+                for t, v in zip(target.elements, small.value.elements):  # `w1, w2 = a, b`: w1's value is a
+                    if isinstance(t.value, cst.Name) and t.value.value == name:
+                        return earlier, v.value
             return None
         return None
 
@@ -1466,7 +1515,7 @@ class Plan:
             enclosing = [s for s in sites if s.start <= site.index < s.index]
             if site.deferred and enclosing and not outer and all(s.deferred for s in enclosing):
                 # inside another persistent tape that records the whole statement: take the gradients there
-                site.tape, site.shared = max(enclosing, key=lambda s: s.start).tape, True
+                site.tape, site.shared = min(enclosing, key=lambda s: (s.start, -s.index)).tape, True  # the outermost
             elif site.deferred and site.outer:
                 self.refuse(site.stmt, site.call, "TG504", "torch.autograd.grad in a comprehension or with several "
                             "calls in one statement, inside another gradient's tape, is not translated")
