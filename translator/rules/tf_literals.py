@@ -38,6 +38,7 @@ ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultipl
 # which asks whether it was given a tensor): their arguments are left alone.
 # ndarray methods that return ndarrays (what an array operand of a TF op is often written as).
 ARRAY_METHODS = ("reshape", "astype", "copy", "flatten", "ravel", "squeeze", "transpose")
+SAME_DTYPE = ("x", "y", "a", "b")  # the inputs of TF's binary ops, which share one dtype (their `T`)
 CONVERTING = ("tensorflow.Variable", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.is_tensor")
 
 
@@ -64,7 +65,12 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
         # `x[0:32]`, `x.reshape(-1, 784)`, `x.astype("float32")` of an array: an array
         array = expr.value if isinstance(expr, cst.Subscript) else expr.func.value
         return "numpy" if foreign_kind(ctx, array, through_calls) == "numpy" else None
+    if isinstance(expr, cst.List) and expr.elements and all(  # a tuple may be a structure (tf.data's elements)
+            _is_number(e.value) or foreign_kind(ctx, e.value, through_calls) for e in expr.elements):
+        return "numpy" if any(foreign_kind(ctx, e.value, through_calls) == "numpy" for e in expr.elements) else None
     if isinstance(expr, cst.Name):
+        if id(expr) in _numpy_comprehensions(ctx).elements:
+            return "numpy"  # `x1` of `[x1 + x2 for (x1, x2) in x]` over a NumPy array: a NumPy scalar or row
         facts = Facts.of(ctx)
         kind = facts.kind_of(expr)
         if kind in ("unknown", "constant"):  # Facts' "constant" includes NumPy arithmetic (`x_train / 255.0`)
@@ -73,11 +79,65 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
                                                                    cst.Comparison)) \
                     and foreign_kind(ctx, binding.value, False) == "numpy":
                 return "numpy"  # `data = np.arange(8).reshape(2, 4)`: a textually earlier binding, so this ends
+            if binding is not None and id(binding.value) in _numpy_comprehensions(ctx).lists:
+                return "numpy"  # `y_ = [[x1 + x2 + 0.01] for (x1, x2) in x]`: a list of NumPy values
         passed = Functions.of(ctx).arguments(expr) if through_calls else None
         if kind == "unknown" and passed and any(foreign_kind(ctx, a, False) == "numpy" for a in passed):
             return "numpy"
         return {"numbers": "list", "numpy": "numpy"}.get(kind)
     return None
+
+
+class _NumpyComprehensions(Visitor):
+    """List comprehensions over NumPy arrays (`[[x1 + x2] for (x1, x2) in x]`): the reads of their targets in the
+    element (NumPy scalars or rows), and those whose element is then NumPy values or a list of them."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.elements: set[int] = set()  # ids of the targets' reads in the element
+        self.lists: set[int] = set()  # ids of the comprehensions giving lists of NumPy values
+
+    @classmethod
+    def of(cls, ctx) -> "_NumpyComprehensions":
+        if "tf_literals_comprehensions" not in ctx.cache:
+            ctx.cache["tf_literals_comprehensions"] = found = cls(ctx)
+            if any(q.split(".")[0] == "numpy" for q in ctx.aliases.values()):
+                walk(ctx.module, found)
+        return ctx.cache["tf_literals_comprehensions"]
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        loops, names = node.for_in, set()
+        while loops is not None:
+            if loops.ifs or foreign_kind(self.ctx, loops.iter, False) != "numpy":
+                return
+            names |= {n.value for n in _target_names(loops.target)}
+            loops = loops.inner_for_in
+        reads = _Reads(names)
+        walk(node.elt, reads)
+        self.elements |= reads.found
+        if foreign_kind(self.ctx, node.elt, False) == "numpy":
+            self.lists.add(id(node))
+
+
+class _Reads(cst.CSTVisitor):
+    def __init__(self, names: set[str]):
+        self.names, self.found = names, set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names:
+            self.found.add(id(node))
+
+
+def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    return []
+
+
+def _numpy_comprehensions(ctx) -> _NumpyComprehensions:
+    return _NumpyComprehensions.of(ctx)
 
 
 def _numpy_generator(ctx, expr: cst.BaseExpression) -> bool:
@@ -268,8 +328,17 @@ class TfForeignOperandRule:
                 args.append(after.with_changes(value=parse_template_expression(
                     "torch.stack([torch.as_tensor(v) for v in {values}])", values=after.value)))
                 continue  # `tf.reduce_mean(losses)`: TF packs a list of tensors (or numbers), as torch.stack does
-            args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign)) if foreign else after)
+            like = self._peer_dtype(original, updated, params, i) if foreign == "numpy" else None
+            args.append(after.with_changes(value=as_tensor(self.ctx, after.value, foreign, like)) if foreign else after)
         return updated.with_changes(args=args)
+
+    def _peer_dtype(self, original: cst.Call, updated: cst.Call, params: list, index: int):
+        """For a NumPy argument of an op whose inputs share one dtype (`tf.greater(y, y_)`, `tf.matmul(a, b)`: TF's x/y,
+        a/b), a tensor argument of that dtype, which TF converts the array to (None where there is none)."""
+        if params[index] not in SAME_DTYPE:
+            return None
+        return next((like for i, param in enumerate(params) if i != index and param in SAME_DTYPE and (
+            like := self._dtype_source(original.args[i].value, updated.args[i].value)) is not None), None)
 
     def _list_of_values(self, expr: cst.BaseExpression) -> bool:
         """A list display or comprehension of values that are not all numbers, or a name whose reaching binding is
