@@ -161,8 +161,9 @@ class TorchDataRule:
         if self._makes_tensor(source) or isinstance(source, cst.Name) and source.value in self.tensors:
             return cst.Call(func=self.ctx.ref(expand(TF_SLICES)), args=[cst.Arg(dataset)])  # a tensor's rows
         if self._kind(source) is None and not (isinstance(source, cst.Name) and source.value in self.holders):
-            raise Refused("only a TensorDataset, a DataLoader, a tf.data helper or a tensor made by torch.as_tensor/"
-                          "tensor/from_numpy (in the call or bound to the name) has an exact tf.data form")
+            raise Refused("only a TensorDataset, a tf.data helper, a DataLoader given to a helper or a tensor made "
+                          "by torch.as_tensor/tensor/from_numpy (in the call or bound to the name) has an exact "
+                          "tf.data form")
         return dataset
 
     def _makes_tensor(self, node) -> bool:
