@@ -47,6 +47,9 @@ class Side:
     text: str
     name: str | None = None  # qualified name of a signature side
     params: tuple[Param, ...] = ()
+    # `torch.empty(*size).uniform_(from_=0, to=1)`: a method called on the call's result, and its parameters in order
+    # (also in `params`, keyword-only: the call's own arguments never fill them)
+    chain: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def is_template(self) -> bool:
@@ -60,6 +63,12 @@ class Side:
 def parse_side(framework: str, text: str) -> Side:
     if "{" in text or not re.fullmatch(r"[A-Za-z_][\w.]*\(.*\)", text):
         return Side(framework, text)  # a template: slots, or an expression such as a lambda
+    chained = re.fullmatch(r"([\w.]+\(.*?\))\.(\w+)\((.*)\)", text)
+    if chained:
+        call, method, rest = chained.groups()
+        first, then = parse_side(framework, call), parse_side(framework, f"{method}({rest})").params
+        then = tuple(Param(p.name, p.default, "keyword") for p in then)
+        return Side(framework, text, first.name, first.params + then, (method, tuple(p.name for p in then)))
     head, paren, rest = text.partition("(")
     fn = ast.parse(f"def f({rest}: pass").body[0]
     a = fn.args
@@ -126,10 +135,14 @@ class Table:
         self.tensor_params = frozenset(raw["tensor_params"])  # TF parameter names that take a tensor
         self._functions = {"tf": {}, "torch": {}}  # origin -> {qualified: [entries, overloads in table order]}
         self._methods: dict[str, list[Entry]] = {}
+        self._chains: dict[tuple[str, str], list[Entry]] = {}  # (torch function, method) -> entries
         self._properties: dict[str, Entry] = {}
         for entry in self.entries:
             for fw, side in entry.sides.items():
                 if side.is_template:
+                    continue
+                if side.chain:
+                    self._chains.setdefault((side.name, side.chain[0]), []).append(entry)
                     continue
                 names = [side.name] + [a for a in entry.aliases if a.split(".")[0] == side.name.split(".")[0]]
                 for name in names:
@@ -141,6 +154,10 @@ class Table:
     def overloads(self, qualified: str, origin: str) -> list[Entry]:
         """The entries translating calls of `qualified` from `origin`, to be tried in order."""
         return self._functions[origin].get(qualified, [])
+
+    def chains(self, qualified: str, method: str) -> list[Entry]:
+        """Entries for `method` called on the result of torch function `qualified` (`torch.empty(...).uniform_()`)."""
+        return self._chains.get((qualified, method), [])
 
     def methods(self, name: str) -> list[Entry]:
         """Entries for torch tensor method `name` (`x.sum(...)`)."""

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import keyword
 import pickle
 import re
 import subprocess
@@ -42,6 +43,14 @@ def signature_checks() -> list[tuple[str, str, list[str], list[str]]]:
             if side.is_template:
                 for name in sorted(set(FRAMEWORK_NAME.findall(side.text))):
                     checks.append((f"{label(n, entry)}:{fw}:{name}", expand(name), [], []))
+                continue
+            if side.chain:  # `torch.empty(*size).uniform_(from_=0, to=1)`: the function, then the tensor method
+                method, then = side.chain
+                first = [p for p in side.params if p.name not in then]
+                checks.append((f"{label(n, entry)}:{short(side.name)}", side.name, [p.name for p in first],
+                               [p.name for p in first if p.kind == "positional"]))
+                then = [p.removesuffix("_") if keyword.iskeyword(p.removesuffix("_")) else p for p in then]
+                checks.append((f"{label(n, entry)}:Tensor.{method}", f"torch.Tensor.{method}", then, then))
                 continue
             names = [side.name] + [a for a in entry.aliases if a.split(".")[0] == side.name.split(".")[0]]
             if fw == "torch":

@@ -21,8 +21,6 @@ OTHER = {"tf": "torch", "torch": "tf"}
 
 # PyTorch -> TF translations this suite owns refuses (flags) these TF programs' way back; strict: a fix shows up.
 KNOWN = {
-    "plain_class_weights_optimizer": "the PyTorch side makes the weights with torch.empty(...).uniform_(0, 0.1), "
-                                     "which has no way back (TG900)",
     "real_jacobian_tuple_rebound": "the PyTorch side makes a tuple's tensors require grad in a loop (`for t in "
                                    "inputs: t.requires_grad_()`) and the file binds `inputs` again later: the "
                                    "PyTorch -> TF rules make the container's tensors variables only for a name bound "

@@ -86,6 +86,9 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
     if kind == "<int dtype>":
         name = api_table.expand(dotted(node) or "")
         return api_table.load().is_dtype(name) and "int" in name.rsplit(".", 1)[-1]
+    if kind == "<float dtype>":
+        name = api_table.expand(dotted(node) or "")
+        return api_table.load().is_dtype(name) and re.search(r"\.(b?float|half|double)", name) is not None
     raise ValueError(f"unknown kind {kind}")
 
 
@@ -244,11 +247,16 @@ class OpsRule:
         if ctx.is_consumed(original.func):
             return updated
         qualified = ctx.qualname(original.func)
-        receiver = None
+        receiver, first = None, _chained_call(ctx, original)
+        if first and not self.table.chains(first, original.func.attr.value):
+            first = None  # an ordinary method of a function's result: `torch.ones(3).sum()`
         if qualified is not None:
             if not ctx.is_source_framework(qualified):
                 return updated
             entries = self.table.overloads(qualified, ctx.origin)
+        elif first:
+            qualified = f"{first}(...).{original.func.attr.value}"
+            entries = self.table.chains(first, original.func.attr.value)
         elif ctx.origin == "torch" and isinstance(original.func, cst.Attribute) and not _is_self(original.func.value):
             # In a torch file these names are tensor methods: `x.sum(dim=1)`; `self.flatten(x)` calls a submodule.
             entries = self.table.methods(original.func.attr.value)
@@ -263,8 +271,8 @@ class OpsRule:
         failure = None
         for entry in entries:
             imports = dict(ctx.imports)
-            attempt = Call(self, entry, updated, receiver)
             try:
+                attempt = Call(self, entry, _one_call(entry, updated) if first else updated, receiver)
                 result = attempt.emit()
             except Unmatched as why:
                 _restore(ctx.imports, imports)  # a failed attempt imports nothing
@@ -273,14 +281,15 @@ class OpsRule:
                     break
                 failure = failure or why
                 continue
-            for node in [original.func, *attempt.taken]:
+            for node in [original.func, *attempt.taken] + ([original.func.value.func] if first else []):
                 ctx.consume(node)
             for note in attempt.notes + ([entry.caveat] if entry.caveat else []):
                 ctx.report(original, "TG203", note, level="warning")
             return result
         what = qualified.replace("tensorflow.", "tf.", 1) if qualified else f".{original.func.attr.value}()"
         if receiver is None:
-            ctx.consume(original.func)  # reported here, more precisely than the engine's TG900
+            for node in [original.func] + ([original.func.value.func] if first else []):
+                ctx.consume(node)  # reported here, more precisely than the engine's TG900
             ctx.report(original, failure.code, f"{what}: {failure}; left as is")
             _restore(ctx.imports, imports_before)
             return original  # all source code, arguments included (no `tf.argmax(x, output_type=torch.int32)`)
@@ -329,6 +338,28 @@ def _name_uses(ctx) -> _NameUses:
         uses = ctx.cache["ops_name_uses"] = _NameUses()
         walk(ctx.module, uses)
     return uses
+
+
+def _chained_call(ctx, call: cst.Call) -> str | None:
+    """The torch function whose result a method is called on (`torch.empty(2, 3).uniform_(-1.0, 1.0)`), or None."""
+    func = call.func
+    if ctx.origin != "torch" or not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Call):
+        return None
+    qualified = ctx.qualname(func.value.func)
+    return qualified if ctx.is_source_framework(qualified) else None
+
+
+def _one_call(entry, updated: cst.Call) -> cst.Call:
+    """`f(a).m(b)` as one call of the entry's chained side, `f(a, <m's parameter>=b)`, to bind like any call."""
+    names = entry.sides["torch"].chain[1]
+    inner, args = _bare(updated.func.value), []
+    for i, arg in enumerate(updated.args):
+        if arg.keyword is None and not arg.star:
+            if i >= len(names):
+                raise Unmatched("TG202", f"too many positional arguments for .{entry.sides['torch'].chain[0]}()")
+            arg = cst.Arg(arg.value, keyword=cst.Name(names[i]))
+        args.append(arg)
+    return inner.with_changes(args=[*inner.args, *args])
 
 
 def _call_arities(ctx, name: str) -> set[int] | None:
