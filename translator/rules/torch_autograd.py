@@ -79,6 +79,7 @@ from ..templates import parse_template_expression, parse_template_statement
 from ..walk import walk
 from .torch_data import TorchDataRule
 from .torch_device import TorchDeviceRule
+from .torch_format import TorchFormatRule
 from .torch_forward_ad import TorchForwardADRule
 from .torch_func import TorchFuncRule
 from .torch_function import TorchFunctionRule
@@ -111,7 +112,7 @@ def torch_rules(ctx) -> list:
             TorchFunctionRule(ctx), TorchMaskedAssignRule(ctx), TorchKerasHelpersRule(ctx, plan),
             TorchModuleRule(ctx, plan, nn), nn, TorchIndexRule(ctx),
             TorchNoGradFunctionRule(ctx, plan), TorchPromoteRule(ctx), TorchForwardADRule(ctx),
-            TorchFuncRule(ctx), TorchDataRule(ctx)]
+            TorchFuncRule(ctx), TorchDataRule(ctx), TorchFormatRule(ctx, plan)]
 
 
 def line(template: str, **nodes) -> cst.SimpleStatementLine:
