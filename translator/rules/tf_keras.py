@@ -214,6 +214,8 @@ class {name}(torch.nn.Module):
 class {name}(torch.nn.Module):
     """keras.layers.Layer / keras.Model: inputs converted as Keras converts them (arrays to tensors, floating ones to
     float32), build(input_shape) before the first call, add_weight() initialising as Keras does."""
+    # add_loss() and losses as in Keras: the losses of the last outermost call, this layer's then its sublayers'
+    calling = False  # inside the call of a layer (Keras' call context)
 
     def __call__(self, *args, **kwargs):
         args = [self.keras_input(a) for a in args]
@@ -221,7 +223,30 @@ class {name}(torch.nn.Module):
             if type(self).build is not {name}.build:  # only a build() of the subclass needs the shape
                 self.build(tuple(args[0].shape))
             self.built = True
-        return super().__call__(*args, **kwargs)
+        if {name}.calling:
+            return super().__call__(*args, **kwargs)
+        for module in self.modules():  # an outermost call starts with no losses, as Keras' call context
+            module.__dict__.pop("keras_losses", None)
+        {name}.calling = True
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            {name}.calling = False
+
+    def add_loss(self, loss):
+        self.__dict__.setdefault("keras_losses", []).extend(loss if isinstance(loss, (list, tuple)) else [loss])
+
+    @property
+    def losses(self):
+        """This layer's add_loss() values, then its sublayers' in Keras' order (_flatten_layers)."""
+        losses, seen, pending = list(self.__dict__.get("keras_losses", [])), set(), list(self.children())
+        while pending:
+            layer = pending.pop(0)
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                losses.extend(layer.__dict__.get("keras_losses", []))
+                pending[0:0] = list(layer.children())[::-1]  # Keras' deque.extendleft
+        return losses
 
     @staticmethod
     def keras_input(x):
@@ -579,6 +604,8 @@ class _KerasFacts(cst.CSTVisitor):
         # "other" (surely none) or "unknown"
         self.names: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.attributes: dict[str, set[str]] = defaultdict(set)  # `x.attr = ...` -> kinds
+        # as names (attributes: scope 0): bound to an instance of a Keras class of the file?
+        self.own: dict[tuple[int, str], set[bool]] = defaultdict(set)
         self.stateful = False  # the file builds a layer with non-trainable variables
         self.seeded = False  # the file builds a layer holding a seed generator's state (a non-trainable variable)
 
@@ -625,8 +652,14 @@ class _KerasFacts(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self.kind(node.value)
+        own = isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name) and \
+            node.value.func.value in self.classes
         for target in node.targets:
             self._bind(target.target, kind)
+            if isinstance(target.target, cst.Name):
+                self.own[(id(self._scopes[-1]), target.target.value)].add(own)
+            elif isinstance(target.target, cst.Attribute):
+                self.own[(0, target.target.attr.value)].add(own)  # `x.attr = ...`, any x
 
     def _bind(self, target: cst.BaseExpression, kind: str) -> None:
         if isinstance(target, cst.Name):
@@ -1027,10 +1060,26 @@ class TfKerasRule:
                     templates = {**templates, **self.table["collections_with_state"]}
                 template = templates[attr]  # "[]" names no receiver: a layer without state has no such variables
                 return parse_template_expression(template, **({"m": updated.value} if "{m}" in template else {}))
+        elif attr in self.table["own_layers"] and not self._own(original.value) and (
+                self._is_keras(original.value) or self._is_keras(original.value) is None and self._has_keras_objects()):
+            self.ctx.report(original, CODE, f"Keras .{attr} of other than a layer class of the file (whose KerasLayer "
+                                            "has it); left as is")
         elif attr in self.table["untranslated"] and not _is_super(original.value) and (
                 self._is_keras(original.value) or self._is_keras(original.value) is None and self._has_keras_objects()):
             self.ctx.report(original, CODE, f"Keras .{attr} has no exact torch translation; left as is")
         return updated
+
+    def _own(self, expr: cst.BaseExpression) -> bool:
+        """Does the expression surely hold an instance of a Keras class of the file (`self` in one)?"""
+        if isinstance(expr, cst.Attribute):
+            return self.facts.own.get((0, expr.attr.value)) == {True}
+        if not isinstance(expr, cst.Name):
+            return False
+        if expr.value == "self":
+            return "keras" in self._scopes and self._scopes[-1] != "class"
+        owns = next((o for scope in reversed(self._namespaces) if (o := self.facts.own.get((id(scope), expr.value)))),
+                    None)
+        return owns == {True}
 
     def _has_keras_objects(self) -> bool:
         kinds = [*self.facts.names.values(), *self.facts.attributes.values()]
