@@ -8,7 +8,7 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   **weights** (layer initialisers). Keeping them apart matters because Keras creates a layer's weights
   lazily on its first call while torch creates them in the constructor: with one stream the order of the
   draws, and so the values, would differ.
-* Data: ``tf.random.normal/uniform/truncated_normal``, ``keras.random.normal/uniform/truncated_normal/randint``;
+* Data: ``tf.random.normal/uniform``, ``keras.random.normal/uniform/truncated_normal/randint``;
   ``torch.randn/rand/randint/normal/randn_like/rand_like`` and ``Tensor.uniform_/normal_``; dropout masks
   (``tf.nn.dropout``, Keras' ``Dropout``/``keras.random.dropout``, ``torch.nn.functional.dropout`` and so
   ``torch.nn.Dropout``): an element is dropped where its uniform draw is below the rate, the rest scaled by
@@ -18,7 +18,8 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   the bounds (TF's +-2 stddev; torch's absolute ``a``/``b``), all in float64, then cast to the dtype asked for.
 * Weights: every Keras initialiser that calls ``normal/uniform/truncated_normal`` (glorot, he, lecun, ...)
   and ``torch.nn.init.uniform_/normal_/trunc_normal_/xavier_*/kaiming_*`` with the bounds the framework
-  itself computes. ``torch.nn.Linear`` is initialised like ``keras.layers.Dense`` (glorot-uniform drawn in
+  itself computes; ``tf.random.truncated_normal`` too, as its translation is ``torch.nn.init.trunc_normal_``
+  (torch has no other truncated normal). ``torch.nn.Linear`` is initialised like ``keras.layers.Dense`` (glorot-uniform drawn in
   Keras' ``(in, out)`` kernel layout and transposed, zero bias), so ``Linear(3, 4)`` and ``Dense(4)`` on
   3 features start from identical weights. This changes torch's own default initialisation in twin runs. The
   PyTorch -> TF translation's ``TorchLinear`` (translator/rules/torch_nn.py) draws the same: a Keras
@@ -188,8 +189,9 @@ def _stateless() -> bool:
 
 def patch_tensorflow(tf, draws: Draws) -> None:
     fns = _tf_draws(draws, DATA, lambda: tf.float32)
-    for name in ("normal", "uniform", "truncated_normal"):
+    for name in ("normal", "uniform"):
         _set(tf.random, name, fns[name])
+    _set(tf.random, "truncated_normal", _tf_draws(draws, WEIGHTS, lambda: tf.float32)["truncated_normal"])
     _set(tf.nn, "dropout", _tf_dropout(draws, tf.nn.dropout))
     _set(tf.random, "set_seed", _reseeding(draws, tf.random.set_seed))
 

@@ -28,6 +28,9 @@ KNOWN = {
     "comprehension_gradients": "the PyTorch side takes torch.autograd.grad inside comprehensions, one call per "
                                "element, inside the Hessian's outer tape (TG504), and guards the Hessian rows by "
                                "`jacobian.requires_grad` of create_graph gradients, not known statically (TG507)",
+    "truncated_normal_draws": "the TF -> PyTorch leg writes tf.random.truncated_normal as "
+                              "torch.nn.init.trunc_normal_(torch.empty(...), mean, std, mean - 2 * std, mean + 2 * std); "
+                              "PyTorch -> TF has no way back for that form (TG900)",
     "rebound_source_in_loop": "the PyTorch side guards backward(inputs=) by the sources' is_leaf (a source the loop "
                               "rebinds to a computed tensor gets no gradient in TF); the PyTorch -> TF rules read "
                               ".grad of leaves they made only (TG501, TG507)",
