@@ -570,7 +570,7 @@ def _fix_imports(module: cst.Module, ctx: Context) -> str:
     present = {code_of(s, module).strip() for s in kept if isinstance(s, cst.SimpleStatementLine) and s.body
                and isinstance(s.body[0], (cst.Import, cst.ImportFrom))}
     new = [cst.parse_statement(line + "\n") for line in wanted if line not in present]
-    if not new and len(kept) == len(body):
+    if not new and kept == body:  # (a removed import and an added definition keep the length)
         return code_of(module, module)
     at = _import_insertion_index(kept)
     kept[at:at] = new

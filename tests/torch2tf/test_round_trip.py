@@ -41,6 +41,9 @@ KNOWN = {
 BACK_KNOWN: dict[str, str] = {
     "plain_class_leaves": "the TF side reads `p.trainable` of variables (torch's `p.requires_grad`); TF -> PyTorch "
                           "leaves `.trainable` as is, which a torch tensor does not have (AttributeError)",
+    "lazy_module_parameters": "the TF side makes a Module's variables in __call__ (`self.w = tf.Variable(...)` on the "
+                              "first call); TF -> PyTorch brings them back as requires_grad_() tensors, not "
+                              "Parameters, so named_parameters() is empty on the way back",
 }
 
 

@@ -13,11 +13,15 @@
   so that optimizers and loops over `model.parameters()` see the same list.
 * Gradients of these variables live on the variables (`p.grad`), as in torch: see `torch_plan.py` (holders).
 
-TG516 (error) a Module this does not cover is left as is: other bases, Parameters or parameter-holding submodules
-made other than as `self.name = ...` statements of `__init__` (lists of layers, ModuleList, layers made in
-`forward`), torch.nn modules `torch_nn.py` and api_table.json do not translate, its own `parameters`, both or
-neither of `forward` and `__call__`; and a call of a Module method the translation lacks (`state_dict()`,
-`children()`, `apply()`, `requires_grad_()`, ...) on a name holding a translated Module. A parameter shared by two submodules is listed once by torch, twice here.
+Parameters one other method makes as `self.name = torch.nn.Parameter(...)` (built on the first call, `if not
+self.built:`) are listed after `__init__`'s once they exist, as torch registers them. A Module with neither `forward`
+nor `__call__` (never called) gets no `__call__`.
+
+TG516 (error) a Module this does not cover is left as is: other bases, parameter-holding submodules made other
+than as `self.name = ...` statements of `__init__` (lists of layers, ModuleList, layers made in `forward`),
+Parameters made other than so or by several methods, torch.nn modules `torch_nn.py` and api_table.json do not
+translate, its own `parameters`, both `forward` and `__call__`; and a call of a Module method the translation lacks
+(`state_dict()`, `children()`, `apply()`, `requires_grad_()`, ...) on a name holding a translated Module. A parameter shared by two submodules is listed once by torch, twice here.
 """
 from __future__ import annotations
 
@@ -135,14 +139,20 @@ class TorchModuleRule:
         if isinstance(found, str):
             self.ctx.report(original, "TG516", f"torch.nn.Module {found}: not translated; left as is")
             return updated
-        params, children, _ = found
+        params, children, _, lazy = found
         self.ctx.consume(bases[0].value)
         self._translated.add(original.name.value)
         defined = {m.name.value for m in original.body.body if isinstance(m, cst.FunctionDef)}
-        methods = cst.parse_module(("" if "__call__" in defined else CALL + "\n") + METHODS.format(
+        call = "" if "__call__" in defined or "forward" not in defined else CALL + "\n"
+        # a Parameter made on the first call (`if not self.built:`) is one once made
+        own = [f"*[v for v in [getattr(self, {p!r}, None)] if v is not None]" if p in lazy else f"self.{p}"
+               for p in params]
+        named = [f"*[({p!r}, v) for v in [getattr(self, {p!r}, None)] if v is not None]" if p in lazy else
+                 f"({p!r}, self.{p})" for p in params]
+        methods = cst.parse_module(call + METHODS.format(
             children_doc=", then each submodule's" if children else "",
-            params=", ".join([*(f"self.{p}" for p in params), *(f"*self.{c}.parameters()" for c in children)]),
-            named=", ".join([*(f"({p!r}, self.{p})" for p in params), *(
+            params=", ".join([*own, *(f"*self.{c}.parameters()" for c in children)]),
+            named=", ".join([*named, *(
                 f"*[({c + '.'!r} + name, p) for name, p in self.{c}.named_parameters()]" for c in children)]))).body
         body = [*updated.body.body, *(m.with_changes(leading_lines=[cst.EmptyLine(indent=False)]) for m in methods)]
         base = bases[0].with_changes(value=cst.Name(self.nn.helper("Module")), comma=cst.MaybeSentinel.DEFAULT)
@@ -156,15 +166,17 @@ class TorchModuleRule:
         return {c.name.value for c in (module.body if module is not None else ())
                 if isinstance(c, cst.ClassDef) and self._is_module(c)}
 
-    def parameters(self, node: cst.ClassDef) -> tuple[list[str], list[str], set[str]] | str:
-        """The Parameters and the parameter-holding submodules `__init__` assigns, in order, and the names of all
-        its submodules; or what keeps the class from being translated."""
+    def parameters(self, node: cst.ClassDef) -> tuple[list[str], list[str], set[str], set[str]] | str:
+        """The Parameters (those `__init__` assigns, then those one other method makes, `self.w = Parameter(...)`, in
+        torch's order: as assigned) and the parameter-holding submodules `__init__` assigns, in order, the names of
+        all its submodules, and of the Parameters made later; or what keeps the class from being translated."""
         if len(node.bases) != 1 or node.keywords:
             return "with other bases"
         methods = {m.name.value: m for m in node.body.body if isinstance(m, cst.FunctionDef)}
-        if ("forward" in methods) == ("__call__" in methods) or {"parameters", "named_parameters"} & set(methods) \
+        # neither forward nor __call__: a Module never called (torch raises if it is, and so does the translation)
+        if "forward" in methods and "__call__" in methods or {"parameters", "named_parameters"} & set(methods) \
                 or "__init__" not in methods:
-            return "without __init__ and one of forward and __call__, or with its own parameters"
+            return "without __init__, with both forward and __call__, or with its own parameters"
         found = _TorchNN(self.ctx, self._module_classes())
         params, children, submodules = [], [], set()
         for stmt in methods["__init__"].body.body:
@@ -183,9 +195,19 @@ class TorchModuleRule:
             if kind is not None:
                 submodules.add(name)
                 found.allow(value)
+        lazy: dict[str, str] = {}  # Parameter made by another method -> that method
+        for method in [m for m in methods.values() if m is not methods["__init__"]]:
+            made = _MadeParameters(found)
+            walk(method.body, made)
+            for name, value in made.found:
+                found.allow(value)
+                if name not in params:
+                    lazy.setdefault(name, method.name.value)
+        if len(set(lazy.values())) > 1:
+            return "with Parameters made by several methods (their order in parameters() is not known)"
         for method in methods.values():
             walk(method.body, found)
-        return found.problem or (params, children, submodules - set(params))
+        return found.problem or (params + list(lazy), children, submodules - set(params), set(lazy))
 
 
 class _TorchNN(cst.CSTVisitor):
@@ -235,6 +257,19 @@ class _TorchNN(cst.CSTVisitor):
                 and node.func.value.value == "self" and node.func.attr.value in REGISTERS:
             # parameters() lists only `self.name = ...` assignments; these would be missing from it
             self.problem = self.problem or f"with self.{node.func.attr.value}(), which is not translated"
+
+
+class _MadeParameters(cst.CSTVisitor):
+    """`self.name = torch.nn.Parameter(...)` statements (in a method other than __init__), in order."""
+
+    def __init__(self, nn: _TorchNN):
+        self.nn, self.found = nn, []
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self" \
+                and isinstance(node.value, cst.Call) and self.nn.kind(node.value) == "parameter":
+            self.found.append((target.attr.value, node.value))
 
 
 # Methods only a torch.nn.Module has (a tensor's or a user's attribute of that name is unlikely on a submodule path).
