@@ -14,7 +14,7 @@
   the same buffer algorithm (kernel/draws.py), so a shuffle over a repeated dataset, whose buffer mixes passes, comes
   out the same;
 * `.prefetch(...)` and the arguments no torch form takes (`num_parallel_calls`, `name`) are dropped (they never
-  change the elements);
+  change the elements), and so is `.cache()` of a dataset of slices not yet shuffled (every pass is the same there);
 * `.take(k)` last in a chain a for loop or comprehension iterates right away -> `itertools.islice(<ds>, k)`.
 
 TG601 (error): in a file using from_tensor_slices, the table's `dataset_only` methods (`batch`, `prefetch`, ...)
@@ -22,9 +22,10 @@ called on anything but a name or chain the rule follows (a function's parameter,
 such method); other sources and methods (generators, files, dict or list displays, whose dtypes TF and torch infer
 differently, a name a function's parameter or a tuple display binds: it may hold a tuple, which TF slices element by
 element), `shuffle` with `seed=` or `reshuffle_each_iteration=False`, `map`/`batch` with `deterministic=False`,
-batching a DataLoader (batches of batches of slices), `len()` of a helper's dataset (IterableDatasets have none), and
-any other use of a name holding a dataset than iterating it, `len()` or the forms above. Names are followed in the
-order the file binds them (a name rebound to anything else stops being a dataset).
+batching a DataLoader (batches of batches of slices), `cache` after a shuffle or a helper, `len()` of a helper's
+dataset (IterableDatasets have none), and any other use of a name holding a dataset than iterating it, `len()` or the
+forms above. Names are followed in the order the file binds them (a name rebound to anything else stops being a
+dataset).
 """
 from __future__ import annotations
 
@@ -220,7 +221,7 @@ class TfDataRule:
         shuffle = False  # a shuffle covering a dataset of slices, pending for its DataLoader
         dropped = []  # the original arguments the translation leaves out
         for (method, original), call in zip(steps, calls):
-            if method in TABLE["dropped"]:
+            if method in TABLE["dropped"] or method in TABLE["dropped_on_slices"] and kind == "slices" and not shuffle:
                 dropped += [arg.value for arg in original.args]
                 continue
             if method not in TABLE["methods"]:

@@ -1,6 +1,7 @@
 # tf.data pipelines torch.utils.data has no class for: a shuffle over a repeated dataset (its buffer mixes passes),
 # a buffer smaller than the dataset, map of a function over the components, take/skip inside a chain, a repeat
-# of shuffled batches, training over `enumerate(ds.take(steps), 1)` as tutorials write it, as_numpy_iterator.
+# of shuffled batches (cached before), training over `enumerate(ds.take(steps), 1)` as tutorials write it,
+# as_numpy_iterator.
 import numpy as np
 import tensorflow as tf
 
@@ -26,7 +27,8 @@ for step, (xb, yb) in enumerate(train.take(7), 1):
     losses.append(float(loss) * step)
 
 local = [float(r[0]) for r in tf.data.Dataset.from_tensor_slices(x).shuffle(4)]  # a 4-element buffer
-epochs = [int(tf.reduce_sum(b)) for b in tf.data.Dataset.from_tensor_slices(y).shuffle(len(y)).batch(4).repeat(2)]
+cached = tf.data.Dataset.from_tensor_slices(y).cache()
+epochs = [int(tf.reduce_sum(b)) for b in cached.shuffle(len(y)).batch(4).repeat(2)]
 middle = [int(r[1]) for r in tf.data.Dataset.from_tensor_slices(x).skip(3).take(4)]
 doubled = tf.data.Dataset.from_tensor_slices(y).map(lambda v: v * 2).batch(5, drop_remainder=True).shuffle(2)
 doubled_sums = [int(tf.reduce_sum(b)) for b in doubled]
