@@ -39,6 +39,8 @@ def test_dtype_constants_and_imports():
 
 def test_constants():
     assert to_torch("y = x[:, tf.newaxis]\n").code == "y = x[:, None]\n"
+    result = to_torch("assert tf.__version__.startswith('2.')\n")  # a str's method on a constant that is not a dtype
+    assert "assert torch.__version__.startswith('2.')" in result.code and not result.diagnostics
 
 
 def test_a_dtype_inside_a_longer_name_is_left_for_the_engine_to_report():

@@ -190,8 +190,8 @@ class OpsRule:
         qualified = self.ctx.qualname(original)
         if qualified is None:
             return self._property(original, updated)
-        if id(original) in self._heads:
-            return updated
+        if id(original) in self._heads and self.table.dtype(qualified, self.ctx.to):
+            return updated  # `tf.float32.max`: torch's dtypes have no such attributes; `tf.__version__.split` is a str's
         target = self.table.constant(qualified, self.ctx.to)
         if target is None:
             return self._reference(original, updated, qualified)
