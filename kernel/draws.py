@@ -16,6 +16,8 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   ``tf.random.normal([2, 3])`` and ``torch.randn(2, 3)`` give the same six numbers when they are the n-th
   draw of their program; uniform draws use ``low + (high - low) * u`` and truncated normals reject outside
   the bounds (TF's +-2 stddev; torch's absolute ``a``/``b``), all in float64, then cast to the dtype asked for.
+  ``tf.random.shuffle(x)`` and ``torch.randperm(n)`` (without ``generator=``/``out=``) take one permutation of
+  the data stream: ``x[torch.randperm(x.shape[0])]``, the translation of the shuffle, gives the same rows.
 * Weights: every Keras initialiser that calls ``normal/uniform/truncated_normal`` (glorot, he, lecun, ...)
   and ``torch.nn.init.uniform_/normal_/trunc_normal_/xavier_*/kaiming_*`` with the bounds the framework
   itself computes; ``tf.random.truncated_normal`` too, as its translation is ``torch.nn.init.trunc_normal_``
@@ -42,7 +44,7 @@ In a twin run both worlds therefore draw from the same seeded NumPy streams inst
   across cells: Keras creates a layer's weights at its first call, often a cell after torch did.
 
 Limits: draws line up only when both programs make the same draws in the same order with the same shapes;
-other generators (``tf.random.stateless_*``, ``tf.nn.experimental.stateless_dropout``, ``torch.randperm``,
+other generators (``tf.random.stateless_*``, ``tf.nn.experimental.stateless_dropout``,
 ``tf.random.categorical``) are not patched; Python's ``random`` and NumPy's ``np.random`` are seeded alike in both worlds, at start and again right
 after the framework is imported, so they agree while both programs draw from them in the same order; inside
 ``tf.function`` a patched draw is a constant fixed at trace time; layer kinds other than Dense/Linear keep their
@@ -85,6 +87,9 @@ class Draws:
 
     def integers(self, stream: int, shape, low: int, high: int) -> np.ndarray:
         return self.streams[stream].integers(low, high, size=shape)
+
+    def permutation(self, n: int) -> np.ndarray:
+        return self.streams[DATA].permutation(n)
 
     def dropout_scale(self, shape, rate: float) -> np.ndarray:
         """What dropout multiplies by: 0 where an element is dropped (u < rate, as both frameworks decide), else
@@ -187,7 +192,18 @@ def _stateless() -> bool:
     return scope is not None and scope.in_stateless_scope()
 
 
+def _tf_shuffle(draws: Draws, original):
+    def shuffle(value, seed=None, name=None):
+        import tensorflow as tf
+        value = tf.convert_to_tensor(value)
+        if value.shape.rank == 0 or value.shape[0] is None or _stateless():
+            return original(value, seed, name)  # TF's own errors and symbolic shapes
+        return tf.gather(value, draws.permutation(int(value.shape[0])))
+    return shuffle
+
+
 def patch_tensorflow(tf, draws: Draws) -> None:
+    _set(tf.random, "shuffle", _tf_shuffle(draws, tf.random.shuffle))
     fns = _tf_draws(draws, DATA, lambda: tf.float32)
     for name in ("normal", "uniform"):
         _set(tf.random, name, fns[name])
@@ -285,6 +301,14 @@ def patch_torch(torch, draws: Draws) -> None:
             tensor.copy_(torch.as_tensor(values, dtype=tensor.dtype))
         return tensor
 
+    original_randperm = torch.randperm
+
+    def randperm(n, *, generator=None, out=None, dtype=torch.int64, device=None, requires_grad=False, **_layout):
+        if generator is not None or out is not None:
+            return original_randperm(n, generator=generator, out=out, dtype=dtype, device=device,
+                                     requires_grad=requires_grad)
+        return make(draws.permutation(int(n)), dtype, requires_grad, device)
+
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
         return _fill(self, draws.uniform(DATA, tuple(self.shape), a, b))
 
@@ -296,7 +320,7 @@ def patch_torch(torch, draws: Draws) -> None:
         (torch, "rand", creator(lambda shape: draws.uniform(DATA, shape))),
         (torch, "randn_like", like(lambda shape: draws.normal(DATA, shape))),
         (torch, "rand_like", like(lambda shape: draws.uniform(DATA, shape))),
-        (torch, "randint", randint), (torch, "normal", normal),
+        (torch, "randint", randint), (torch, "normal", normal), (torch, "randperm", randperm),
         (torch.Tensor, "uniform_", uniform_), (torch.Tensor, "normal_", normal_),
     ]:
         _set(owner, name, fn)

@@ -38,11 +38,11 @@ def test_every_code_cell_ran_and_showed_one_comparison(executed):
     assert len(comparisons(executed)) == len(code_cells)
 
 
-def test_dropout_masks_match_and_shuffles_mismatch(executed):
+def test_dropout_masks_and_shuffles_match(executed):
     (mask,), (order,) = rows_named(executed, "mask"), rows_named(executed, "order")
     assert mask["status"] == "match" and set(mask["tf"]["value"]) == {0.0, 2.0}  # a real mask, the same one
-    assert order["status"] == "mismatch" and order["tf"]["value"] != order["torch"]["value"]
-    assert sorted(order["tf"]["value"]) == sorted(order["torch"]["value"]) == list(range(8))  # just another order
+    assert order["status"] == "match" and order["tf"]["value"] != list(range(8))  # a real shuffle, the same one
+    assert sorted(order["tf"]["value"]) == list(range(8))
 
 
 def test_tf_cells_are_compared_with_their_translation(executed):

@@ -511,6 +511,11 @@ class Call:
             if p.name not in used:
                 if p.name in self.entry.fixed_for(self.origin):
                     continue  # a condition already checked
+                if not default and p.name == "seed" and self.entry.random and self.origin == "tf":
+                    self.notes.append(f"seed={code_of(node)} dropped: an op seed fixes TF's own sequence, which no torch "
+                                      "generator reproduces (B25); the draw differs as any draw does, and twin runs "
+                                      "share their draws")
+                    continue
                 if not default and p.name not in IGNORED and not same_value(code_of(node), p.default or "..."):
                     raise Unmatched("TG202", f"argument {p.name!r} not supported")
                 continue
