@@ -14,7 +14,8 @@ def errors(source: str) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("call", [
     "tf.keras.layers.Dense(3, kernel_initializer='he_normal')",  # another distribution
-    "tf.keras.layers.Dense(3, kernel_regularizer=tf.keras.regularizers.L2(0.1))",  # adds to model.losses (C9)
+    "tf.keras.layers.Dense(3, kernel_regularizer=tf.keras.regularizers.L1L2(0.1, 0.2))",  # not in the table
+    "tf.keras.layers.Dense(3, kernel_regularizer=penalty)",  # a value not known here
     "tf.keras.layers.Dense(3, activation='hard_silu')",  # an activation the table does not translate
     "tf.keras.layers.Dense(3, dtype='float64')",  # an argument the translation does not know
     "tf.keras.layers.Dense(*shape)",

@@ -6,6 +6,8 @@
   what Keras does, so everything the program can see (`layer.kernel`, `layer.trainable_variables`, gradients and
   jacobians with respect to them, `kernel.assign_sub(...)`) has Keras' shapes, order ([kernel, bias]) and values:
   glorot-uniform kernel, zero bias, drawn at the first call (in twin runs from the weights stream, kernel/draws.py).
+  kernel_regularizer= / bias_regularizer= (the table's l1/l2, or their strings) become functions of the weight, which
+  the helper marks (`keras_regularizer`): KerasLayer.losses adds their values, as Keras' losses does.
 - `keras.layers.BatchNormalization` → `KerasBatchNormalization`, defined likewise: Keras' momentum, epsilon and biased
   moving variance (E6), batch statistics only under training=True (Keras infers by default, torch modules train: E7).
   Keras passes a model's training flag on to its layers and torch does not, so inside a model such a layer must be
@@ -81,13 +83,17 @@ class {name}(torch.nn.Module):
     """keras.layers.Dense: activation(x @ kernel + bias) with Keras' kernel layout (in, out), initialisation
     (glorot-uniform kernel, zero bias) and timing (weights made at the first call, from the input's width)."""
 
-    def __init__(self, units, activation=None, use_bias=True, input_dim=None):
+    def __init__(self, units, activation=None, use_bias=True, kernel_regularizer=None, bias_regularizer=None,
+                 input_dim=None):
         super().__init__()
         self.units, self.activation = units, activation
         # Registered now, shaped once the input width is known: at the first call, or here in a Sequential given
         # its input shape (when Keras builds too). An optimizer built before the first call still updates them.
         self.kernel = torch.nn.UninitializedParameter()
         self.bias = torch.nn.UninitializedParameter() if use_bias else None
+        self.kernel.keras_regularizer = kernel_regularizer  # a Keras layer's losses add regularizer(weight)
+        if self.bias is not None:
+            self.bias.keras_regularizer = bias_regularizer
         if input_dim is not None:
             self.build(input_dim)
 
@@ -238,7 +244,8 @@ class {name}(torch.nn.Module):
 
     @property
     def losses(self):
-        """This layer's add_loss() values, then its sublayers' in Keras' order (_flatten_layers)."""
+        """This layer's add_loss() values, then its sublayers' in Keras' order (_flatten_layers), then the
+        regularizers' values of its built weights."""
         losses, seen, pending = list(self.__dict__.get("keras_losses", [])), set(), list(self.children())
         while pending:
             layer = pending.pop(0)
@@ -246,7 +253,8 @@ class {name}(torch.nn.Module):
                 seen.add(id(layer))
                 losses.extend(layer.__dict__.get("keras_losses", []))
                 pending[0:0] = list(layer.children())[::-1]  # Keras' deque.extendleft
-        return losses
+        return losses + [w.keras_regularizer(w) for w in self.parameters() if getattr(w, "keras_regularizer", None)
+                         is not None and not isinstance(w, torch.nn.UninitializedParameter)]
 
     @staticmethod
     def keras_input(x):
@@ -588,6 +596,7 @@ def _load() -> dict:  # read-only once loaded
     for key in ("inputs", "models"):
         raw["functional"][key] = {api_table.expand(k) for k in raw["functional"][key]}
     raw["metrics"] = {api_table.expand(k): v for k, v in raw["metrics"].items()}
+    raw["regularizers"] = {api_table.expand(k): v for k, v in raw["regularizers"].items()}
     return raw
 
 
@@ -801,6 +810,13 @@ class TfKerasRule:
                     return self._refuse(original, f"{what}({name}=...) has an effect only as the first layer of a "
                                                   "Sequential")
                 continue  # the Sequential builds its layers (_sequential)
+            if exact == "regularizer":
+                value = self._regularizer(before.value, what)
+                if value is False:
+                    return original
+                if value is not None:
+                    args.append(_kwarg(name, value))
+                continue
             if exact == "activation":
                 value = self._activation(before.value, after.value, what)
                 if value is False:
@@ -859,6 +875,28 @@ class TfKerasRule:
         if problem:
             return self._refuse(original, f"{problem} has no exact torch translation")
         return updated
+
+    def _regularizer(self, before: cst.BaseExpression, what: str):
+        """The torch function for a Keras regularizer argument (the table's); None for none, False when refused."""
+        if isinstance(before, cst.Name) and before.value == "None":
+            return None
+        call = before
+        if isinstance(before, cst.SimpleString):  # 'l2': the class with its defaults
+            call = cst.parse_expression(f"keras.regularizers.{ast.literal_eval(before.value)}()")
+            qualified = api_table.expand(code_of(call.func))
+        else:
+            qualified = self.ctx.qualname(before.func) if isinstance(before, cst.Call) else None
+        spec = self.table["regularizers"].get(qualified)
+        params = api_table.parse_side("tf", spec["signature"]).params if spec else []
+        if spec is None or len(call.args) > len(params) or any(a.star for a in call.args):
+            self._refuse(before, f"{what}: regularizer {code_of(before)} is not translated")
+            return False
+        self.ctx.consume(before.func if isinstance(before, cst.Call) else before)
+        values = {p.name: cst.parse_expression(p.default) for p in params}
+        for i, arg in enumerate(call.args):
+            values[arg.keyword.value if arg.keyword else params[i].name] = arg.value
+        self.ctx.ref("torch.nn.Module")
+        return parse_template_expression(spec["torch"], **values)
 
     def _weight_dtype(self, dtype: cst.BaseExpression) -> bool:
         """None, or a dtype the table lists, named ('float64') or TF's (tf.float64): KerasLayer.add_weight makes it."""
