@@ -28,6 +28,9 @@ KNOWN = {
     "comprehension_gradients": "the PyTorch side takes torch.autograd.grad inside comprehensions, one call per "
                                "element, inside the Hessian's outer tape (TG504), and guards the Hessian rows by "
                                "`jacobian.requires_grad` of create_graph gradients, not known statically (TG507)",
+    "apply_gradients_bound_pairs": "the TF -> PyTorch leg consumes the pairs Keras would (`for grad, param in "
+                                   "grads_and_vars: param.grad = grad`); PyTorch -> TF sets .grad of leaves only in "
+                                   "the forms it writes itself (TG501)",
     "truncated_normal_draws": "the TF -> PyTorch leg writes tf.random.truncated_normal as "
                               "torch.nn.init.trunc_normal_(torch.empty(...), mean, std, mean - 2 * std, mean + 2 * std); "
                               "PyTorch -> TF has no way back for that form (TG900)",

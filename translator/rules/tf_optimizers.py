@@ -34,7 +34,9 @@ around step(), in Keras' order: clip the gradients, decay the variables that hav
 """
 from __future__ import annotations
 
+import io
 import json
+import tokenize
 from importlib import resources
 
 import libcst as cst
@@ -151,7 +153,7 @@ class _OptimizerUses(cst.CSTVisitor):
         if isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend", "insert", "add_module"):
             self._change(func.value, self.order)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients" and isinstance(func.value, cst.Name):
-            pairs = _pairs(_applied(node))
+            pairs = _pairs(_applied(node, self.ctx))
             if pairs is not None:
                 self.applied.setdefault(func.value.value, []).append((self.order, pairs[1]))
                 self.applied_in[id(pairs[1])] = self._function
@@ -248,12 +250,29 @@ def _substitute(expr: cst.BaseExpression, given: dict[str, cst.BaseExpression]) 
     return expr.with_changes(value=_substitute(expr.value, given))  # Attribute, Subscript
 
 
-def _applied(call: cst.Call) -> cst.BaseExpression | None:
+def _argument(call: cst.Call) -> cst.BaseExpression | None:
     """The one argument of apply_gradients, given by position or as grads_and_vars=."""
     if len(call.args) == 1 and not call.args[0].star and (
             call.args[0].keyword is None or call.args[0].keyword.value == "grads_and_vars"):
         return call.args[0].value
     return None
+
+
+def _applied(call: cst.Call, ctx) -> cst.BaseExpression | None:
+    """apply_gradients' argument (an original node); for a name, the zip it is bound to (`_bound_zip`)."""
+    arg = _argument(call)
+    return _bound_zip(arg, ctx) or arg if isinstance(arg, cst.Name) else arg
+
+
+def _bound_zip(name: cst.Name, ctx) -> cst.Call | None:
+    """`grads_and_vars = zip(grads, variables)` then `opt.apply_gradients(grads_and_vars)`: the zip, where the name
+    is read nowhere else (a zip is consumed once: another read would see other pairs in the two frameworks)."""
+    binding = Facts.of(ctx).reaching(name)
+    value = binding.value if binding is not None else None
+    if not isinstance(value, cst.Call) or _pairs(value) is None:
+        return None
+    names = tokenize.generate_tokens(io.StringIO(ctx.text).readline)
+    return value if sum(t.type == tokenize.NAME and t.string == name.value for t in names) == 2 else None
 
 
 def _pairs(arg: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None, cst.BaseExpression] | None:
@@ -533,20 +552,24 @@ class TfOptimizerRule:
         if not (isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients"
                 and isinstance(func.value, cst.Name) and func.value.value in self.uses.constructions.values()):
             return None
-        pairs = _pairs(_applied(call))
-        if pairs is None:
+        bound = self._bound_pairs(original.body[0].value, call)
+        pairs = _pairs(_argument(call)) if bound is None else None
+        if bound is None and pairs is None:
             self.ctx.report(original, "TG304", "apply_gradients is translated only in the forms "
                             "apply_gradients(zip(grads, variables)) and apply_gradients([(p.grad, p) for p in "
                             "variables if p.grad is not None])")
             return None
-        grads, variables = pairs
         statements = []
-        if grads is not None:
-            # Fresh loop names: the loop must not rebind a name the program uses (the gradients are often called g).
-            param, grad = cst.Name(self.ctx.new_name("param")), cst.Name(self.ctx.new_name("grad"))
+        # Fresh loop names: the loop must not rebind a name the program uses (the gradients are often called g).
+        param, grad = cst.Name(self.ctx.new_name("param")), cst.Name(self.ctx.new_name("grad"))
+        if bound is not None:
+            statements.append(parse_template_statement("for {g}, {p} in {pairs}:\n    {p}.grad = {g}\n", p=param,
+                                                       g=grad, pairs=bound))
+        elif pairs[0] is not None:
             statements.append(parse_template_statement("for {p}, {g} in zip({vs}, {gs}):\n    {p}.grad = {g}\n",
-                                                       p=param, g=grad, vs=variables, gs=grads))
-        statements += self._clip_and_decay(func.value, variables)
+                                                       p=param, g=grad, vs=pairs[1], gs=pairs[0]))
+        if pairs is not None:
+            statements += self._clip_and_decay(func.value, pairs[1])
         spec = self.uses.specs[func.value.value]
         saved = None
         if spec.get("epsilon_before_bias_correction"):
@@ -569,6 +592,15 @@ class TfOptimizerRule:
         if scheduler is not None:
             statements.append(parse_template_statement("{s}.step()\n", s=scheduler.body[0].targets[0].target))
         return cst.FlattenSentinel(statements)
+
+    def _bound_pairs(self, original: cst.Call, call: cst.Call) -> cst.Name | None:
+        """`opt.apply_gradients(pairs)` of `pairs = zip(grads, variables)`: the name, whose pairs the loop consumes as
+        Keras does; None for another argument, or where Keras' clipping or weight decay need the variables."""
+        arg = _argument(original)
+        if not isinstance(arg, cst.Name) or _bound_zip(arg, self.ctx) is None or self._around_step.get(
+                call.func.value.value):
+            return None
+        return _argument(call)
 
     def _clip_and_decay(self, optimizer: cst.Name, variables: cst.BaseExpression) -> list[cst.BaseStatement]:
         """Keras clips the gradients (clipnorm per variable, global_clipnorm over all, clipvalue elementwise), then
