@@ -69,7 +69,7 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
             _is_number(e.value) or foreign_kind(ctx, e.value, through_calls) for e in expr.elements):
         return "numpy" if any(foreign_kind(ctx, e.value, through_calls) == "numpy" for e in expr.elements) else None
     if isinstance(expr, cst.Name):
-        if id(expr) in _numpy_comprehensions(ctx).elements:
+        if id(expr) in _NumpyComprehensions.of(ctx).elements:
             return "numpy"  # `x1` of `[x1 + x2 for (x1, x2) in x]` over a NumPy array: a NumPy scalar or row
         facts = Facts.of(ctx)
         kind = facts.kind_of(expr)
@@ -79,7 +79,7 @@ def foreign_kind(ctx, expr: cst.BaseExpression, through_calls: bool = True) -> s
                                                                    cst.Comparison)) \
                     and foreign_kind(ctx, binding.value, False) == "numpy":
                 return "numpy"  # `data = np.arange(8).reshape(2, 4)`: a textually earlier binding, so this ends
-            if binding is not None and id(binding.value) in _numpy_comprehensions(ctx).lists:
+            if binding is not None and id(binding.value) in _NumpyComprehensions.of(ctx).lists:
                 return "numpy"  # `y_ = [[x1 + x2 + 0.01] for (x1, x2) in x]`: a list of NumPy values
         passed = Functions.of(ctx).arguments(expr) if through_calls else None
         if kind == "unknown" and passed and any(foreign_kind(ctx, a, False) == "numpy" for a in passed):
@@ -134,10 +134,6 @@ def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [n for e in target.elements for n in _target_names(e.value)]
     return []
-
-
-def _numpy_comprehensions(ctx) -> _NumpyComprehensions:
-    return _NumpyComprehensions.of(ctx)
 
 
 def _numpy_generator(ctx, expr: cst.BaseExpression) -> bool:
