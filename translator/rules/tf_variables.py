@@ -140,9 +140,20 @@ class TfVariableRule:
         """`t.numpy()` → `t.detach().numpy()`; a variable's snapshot is copied, as TF copies it (B28)."""
         receiver = updated.func.value
         expr = parse_template_expression("{t}.detach().numpy()", t=receiver)
-        if Facts.of(self.ctx).holds_variable(original.func.value):
+        if self._may_hold_variable(original.func.value):
             expr = parse_template_expression("{t}.copy()", t=expr)
         return expr
+
+    def _may_hold_variable(self, receiver: cst.BaseExpression) -> bool:
+        """A variable, or what may be one (a loop's name over a layer's weights, a Keras layer's `kernel`): torch's
+        array shares the parameter's memory, which a later update changes. A value computed by an op or arithmetic
+        (TF's own constants) needs no copy."""
+        facts = Facts.of(self.ctx)
+        if facts.holds_variable(receiver):
+            return True
+        if isinstance(receiver, cst.Name):
+            return facts.kind_of(receiver) in ("unknown", "frozen")
+        return isinstance(receiver, (cst.Attribute, cst.Subscript))
 
     # -- v.assign(...) statements -----------------------------------------------------------------------------------------
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
