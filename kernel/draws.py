@@ -47,7 +47,8 @@ Limits: draws line up only when both programs make the same draws in the same or
 other generators (``tf.random.stateless_*``, ``tf.nn.experimental.stateless_dropout``,
 ``tf.random.categorical``) are not patched; Python's ``random`` and NumPy's ``np.random`` are seeded alike in both worlds, at start and again right
 after the framework is imported, so they agree while both programs draw from them in the same order; inside
-``tf.function`` a patched draw is a constant fixed at trace time; layer kinds other than Dense/Linear keep their
+``tf.function`` a patched draw is a constant fixed at trace time, and a draw whose shape only the trace knows
+(``tf.shape(x)`` there, or in Keras' ``fit``) is TF's own; layer kinds other than Dense/Linear keep their
 framework's distribution and layout, so a Keras layer and a torch module written for it by hand start from other
 weights (Conv2D: glorot-uniform on ``(kh, kw, in, out)``; Conv2d: kaiming-uniform on ``(out, in, kh, kw)``): only a
 program and its translation line up.
@@ -202,12 +203,24 @@ def _tf_shuffle(draws: Draws, original):
     return shuffle
 
 
+def _concrete_or(original, draw):
+    """The shared draw where the shape is known; TF's own op for a shape only a traced function knows
+    (`tf.shape(x)` inside tf.function or Keras' fit), which has no numbers to draw for yet."""
+    def draw_or_trace(shape, *args, **kwargs):
+        try:
+            _shape(shape)
+        except TypeError:  # a symbolic tensor: int() is not allowed on it
+            return original(shape, *args, **kwargs)
+        return draw(shape, *args, **kwargs)
+    return draw_or_trace
+
+
 def patch_tensorflow(tf, draws: Draws) -> None:
     _set(tf.random, "shuffle", _tf_shuffle(draws, tf.random.shuffle))
-    fns = _tf_draws(draws, DATA, lambda: tf.float32)
-    for name in ("normal", "uniform"):
-        _set(tf.random, name, fns[name])
-    _set(tf.random, "truncated_normal", _tf_draws(draws, WEIGHTS, lambda: tf.float32)["truncated_normal"])
+    fns = {**_tf_draws(draws, DATA, lambda: tf.float32),
+           "truncated_normal": _tf_draws(draws, WEIGHTS, lambda: tf.float32)["truncated_normal"]}
+    for name in ("normal", "uniform", "truncated_normal"):
+        _set(tf.random, name, _concrete_or(getattr(tf.random, name), fns[name]))
     _set(tf.nn, "dropout", _tf_dropout(draws, tf.nn.dropout))
     _set(tf.random, "set_seed", _reseeding(draws, tf.random.set_seed))
 

@@ -45,6 +45,11 @@ def test_dropout_masks_and_shuffles_match(executed):
     assert sorted(order["tf"]["value"]) == list(range(8))
 
 
+def test_a_translation_exact_only_under_a_condition_shows_a_mismatch(executed):
+    (clipped,) = rows_named(executed, "clipped")  # min > max: TF gives the min, torch the max (B24)
+    assert clipped["status"] == "mismatch" and clipped["tf"]["value"] == [1.0, 1.0] and clipped["torch"]["value"] == [0.0, 0.0]
+
+
 def test_tf_cells_are_compared_with_their_translation(executed):
     """Needs the translator engine: the TF cells' gradients match their PyTorch translation."""
     for source, payload in comparisons(executed):
