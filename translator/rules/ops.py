@@ -258,6 +258,8 @@ class OpsRule:
             qualified = f"{first}(...).{original.func.attr.value}"
             entries = self.table.chains(first, original.func.attr.value)
         elif ctx.origin == "torch" and isinstance(original.func, cst.Attribute) and not _is_self(original.func.value):
+            if ctx.cache.get("numpy_value", lambda node: False)(original.func.value):
+                return updated  # a NumPy array's own method (`x.reshape(...)`, `matches.mean()`): the TF side runs it too
             # In a torch file these names are tensor methods: `x.sum(dim=1)`; `self.flatten(x)` calls a submodule.
             entries = self.table.methods(original.func.attr.value)
             receiver = _bare(updated.func.value)

@@ -5,8 +5,10 @@ broadcasts batches, NumPy's rules. TF's `@` is `tf.linalg.matmul`, which rejects
 and whether an operand is 1-D is rarely known statically. So the operator becomes the call the API table maps
 `torch.matmul` to (`tf.experimental.numpy.matmul`, which follows the same rules and is differentiable).
 No diagnostics: the translation is exact. Two NumPy operands keep their `@`: the TF program computes it the same
-way, and gets an array, not a tensor, back. NumPy operands: numpy calls, draws of a NumPy generator
-(`rng = np.random.RandomState(0)`; `rng.randn(6, 3)`), `.astype` of an array, and names whose binding that reaches
+way, and gets an array, not a tensor, back (so do an array's methods: `ops.py` asks `numpy_value` here). NumPy
+operands: numpy calls, draws of a NumPy generator (`rng = np.random.RandomState(0)`; `rng.randn(6, 3)`), an array's
+methods that give arrays (`.astype`, `.reshape`, ...), arithmetic and comparisons of arrays and numbers, and names
+whose binding that reaches
 the use is one (tf_facts' binding order: `X = rng.randn(6, 3)` before `X @ w`, though `X = torch.from_numpy(X)`
 later); where that is not certain (a loop around the use rebinds the name, a function reads a name it does not
 bind), every binding of the name in the file must be one.
@@ -18,6 +20,7 @@ import libcst as cst
 from .. import table as api_table
 from ..walk import walk
 from .tf_facts import Facts
+from .tf_literals import ARRAY_METHODS
 from .torch_device import Bindings
 from .torch_plan import names_bound
 
@@ -29,6 +32,7 @@ class TorchMatmulRule:
         self.ctx = ctx
         self.bindings: dict[str, list] = {}
         self.loops: list[cst.CSTNode] = []  # the loops around the node being walked
+        ctx.cache["numpy_value"] = self._numpy  # asked by ops.py while the walk is at the node
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = Bindings()
@@ -65,8 +69,13 @@ class TorchMatmulRule:
             if (self.ctx.qualname(node.func) or "").split(".")[0] == "numpy":
                 return True
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-            return method == "astype" and self._numpy(node.func.value, seen) or method is not None and self._generator(
-                node.func.value, seen)
+            return method in ARRAY_METHODS and self._numpy(node.func.value, seen) or method is not None and \
+                self._generator(node.func.value, seen)
+        if isinstance(node, (cst.BinaryOperation, cst.Comparison)):  # `x / 255`, `pred == labels` of arrays
+            sides = [node.left, node.right] if isinstance(node, cst.BinaryOperation) else [
+                node.left, *(c.comparator for c in node.comparisons)]
+            kinds = [isinstance(side, (cst.Integer, cst.Float)) or self._numpy(side, seen) for side in sides]
+            return all(kinds) and not all(isinstance(side, (cst.Integer, cst.Float)) for side in sides)
         if isinstance(node, cst.Name) and node.value not in seen:
             return all(v is not None and self._numpy(v, seen | {node.value}) for v in self._values(node))
         return False
