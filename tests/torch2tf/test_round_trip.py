@@ -31,6 +31,8 @@ KNOWN = {
     "apply_gradients_bound_pairs": "the TF -> PyTorch leg consumes the pairs Keras would (`for grad, param in "
                                    "grads_and_vars: param.grad = grad`); PyTorch -> TF sets .grad of leaves only in "
                                    "the forms it writes itself (TG501)",
+    "keras_attribute_named_modules": "the way back refuses a backward() reaching a tf.Variable and a Module "
+                                     "(TG504): the KerasLayer subclass holds no parameters here",
     "truncated_normal_draws": "the TF -> PyTorch leg writes tf.random.truncated_normal as "
                               "torch.nn.init.trunc_normal_(torch.empty(...), mean, std, mean - 2 * std, mean + 2 * std); "
                               "PyTorch -> TF has no way back for that form (TG900)",

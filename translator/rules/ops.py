@@ -441,6 +441,8 @@ class Call:
             if p.default is None and p.kind != "varargs" and p.name not in bound:
                 raise Unmatched("TG202", f"missing argument {p.name!r}")
         for name, node in bound.items():
+            if name.endswith("type") and isinstance(node, cst.Integer) and self.origin == "tf":
+                raise Unmatched("TG202", f"{name}={node.value}: a DType's enum number, which torch takes no dtype as")
             if name.endswith("type") and isinstance(node, cst.SimpleString) and self.origin == "tf":
                 # TF takes a dtype's name (dtype="float64"); torch only its dtype objects
                 dtype = api_table.dtype(f"tensorflow.{node.evaluated_value}", self.to)

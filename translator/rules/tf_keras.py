@@ -231,7 +231,7 @@ class {name}(torch.nn.Module):
             self.built = True
         if {name}.calling:
             return super().__call__(*args, **kwargs)
-        for module in self.modules():  # an outermost call starts with no losses, as Keras' call context
+        for module in torch.nn.Module.modules(self):  # no losses at an outermost call (Keras); self.modules may be the user's
             module.__dict__.pop("keras_losses", None)
         {name}.calling = True
         try:

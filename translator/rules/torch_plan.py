@@ -1195,7 +1195,9 @@ class Plan:
             if qualified.startswith("torch."):
                 return bool(api_table.load().overloads(qualified, "torch"))
             if isinstance(expr.func, cst.Attribute):
-                return expr.func.attr.value not in NOT_TENSOR_METHODS and self.tensor(scope, expr.func.value, seen)
+                method = expr.func.attr.value  # `x.type()` is a string, `x.type(torch.LongTensor)` a tensor
+                return (method not in NOT_TENSOR_METHODS or method == "type" and bool(expr.args)) and self.tensor(
+                    scope, expr.func.value, seen)
             return isinstance(expr.func, cst.Name) and scope.holder(expr.func.value)
         if isinstance(expr, cst.BinaryOperation):
             return self.tensor(scope, expr.left, seen) or self.tensor(scope, expr.right, seen)
