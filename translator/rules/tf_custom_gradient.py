@@ -47,7 +47,7 @@ import libcst as cst
 from ..codegen import code_of
 from ..templates import parse_template_statement
 from ..walk import walk
-from .tf_facts import Facts
+from .tf_facts import Facts, target_names
 from .torch_function import APPLY, CTX_CLASS
 
 CUSTOM_GRADIENT = "tensorflow.custom_gradient"
@@ -222,10 +222,10 @@ class _Returns(cst.CSTVisitor):
         return False
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.bound.update(n.value for n in _targets(node.target))
+        self.bound.update(n.value for n in target_names(node.target))
 
     def visit_For(self, node: cst.For) -> None:
-        self.bound.update(n.value for n in _targets(node.target))
+        self.bound.update(n.value for n in target_names(node.target))
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         walk(node.value, self)  # `tf.exp`: `exp` is not a name read
@@ -247,14 +247,6 @@ class _Returns(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names_read.append(node)
-
-
-def _targets(target: cst.BaseExpression) -> list[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _targets(e.value)]
-    return []
 
 
 class _ReturnsToContext(cst.CSTTransformer):

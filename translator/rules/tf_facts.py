@@ -349,6 +349,15 @@ def _operands(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [expr]
 
 
+def target_names(target: cst.BaseExpression) -> list[cst.Name]:
+    """The names an assignment or loop target binds (`x`, `(x1, x2)`, `[a, (b, c)]`)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in target_names(e.value)]
+    return []
+
+
 def has_float(expr: cst.BaseExpression) -> bool:
     """A (nested) list or tuple literal of numbers with at least one float: tensor data rather than a shape."""
     if not isinstance(expr, (cst.List, cst.Tuple)) or not expr.elements:

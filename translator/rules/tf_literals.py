@@ -31,7 +31,7 @@ import libcst as cst
 from .. import table as api_table
 from ..templates import parse_template_expression
 from ..walk import Visitor, walk
-from .tf_facts import Facts, has_float
+from .tf_facts import Facts, has_float, target_names
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power, cst.FloorDivide)
 # TF functions that take any array-like themselves (the creation ops, whose torch translations do too; tf.is_tensor,
@@ -110,7 +110,7 @@ class _NumpyComprehensions(Visitor):
         while loops is not None:
             if loops.ifs or foreign_kind(self.ctx, loops.iter, False) != "numpy":
                 return
-            names |= {n.value for n in _target_names(loops.target)}
+            names |= {n.value for n in target_names(loops.target)}
             loops = loops.inner_for_in
         reads = _Reads(names)
         walk(node.elt, reads)
@@ -126,14 +126,6 @@ class _Reads(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if node.value in self.names:
             self.found.add(id(node))
-
-
-def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _target_names(e.value)]
-    return []
 
 
 def _numpy_generator(ctx, expr: cst.BaseExpression) -> bool:
