@@ -454,7 +454,8 @@ class Call:
             node = bound.get(name)
             text = code_of(node) if node is not None else self.source.param(name).default
             if want.startswith("<"):
-                if node is None or not _kind_matches(want, node):
+                if node is None or not (_kind_matches(want, node) or want == "<list>" and self.ctx.cache.get(
+                        "list_value", lambda node: False)(node)):
                     raise Unmatched("TG201", f"only a literal {want[1:-1]} {name} has an exact {self.to} "
                                              f"translation (got {text})")
             elif not same_value(text, want):

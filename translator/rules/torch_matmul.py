@@ -11,7 +11,8 @@ methods that give arrays (`.astype`, `.reshape`, ...), arithmetic and comparison
 whose binding that reaches
 the use is one (tf_facts' binding order: `X = rng.randn(6, 3)` before `X @ w`, though `X = torch.from_numpy(X)`
 later); where that is not certain (a loop around the use rebinds the name, a function reads a name it does not
-bind), every binding of the name in the file must be one.
+bind), every binding of the name in the file must be one. The same bindings tell `ops.py` (`list_value`) a name
+certainly holds a list or tuple display, which `torch.Tensor(data)` makes a float32 tensor of, as `tf.constant` does.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class TorchMatmulRule:
         self.bindings: dict[str, list] = {}
         self.loops: list[cst.CSTNode] = []  # the loops around the node being walked
         ctx.cache["numpy_value"] = self._numpy  # asked by ops.py while the walk is at the node
+        ctx.cache["list_value"] = self._list  # `torch.Tensor(data)` with data a name holding a list display
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = Bindings()
@@ -78,6 +80,15 @@ class TorchMatmulRule:
             return all(kinds) and not all(isinstance(side, (cst.Integer, cst.Float)) for side in sides)
         if isinstance(node, cst.Name) and node.value not in seen:
             return all(v is not None and self._numpy(v, seen | {node.value}) for v in self._values(node))
+        return False
+
+    def _list(self, node, seen: frozenset = frozenset()) -> bool:
+        """A list or tuple display, or a name every value of which that may reach here is one (never a number:
+        `torch.Tensor(3)` is an uninitialised tensor of 3 elements)."""
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return True
+        if isinstance(node, cst.Name) and node.value not in seen:
+            return all(v is not None and self._list(v, seen | {node.value}) for v in self._values(node))
         return False
 
     def _generator(self, node, seen: frozenset) -> bool:

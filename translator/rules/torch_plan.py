@@ -1258,7 +1258,8 @@ class Plan:
                 return True
 
             def visit_Attribute(self, node: cst.Attribute) -> bool:
-                walk(node.value, self)
+                if node.attr.value != "data":  # `x.data` is off the graph, as `x.detach()`
+                    walk(node.value, self)
                 return False
 
             def visit_Arg(self, node: cst.Arg) -> bool:
