@@ -82,8 +82,11 @@ def walk(node: cst.CSTNode, visitor) -> None:
     """A read-only walk calling `visitor.on_visit(node)` (False: skip the children) and `visitor.on_leave(node)`.
     libcst visitors (`cst.CSTVisitor`) work too, their hooks looked up once per node type."""
     kind = type(visitor)
-    on_visit, on_leave = kind.on_visit, kind.on_leave
-    _walk(node, visitor, _FAST.get(on_visit, on_visit), _FAST.get(on_leave, on_leave))
+    on_visit, on_leave = _FAST.get(kind.on_visit, kind.on_visit), _FAST.get(kind.on_leave, kind.on_leave)
+    if on_visit is Visitor.on_visit and on_leave is Visitor.on_leave:
+        _walk_hooks(node, visitor, _VISITS[kind], _LEAVES[kind])
+    else:
+        _walk(node, visitor, on_visit, on_leave)
 
 
 def _walk(node: cst.CSTNode, visitor, on_visit, on_leave) -> None:
@@ -99,6 +102,30 @@ def _walk(node: cst.CSTNode, visitor, on_visit, on_leave) -> None:
                     if (_KINDS.get(type(child)) or kind_of(child)) == NODE:
                         _walk(child, visitor, on_visit, on_leave)
     on_leave(visitor, node)
+
+
+def _walk_hooks(node: cst.CSTNode, visitor, visits: dict, leaves: dict) -> None:
+    """`_walk` for a plain `Visitor`: its hooks looked up here and called only where it has one (most node types
+    have none; calling `on_visit`/`on_leave` for each node was a third of a walk)."""
+    kind = type(node)
+    hook = visits.get(kind, _UNKNOWN)
+    if hook is _UNKNOWN:
+        hook = _hook(_VISITS, type(visitor), "visit_", kind)
+    if hook is None or hook(visitor, node) is not False:
+        for name in _CHILD_FIELDS.get(kind) or child_fields(node):
+            value = getattr(node, name)
+            value_kind = _KINDS.get(type(value)) or kind_of(value)
+            if value_kind == NODE:
+                _walk_hooks(value, visitor, visits, leaves)
+            elif value_kind == SEQUENCE:
+                for child in value:
+                    if (_KINDS.get(type(child)) or kind_of(child)) == NODE:
+                        _walk_hooks(child, visitor, visits, leaves)
+    hook = leaves.get(kind, _UNKNOWN)
+    if hook is _UNKNOWN:
+        hook = _hook(_LEAVES, type(visitor), "leave_", kind)
+    if hook is not None:
+        hook(visitor, node)
 
 
 class Visitor:

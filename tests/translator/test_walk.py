@@ -78,6 +78,42 @@ def test_walk_visits_the_nodes_libcst_visits_in_its_order():
     assert len(ours.seen) > 200
 
 
+class Hooks:
+    """visit_/leave_ hooks only, one of which skips children (a lambda's): walked through the hook tables."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Name(self, node):
+        self.seen.append(label(node))
+
+    def visit_Lambda(self, node):
+        self.seen.append("Lambda")
+        return False
+
+    def leave_FunctionDef(self, node):
+        self.seen.append("/" + node.name.value)
+
+
+class LibcstHooks(Hooks, cst.CSTVisitor):
+    pass
+
+
+class FastHooks(Hooks, Visitor):
+    pass
+
+
+def test_walk_calls_visit_and_leave_hooks_where_libcst_does():
+    module = cst.parse_module(SOURCE)
+    theirs, ours, plain = LibcstHooks(), FastHooks(), LibcstHooks()
+    module.visit(theirs)
+    walk(module, ours)
+    walk(module, plain)  # a libcst visitor given to walk
+    assert ours.seen == theirs.seen == plain.seen
+    assert "Name:u" not in ours.seen and "Lambda" in ours.seen and "/f" in ours.seen
+
+
 class Rewrites:
     """Renames, removes a statement, flattens one into two, and replaces an expression."""
 
