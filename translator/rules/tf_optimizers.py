@@ -37,6 +37,7 @@ from __future__ import annotations
 import io
 import json
 import tokenize
+from collections import Counter
 from importlib import resources
 
 import libcst as cst
@@ -271,8 +272,10 @@ def _bound_zip(name: cst.Name, ctx) -> cst.Call | None:
     value = binding.value if binding is not None else None
     if not isinstance(value, cst.Call) or _pairs(value) is None:
         return None
-    names = tokenize.generate_tokens(io.StringIO(ctx.text).readline)
-    return value if sum(t.type == tokenize.NAME and t.string == name.value for t in names) == 2 else None
+    if "name_tokens" not in ctx.cache:  # tokenized once per file, not at every apply_gradients
+        tokens = tokenize.generate_tokens(io.StringIO(ctx.text).readline)
+        ctx.cache["name_tokens"] = Counter(t.string for t in tokens if t.type == tokenize.NAME)
+    return value if ctx.cache["name_tokens"][name.value] == 2 else None
 
 
 def _pairs(arg: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None, cst.BaseExpression] | None:
