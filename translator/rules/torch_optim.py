@@ -12,7 +12,10 @@ Every hyperparameter of the shared table is written out with torch's value, sinc
   a setting Keras computes differently: `weight_decay` (torch adds it to the gradient, Keras decays the weights:
   D6), `dampening`, `maximize`, `lr_decay`, hyperparameters passed by position after `lr`,
   `zero_grad(set_to_none=False)`, `step(closure)`; uses of `param_groups`, `state`, `state_dict()` (learning-rate
-  changes through them would also differ for SGD with momentum, D5), except twingrad's own Keras step below.
+  changes through them would also differ for SGD with momentum, D5), except twingrad's own Keras step below; an
+  optimizer whose name is read otherwise than as `opt.step()`, `opt.zero_grad()` (passed to a function, put in a
+  list: its steps there are not seen as its own, and a Keras optimizer has no step()). An optimizer not bound to a
+  name (`self.opt = ...`) stays torch's too (TG900).
 * TG506 (warning) translated, but Keras adds epsilon inside the square root (RMSprop, Adagrad: D4): equal while
   gradients are much larger than epsilon. Adam's epsilon, which Keras adds before the bias correction (D3), is
   set before every `apply_gradients` to `eps * sqrt(1 - beta_2 ** t)`, which puts it where torch has it.
@@ -36,6 +39,7 @@ import functools
 import libcst as cst
 
 from ..codegen import code_of
+from ..rewrite import dotted
 from ..templates import parse_template_expression
 from ..walk import transform, walk
 from .tf_optimizers import load_optimizer_table
@@ -55,14 +59,17 @@ def optimizers() -> dict:
     return _TABLE
 
 
-def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> list[str] | tuple | str:
-    """The leaves an optimizer updates, ("holder", path) for `path.parameters()` of a Module or a submodule of one
-    (`model.hidden`), ("holders", the list) for `[*a.parameters(), *b.parameters()]` or a plain class object's
-    `model.weights`, ("kept", the list) for `[model.W, model.B]` (tensors holders keep), or why it is not
-    translated."""
+def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope, name: str) -> list[str] | tuple | str:
+    """The leaves the optimizer `name = call` updates, ("holder", path) for `path.parameters()` of a Module or a
+    submodule of one (`model.hidden`), ("holders", the list) for `[*a.parameters(), *b.parameters()]` or a plain
+    class object's `model.weights`, ("kept", the list) for `[model.W, model.B]` (tensors holders keep), or why it is
+    not translated."""
     entry = optimizers().get(qualified)
     if entry is None:
         return f"{qualified} has no Keras optimizer in the table that computes the same updates; left as is"
+    if _passed_on(scope.node, name):
+        # `train(model, opt)`, `[opt_a, opt_b]`: its step() and zero_grad() there are not seen as this optimizer's
+        return f"optimizer {name} used otherwise than as `{name}.step()` / `{name}.zero_grad()`; left as is"
     known = {row[1].split(".")[0] for row in entry["params"]} | NEUTRAL
     if sum(1 for a in call.args if a.keyword is None) > 2 or any(a.star for a in call.args):
         return f"{qualified}: hyperparameters after lr given by position are not translated; left as is"
@@ -91,6 +98,49 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope) -> l
     if not elements or not all(isinstance(e, cst.Name) and scope.grad_name(e.value) for e in elements):
         return "optimizer over something other than a list of leaf tensors (e.g. a module's parameters()); left as is"
     return [e.value for e in elements]
+
+
+def _passed_on(node: cst.CSTNode, name: str) -> bool:
+    """Does node read `name` otherwise than as the receiver of an attribute (passed as an argument, put in a list,
+    aliased, returned)?"""
+
+    class Reads(cst.CSTVisitor):
+        def __init__(self):
+            self.other = False
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+            if not isinstance(attribute.value, cst.Name):
+                walk(attribute.value, self)
+            return False  # `name.step`: a use the rules follow; `x.name`: no read of name
+
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> bool:
+            return not isinstance(target.target, cst.Name)
+
+        def visit_Arg(self, arg: cst.Arg) -> bool:
+            walk(arg.value, self)  # `f(name=...)` names a keyword
+            return False
+
+        def visit_Call(self, call: cst.Call) -> bool:
+            if dotted(call.func) == "getattr" and call.args and isinstance(call.args[0].value, cst.Name):
+                for arg in call.args[1:]:  # `getattr(name, "epsilon", ...)`: an attribute (the Keras step's form)
+                    walk(arg, self)
+                return False
+            return True
+
+        def visit_Param(self, param: cst.Param) -> bool:
+            return False
+
+        def visit_FunctionDef(self, function: cst.FunctionDef) -> bool:
+            walk(function.params, self)
+            walk(function.body, self)
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.other |= node.value == name
+
+    reads = Reads()
+    walk(node, reads)
+    return reads.other
 
 
 def _holder_parameters(node, scope) -> bool:
@@ -223,8 +273,10 @@ class TorchOptimizerRule:
 
     def _constructed(self, call: cst.Call) -> bool:
         statement = self.ctx.statements[-1] if self.ctx.statements else None
+        # an optimizer the plan knows the steps of (`self.opt = ...` and others stay torch's: TG900)
         return not self.plan.refusals.get(id(statement)) and isinstance(statement, cst.SimpleStatementLine) \
-            and isinstance(statement.body[0], cst.Assign) and statement.body[0].value is call
+            and isinstance(statement.body[0], cst.Assign) and statement.body[0].value is call \
+            and self._params(statement.body[0].targets[0].target) is not None
 
     def _constructor(self, original: cst.Call, updated: cst.Call, qualified: str):
         entry = optimizers()[qualified]

@@ -1468,8 +1468,8 @@ class Plan:
             qualified = self.ctx.qualname(small.value.func) or ""
             if not qualified.startswith("torch.optim."):
                 continue
-            params = optimizer_params(small.value, qualified, lists, scope)
             name = small.targets[0].target.value
+            params = optimizer_params(small.value, qualified, lists, scope, name)
             if isinstance(params, tuple) and params[0] == "kept":  # torch keeps the tensors the list held then
                 kept = self.ctx.new_name(f"{name}_variables")
                 self.kept_lists[id(stmt)] = cst.parse_statement(f"{kept} = {params[1]}\n")
