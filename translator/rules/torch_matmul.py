@@ -35,6 +35,7 @@ class TorchMatmulRule:
         self.loops: list[cst.CSTNode] = []  # the loops around the node being walked
         ctx.cache["numpy_value"] = self._numpy  # asked by ops.py while the walk is at the node
         ctx.cache["list_value"] = self._list  # `torch.Tensor(data)` with data a name holding a list display
+        ctx.cache["name_values"] = self._values  # what an index write's name may hold (torch_masked_assign.py)
 
     def visit_Module(self, node: cst.Module) -> None:
         visitor = Bindings()

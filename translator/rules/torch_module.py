@@ -21,7 +21,8 @@ TG516 (error) a Module this does not cover is left as is: other bases, parameter
 than as `self.name = ...` statements of `__init__` (lists of layers, ModuleList, layers made in `forward`),
 Parameters made other than so or by several methods, torch.nn modules `torch_nn.py` and api_table.json do not
 translate, its own `parameters`, both `forward` and `__call__`; and a call of a Module method the translation lacks
-(`state_dict()`, `children()`, `apply()`, `requires_grad_()`, ...) on a name holding a translated Module. A parameter shared by two submodules is listed once by torch, twice here.
+(`state_dict()`, `children()`, `apply()`, `requires_grad_()`, ...) on a name holding a translated Module.
+`parameters()` gives a list where torch gives a generator: `next(m.parameters())` -> `next(iter(m.parameters()))`. A parameter shared by two submodules is listed once by torch, twice here.
 """
 from __future__ import annotations
 
@@ -105,6 +106,13 @@ class TorchModuleRule:
             self.ctx.report(original, "TG516", f"torch.nn.Module.{func.attr.value}() has no TF translation here; "
                                                "left as is")
             return updated
+        if isinstance(func, cst.Name) and func.value == "next" and original.args and isinstance(
+                inner := original.args[0].value, cst.Call) and isinstance(inner.func, cst.Attribute) and isinstance(
+                inner.func.value, cst.Name) and inner.func.attr.value in ("parameters", "named_parameters") and \
+                "next" not in self.plan.scope().bound and self._translated_holder(inner.func.value.value):
+            # torch gives a generator, the translation a list: `next(m.parameters())` is the first parameter
+            first = updated.args[0].with_changes(value=cst.Call(cst.Name("iter"), [cst.Arg(updated.args[0].value)]))
+            return updated.with_changes(args=[first, *updated.args[1:]])
         return self._parameter(original, updated)
 
     def _translated_holder(self, name: str) -> bool:
