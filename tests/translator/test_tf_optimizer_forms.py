@@ -68,3 +68,25 @@ def test_apply_gradients_in_a_function_refused(program):
     result = translate(program, to="torch", path="optimizer.py")
     assert "TG303" in [d.code for d in result.diagnostics if d.level == "error"], result.code
     assert "torch.optim.SGD(" not in result.code
+
+
+BOUND = """import tensorflow as tf
+
+x = tf.Variable(2.0)
+opt = tf.keras.optimizers.SGD(learning_rate=0.1)
+with tf.GradientTape() as tape:
+    loss = x ** 2
+pairs = zip(tape.gradient(loss, [x]), [x])
+opt.apply_gradients(pairs)
+"""
+
+
+@pytest.mark.parametrize("after, flagged", [
+    ("", False),
+    ("print('pairs')  # pairs: a string and a comment read nothing\n", False),
+    ("print(list(pairs))\n", True),  # another read of the zip: it would see other pairs in the two frameworks
+])
+def test_pairs_bound_to_a_name_read_nowhere_else(after, flagged):
+    result = translate(BOUND + after, to="torch")
+    assert ("TG304" in {d.code for d in result.diagnostics}) == flagged
+    assert ("for grad, param in pairs:" in result.code) != flagged

@@ -34,9 +34,7 @@ around step(), in Keras' order: clip the gradients, decay the variables that hav
 """
 from __future__ import annotations
 
-import io
 import json
-import tokenize
 from collections import Counter
 from importlib import resources
 
@@ -44,7 +42,7 @@ import libcst as cst
 
 from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
-from ..walk import walk
+from ..walk import Visitor, walk
 from .tf_facts import Facts
 
 # Keras options every optimizer takes, reproduced around torch's step() (semantics.md D6, D10).
@@ -272,10 +270,25 @@ def _bound_zip(name: cst.Name, ctx) -> cst.Call | None:
     value = binding.value if binding is not None else None
     if not isinstance(value, cst.Call) or _pairs(value) is None:
         return None
-    if "name_tokens" not in ctx.cache:  # tokenized once per file, not at every apply_gradients
-        tokens = tokenize.generate_tokens(io.StringIO(ctx.text).readline)
-        ctx.cache["name_tokens"] = Counter(t.string for t in tokens if t.type == tokenize.NAME)
-    return value if ctx.cache["name_tokens"][name.value] == 2 else None
+    if "name_counts" not in ctx.cache:  # once per file
+        counts = _NameCounts()
+        walk(ctx.module, counts)
+        ctx.cache["name_counts"] = counts.counts
+    return value if ctx.cache["name_counts"][name.value] == 2 else None
+
+
+class _NameCounts(Visitor):
+    """How often each name is written in the file, outside f-strings (as Python's tokenizer counts them: an
+    f-string is one token to it; tokenizing the file took a twentieth of a translation)."""
+
+    def __init__(self):
+        self.counts: Counter = Counter()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counts[node.value] += 1
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        return False
 
 
 def _pairs(arg: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None, cst.BaseExpression] | None:
