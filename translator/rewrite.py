@@ -19,7 +19,7 @@ from libcst._nodes.internal import CodegenState
 
 from .api import Diagnostic, Translation
 from .codegen import NO_RECORDING, code_of
-from .walk import Visitor, transform, walk
+from .walk import Visitor, transform, walk, walk_all
 
 FRAMEWORK_ROOTS = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
 # Preferred local names for modules the output imports (used only when the name is free in the file).
@@ -77,6 +77,7 @@ class Context:
         self.definitions: list[str] = []  # top-level helper definitions the output needs (define_at_top)
         self.statements: list[cst.CSTNode] = []  # the statements enclosing the node being visited (original nodes)
         self.cache: dict = {}  # analyses rules share (built once per file)
+        self._shared: list[tuple] = []  # (visitor, what to do once it has walked): share_pass
         self.names: dict[str, str] = {}  # see Translation.names
         self.module = module
 
@@ -152,6 +153,21 @@ class Context:
                         self.register_import(small)
             elif isinstance(stmt, (cst.Try, cst.If)):
                 pending.extend(stmt.body.body)
+
+    # -- analyses ----------------------------------------------------------------------------------------------------
+    def share_pass(self, visitor, then=None) -> None:
+        """Walk a read-only visitor over the whole file (original nodes) in one pass with the others rules register
+        when they are built, before any rule sees the module (whole-file walks were a fifth of a translation, their
+        traversal shared now); `then()` once it has walked."""
+        self._shared.append((visitor, then))
+
+    def run_shared_pass(self) -> None:
+        shared, self._shared = self._shared, []
+        if shared:
+            walk_all(self.module, [visitor for visitor, _ in shared])
+        for _, then in shared:
+            if then is not None:
+                then()
 
     # -- bookkeeping -----------------------------------------------------------------------------------------------
     def consume(self, original: cst.CSTNode) -> None:
@@ -626,6 +642,7 @@ def rewrite_module(module: cst.Module, text: str, *, origin: str, to: str, style
     ctx = Context(module, text, origin=origin, to=to, style=style, path=path)
     ctx.register_top_level_imports()
     engine = Engine(ctx, rules_for(origin, to, ctx))
+    ctx.run_shared_pass()
     code = _fix_imports(transform(module, engine), ctx)
     return Translation(code=code, diagnostics=ctx.diagnostics(), source_framework=origin, target_framework=to,
                        names=ctx.names)

@@ -128,6 +128,54 @@ def _walk_hooks(node: cst.CSTNode, visitor, visits: dict, leaves: dict) -> None:
         hook(visitor, node)
 
 
+def walk_all(node: cst.CSTNode, visitors: list) -> None:
+    """Several read-only visitors in one walk, each seeing what `walk(node, visitor)` would show it (one that skips a
+    node's children skips them for itself alone); for independent analyses, which then share the traversal."""
+    _walk_all(node, tuple(visitors), {})
+
+
+def _calls(visitors: tuple, kind: type) -> tuple[tuple, tuple]:
+    """The (visitor, function) pairs to call on visiting and on leaving a node of a type: a plain Visitor's hooks
+    where it has one, another visitor's own on_visit / on_leave."""
+    visits, leaves = [], []
+    for visitor in visitors:
+        cls = type(visitor)
+        on_visit, on_leave = _FAST.get(cls.on_visit, cls.on_visit), _FAST.get(cls.on_leave, cls.on_leave)
+        if on_visit is Visitor.on_visit and on_leave is Visitor.on_leave:
+            on_visit = _VISITS[cls].get(kind, _UNKNOWN)
+            on_visit = _hook(_VISITS, cls, "visit_", kind) if on_visit is _UNKNOWN else on_visit
+            on_leave = _LEAVES[cls].get(kind, _UNKNOWN)
+            on_leave = _hook(_LEAVES, cls, "leave_", kind) if on_leave is _UNKNOWN else on_leave
+        if on_visit is not None:
+            visits.append((visitor, on_visit))
+        if on_leave is not None:
+            leaves.append((visitor, on_leave))
+    return tuple(visits), tuple(leaves)
+
+
+def _walk_all(node: cst.CSTNode, visitors: tuple, calls: dict) -> None:
+    """`calls`: node type -> `_calls(visitors, type)`, filled as types are met."""
+    kind = type(node)
+    visits, leaves = calls.get(kind) or calls.setdefault(kind, _calls(visitors, kind))
+    inside = visitors
+    for visitor, hook in visits:
+        if hook(visitor, node) is False:
+            inside = tuple(v for v in inside if v is not visitor)
+    if inside:
+        inside_calls = calls if inside is visitors else {}
+        for name in _CHILD_FIELDS.get(kind) or child_fields(node):
+            value = getattr(node, name)
+            value_kind = _KINDS.get(type(value)) or kind_of(value)
+            if value_kind == NODE:
+                _walk_all(value, inside, inside_calls)
+            elif value_kind == SEQUENCE:
+                for child in value:
+                    if (_KINDS.get(type(child)) or kind_of(child)) == NODE:
+                        _walk_all(child, inside, inside_calls)
+    for visitor, hook in leaves:
+        hook(visitor, node)
+
+
 class Visitor:
     """Base for read-only visitors run by `walk`: dispatches to `visit_<Type>` / `leave_<Type>` methods."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from twingrad.translator.walk import TRIVIA, Visitor, transform, walk
+from twingrad.translator.walk import TRIVIA, Visitor, transform, walk, walk_all
 
 SOURCE = '''\
 """doc"""
@@ -112,6 +112,17 @@ def test_walk_calls_visit_and_leave_hooks_where_libcst_does():
     walk(module, plain)  # a libcst visitor given to walk
     assert ours.seen == theirs.seen == plain.seen
     assert "Name:u" not in ours.seen and "Lambda" in ours.seen and "/f" in ours.seen
+
+
+def test_walk_all_shows_each_visitor_what_its_own_walk_does():
+    module = cst.parse_module(SOURCE)
+    alone = [FastHooks(), FastOrder(), LibcstHooks()]
+    for visitor in alone:
+        walk(module, visitor)
+    together = [FastHooks(), FastOrder(), LibcstHooks()]
+    walk_all(module, together)
+    assert [v.seen for v in together] == [v.seen for v in alone]
+    assert "Name:u" in together[1].seen and "Name:u" not in together[0].seen  # skipped by one visitor alone
 
 
 class Rewrites:

@@ -158,6 +158,8 @@ class OpsRule:
         self._stores: set[int] = set()  # ids of original assignment targets
         self._assigned: dict[int, str] = {}  # id of a value assigned to one name alone -> that name
         self._handed: set[int] = set()  # ids of values passed to the file's own functions or stored in attributes
+        uses = _NameUses()
+        ctx.share_pass(uses, lambda: ctx.cache.setdefault("ops_name_uses", uses))
 
     # -- dtypes and other constants, tensor attributes -----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:

@@ -109,16 +109,16 @@ class TfDataRule:
         self.chains: dict[int, tuple] = {}  # id(outermost call of a chain) -> (root, [(method, call)])
         self.made: dict[int, tuple[str, set[str]]] = {}  # id(outermost call of a translated chain) -> what it makes
         self.bindings: dict[str, list] = {}  # name -> its values in the file (torch_device.Bindings)
+        if "from_tensor_slices" in ctx.text:
+            bindings = Bindings()
+            ctx.share_pass(bindings)
+            self.bindings = bindings.values  # filled by the shared pass
         self.parts: set[int] = set()  # ids of the calls and attributes inside chains
         self.iterated: set[int] = set()  # ids of expressions a for loop or comprehension iterates (in enumerate too)
         self.helpers: dict[str, str] = {}  # tf.data method -> the name of the helper class the output defines for it
 
     def visit_Module(self, node: cst.Module) -> None:
         self.off = "from_tensor_slices" not in self.ctx.text
-        if not self.off:
-            bindings = Bindings()
-            walk(node, bindings)
-            self.bindings = bindings.values
 
     def _chain(self, node):
         steps = []

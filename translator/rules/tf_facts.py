@@ -220,13 +220,19 @@ class Facts:
     @classmethod
     def of(cls, ctx) -> "Facts":
         if "tf_facts" not in ctx.cache:
-            ctx.cache["tf_facts"] = cls(ctx, ctx.module)
+            collector = FactsCollector(ctx)
+            walk(ctx.module, collector)
+            ctx.cache["tf_facts"] = cls(ctx, collector)
         return ctx.cache["tf_facts"]
 
-    def __init__(self, ctx, module: cst.Module):
-        self.ctx = ctx
+    @classmethod
+    def in_shared_pass(cls, ctx) -> None:
+        """For a rule that asks for the facts when it sees the module: collected in the pass the analyses share."""
         collector = FactsCollector(ctx)
-        walk(module, collector)
+        ctx.share_pass(collector, lambda: ctx.cache.setdefault("tf_facts", cls(ctx, collector)))
+
+    def __init__(self, ctx, collector: FactsCollector):
+        self.ctx = ctx
         self.tapes = collector.tapes
         self.calls = collector.calls
         self.unknown_tape_calls = collector.unknown_tape_calls

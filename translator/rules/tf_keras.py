@@ -67,7 +67,6 @@ from .. import table as api_table
 from ..codegen import code_of
 from ..rewrite import dotted
 from ..templates import parse_template_expression
-from ..walk import walk
 from .ops import Call, Unmatched, same_value
 
 CODE = "TG401"
@@ -690,6 +689,10 @@ class TfKerasRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self.facts: _KerasFacts | None = None
+        if "keras" in ctx.text:
+            self.table = _load()
+            self.facts = _KerasFacts(ctx, self.table)
+            ctx.share_pass(self.facts)
         self._scopes: list[str] = []  # "keras" / "class" / "function" for each enclosing class or def
         self._namespaces: list[cst.CSTNode] = []  # the module and the enclosing functions (original nodes)
         self._helpers: dict[str, str] = {}  # helper kind -> the name the output gives it
@@ -697,10 +700,6 @@ class TfKerasRule:
 
     def visit_Module(self, node: cst.Module) -> None:
         self._namespaces = [node]
-        if "keras" in self.ctx.text:
-            self.table = _load()
-            self.facts = _KerasFacts(self.ctx, self.table)
-            walk(node, self.facts)
 
     # -- what an expression holds --------------------------------------------------------------------------------------
     def _kind(self, expr: cst.BaseExpression) -> str | None:

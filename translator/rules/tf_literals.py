@@ -213,6 +213,8 @@ class Functions(Visitor):
 class TfForeignOperandRule:
     def __init__(self, ctx):
         self.ctx = ctx
+        functions = Functions(ctx)
+        ctx.share_pass(functions, lambda: ctx.cache.setdefault("tf_literals_functions", functions))
 
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
         if isinstance(original.operator, cst.FloorDivide) and (self._tensor(original.left)

@@ -42,6 +42,8 @@ class TfTapeRule:
     def __init__(self, ctx):
         self.ctx = ctx
         self.facts: Facts | None = None
+        if "GradientTape" in ctx.text:
+            Facts.in_shared_pass(ctx)  # read in visit_Module
         self._prefix: dict[int, list[cst.BaseStatement]] = {}  # id(original statement) -> statements to put before it
         self._backward_calls = 0
         # Names bound by the comprehensions around the tape call being translated (None outside any): the call runs
