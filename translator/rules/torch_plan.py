@@ -1702,12 +1702,13 @@ class Plan:
     def single_source(self, scope: Scope, inputs) -> bool:
         """One tensor as torch.autograd.grad's inputs, taken as a list of one (torch answers a tuple): a name every
         binding of which makes a tensor (`dz_dy = grad(z, y)` for an intermediate y), or a Module's parameter
-        (`layer.kernel`)."""
+        (`layer.kernel`), or a parameter every call gives a leaf of the module, never rebound (`def jac(xp)`)."""
         root = inputs
         while isinstance(root, cst.Attribute):
             root = root.value
         return isinstance(inputs, cst.Attribute) and isinstance(root, cst.Name) and scope.holder(root.value) or \
-            isinstance(inputs, cst.Name) and inputs.value not in scope.lists and self.tensor(scope, inputs)
+            isinstance(inputs, cst.Name) and inputs.value not in scope.lists and (self.tensor(scope, inputs) or (
+                scope.passed_leaves.get(inputs.value) is True and inputs.value not in scope.binders))
 
     def _region(self, scope: Scope, site: Site, body: list, earlier: list[Site]) -> bool:
         """Find where the site's tape must open; False (refused) if the target needs values from outside the block."""
