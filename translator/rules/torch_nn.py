@@ -6,6 +6,8 @@
   It starts as twin runs start torch.nn.Linear (kernel/draws.py): glorot-uniform drawn by a Keras initialiser in the
   (in, out) layout and transposed, zero bias. Outside twin runs torch draws U(-k, k), k = 1/sqrt(in_features), for
   both: the starting weights differ in distribution there (they never agree draw for draw across frameworks).
+- `torch.nn.LazyLinear(out, bias=)` -> `TorchLazyLinear(...)`: the same, in_features taken from the first input,
+  the weight drawn then (torch materialises it then; twin runs draw both there).
 - `torch.nn.Sequential(*modules)` -> `TorchSequential(...)`: calls them in order; `model[i]`, slices, len(),
   iteration, append(); parameters() lists each module's in turn, each parameter once, as torch does.
   `torch.nn.ModuleList(modules)` -> `TorchSequential(*modules)` (what a ModuleList has, Sequential has too).
@@ -90,6 +92,34 @@ class {name}({base}):
 
     def __call__(self, input):
         output = tf.einsum("...i,oi->...o", input, self.weight)  # 1-D inputs too, as torch
+        return output if self.bias is None else output + self.bias
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def named_parameters(self):
+        return [("weight", self.weight)] + ([] if self.bias is None else [("bias", self.bias)])
+''', "LazyLinear": '''
+class {name}({base}):
+    """torch.nn.LazyLinear: torch.nn.Linear whose in_features is the last axis of its first input. Its weight and
+    bias exist from the construction without a shape (an optimizer made before the first call updates them, as it
+    updates torch's uninitialised parameters) and are filled at the first call as twin runs fill torch's then:
+    glorot-uniform drawn in the (in, out) layout and transposed, zero bias."""
+
+    def __init__(self, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = 0, out_features
+        self.weight = tf.Variable(tf.zeros([0]), shape=tf.TensorShape(None))
+        self.bias = tf.Variable(tf.zeros([0]), shape=tf.TensorShape(None)) if bias else None
+
+    def __call__(self, input):
+        if self.in_features == 0:
+            self.in_features = input.shape[-1]
+            kernel = tf.keras.initializers.GlorotUniform()((self.in_features, self.out_features))
+            self.weight.assign(tf.transpose(kernel))
+            if self.bias is not None:
+                self.bias.assign(tf.zeros([self.out_features]))
+        output = tf.einsum("...i,oi->...o", input, self.weight)
         return output if self.bias is None else output + self.bias
 
     def parameters(self):
