@@ -128,6 +128,22 @@ def _walk_hooks(node: cst.CSTNode, visitor, visits: dict, leaves: dict) -> None:
         hook(visitor, node)
 
 
+def path_to(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """The nodes from `root` down to `target` (the very node, inside `root`), or None where it is not there
+    (libcst's `node.children` rebuilds each node's children to list them)."""
+    if root is target:
+        return [root]
+    for name in _CHILD_FIELDS.get(type(root)) or child_fields(root):
+        value = getattr(root, name)
+        kind = _KINDS.get(type(value)) or kind_of(value)
+        for child in (value,) if kind == NODE else value if kind == SEQUENCE else ():
+            if (_KINDS.get(type(child)) or kind_of(child)) == NODE:
+                found = path_to(child, target)
+                if found is not None:
+                    return [root, *found]
+    return None
+
+
 def walk_all(node: cst.CSTNode, visitors: list) -> None:
     """Several read-only visitors in one walk, each seeing what `walk(node, visitor)` would show it (one that skips a
     node's children skips them for itself alone); for independent analyses, which then share the traversal."""

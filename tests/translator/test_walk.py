@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from twingrad.translator.walk import TRIVIA, Visitor, transform, walk, walk_all
+from twingrad.translator.walk import TRIVIA, Visitor, path_to, transform, walk, walk_all
 
 SOURCE = '''\
 """doc"""
@@ -123,6 +123,21 @@ def test_walk_all_shows_each_visitor_what_its_own_walk_does():
     walk_all(module, together)
     assert [v.seen for v in together] == [v.seen for v in alone]
     assert "Name:u" in together[1].seen and "Name:u" not in together[0].seen  # skipped by one visitor alone
+
+
+def test_path_to_is_the_chain_of_children_down_to_the_node():
+    module = cst.parse_module(SOURCE)
+    calls = []
+    module.visit(type("Calls", (cst.CSTVisitor,), {"visit_Call": lambda self, node: calls.append(node)})())
+
+    def by_children(node, target):
+        if node is target:
+            return [node]
+        return next(([node, *found] for child in node.children if (found := by_children(child, target))), None)
+
+    for call in calls:
+        assert path_to(module, call) == by_children(module, call)
+    assert len(calls) > 5 and path_to(module.body[0], calls[-1]) is None
 
 
 class Rewrites:

@@ -22,7 +22,7 @@ import libcst as cst
 
 from ..codegen import code_of
 from ..templates import parse_template_expression, parse_template_statement
-from ..walk import walk
+from ..walk import path_to, walk
 from .tf_facts import Facts, Tape, TapeCall
 from .tf_watched import Unknowable, watched_variables
 
@@ -610,16 +610,7 @@ def _smooth_names(expr: cst.BaseExpression, ctx) -> set[str] | None:
 def _comprehension_names(statement: cst.CSTNode, call: cst.Call) -> set[str] | None:
     """The names bound by the comprehensions and lambdas of `statement` that evaluate `call` once per element or
     invocation (not in a comprehension's first iterable, which runs once); None when there is none."""
-    def path_to(node: cst.CSTNode) -> list[cst.CSTNode] | None:
-        if node is call:
-            return [node]
-        for child in node.children:
-            found = path_to(child)
-            if found is not None:
-                return [node, *found]
-        return None
-
-    path = path_to(statement) or []
+    path = path_to(statement, call) or []
     names = None
     for i, node in enumerate(path):
         if isinstance(node, cst.Lambda):
