@@ -95,6 +95,7 @@ class Entry:
     caveat: str | None = None
     random: bool = False
     grid: str | None = None  # the framework whose side is a float arange grid its CPUs may compute otherwise
+    keeps_dtype: str | None = None  # the torch parameter whose integer dtype TF keeps and torch widens
     examples: tuple = ()
 
     def mapped(self, param: str, origin: str) -> str:
@@ -123,7 +124,7 @@ def _entry(raw: dict) -> Entry:
         int_literals=raw.get("int_literals"), methods=tuple(raw.get("methods", ())),
         properties=tuple(raw.get("properties", ())),
         aliases=tuple(expand(a) for a in raw.get("aliases", ())), caveat=raw.get("caveat"),
-        random=raw.get("random", False), grid=raw.get("grid"), examples=tuple(raw.get("examples", ())))
+        random=raw.get("random", False), grid=raw.get("grid"), keeps_dtype=raw.get("keeps_dtype"), examples=tuple(raw.get("examples", ())))
 
 
 class Table:

@@ -54,7 +54,7 @@ def test_torch_device_arguments_are_dropped():
 
 def test_names_resolve_through_from_imports():
     result = translate("from tensorflow.math import reduce_sum\ny = reduce_sum(x, axis=0)\n", to="torch")
-    assert result.code == "import torch\ny = torch.sum(x, dim=0)\n"
+    assert result.code == "import torch\ny = torch.sum(x, dim=0, dtype=x.dtype)\n"  # x may be integer: TF keeps its dtype
 
 
 def test_untranslatable_form_is_left_whole_marked_and_reported():
@@ -89,7 +89,7 @@ def test_defaults_that_differ_are_passed_and_equal_ones_omitted():
     assert "F.leaky_relu(x, negative_slope=0.2)" in to_torch("y = tf.nn.leaky_relu(x)\n").code
     assert "tf.nn.leaky_relu(x, alpha=0.01)" in to_tf("y = F.leaky_relu(x)\n").code
     assert "F.softmax(x, dim=-1)" in to_torch("y = tf.nn.softmax(x)\n").code
-    assert "torch.sum(x)" in to_torch("y = tf.reduce_sum(x, axis=None, keepdims=False)\n").code
+    assert "torch.sum(x, dtype=x.dtype)" in to_torch("y = tf.reduce_sum(x, axis=None, keepdims=False)\n").code
 
 
 def test_keywords_are_kept_where_positions_would_change_meaning():

@@ -20,6 +20,7 @@ from .. import table as api_table
 from ..codegen import code_of
 from ..rewrite import UNTRANSLATED, dotted
 from ..walk import transform, walk
+from .tf_dtypes import known_dtype
 from .torch_grid import differing_index
 
 IGNORED = {"name"}  # TF op names: no meaning in torch
@@ -276,7 +277,7 @@ class OpsRule:
         for entry in entries:
             imports = dict(ctx.imports)
             try:
-                attempt = Call(self, entry, _one_call(entry, updated) if first else updated, receiver)
+                attempt = Call(self, entry, _one_call(entry, updated) if first else updated, receiver, original)
                 result = attempt.emit()
             except Unmatched as why:
                 _restore(ctx.imports, imports)  # a failed attempt imports nothing
@@ -381,8 +382,9 @@ def _restore(imports: dict, saved: dict) -> None:
 class Call:
     """One attempt to translate a call with one entry."""
 
-    def __init__(self, rule: OpsRule, entry, call: cst.Call, receiver):
-        self.ctx, self.entry, self.call, self.receiver = rule.ctx, entry, call, receiver
+    def __init__(self, rule: OpsRule, entry, call: cst.Call, receiver, original: cst.Call | None = None):
+        self.rule, self.ctx, self.entry, self.call, self.receiver = rule, rule.ctx, entry, call, receiver
+        self.original = original  # the source call, where a condition reads what the source file shows
         self.origin, self.to = rule.ctx.origin, rule.ctx.to
         self.source, self.target = entry.sides[self.origin], entry.sides[self.to]
         self.notes: list[str] = []  # TG203 warnings, reported if this attempt succeeds
@@ -393,8 +395,10 @@ class Call:
         if self.entry.grid == self.origin:
             self.check_grid(bound)
         self.check_fixed(bound)
+        self.take_kept_dtype(bound)
         values = self.source_values(bound)
         self.add_int_dtype(bound, values)
+        self.keep_int_dtype(bound, values)
         if self.target.is_template:
             return self.render(values)
         return cst.Call(func=self.ctx.ref(self.target.name), args=self.target_args(values))
@@ -552,6 +556,36 @@ class Call:
         if "{dtype}" not in self.target.text and (self.target.is_template or self.target.param("dtype") is None):
             raise Unmatched("TG201", f"{self.to} cannot take the {spec[self.origin]} dtype these int literals get")
         values["dtype"] = (self.ctx.ref(api_table.expand(f"{self.to}.{spec[self.origin]}")), False)
+
+    def take_kept_dtype(self, bound: dict) -> None:
+        """PyTorch -> TF: torch casts the input to dtype= first; TF keeps the input's dtype: `torch.sum(x,
+        dtype=d)` is `tf.reduce_sum(tf.cast(x, d))`, `torch.sum(x, dtype=x.dtype)` (and of a cast to d) the plain call."""
+        param = self.entry.keeps_dtype
+        if not param or self.origin != "torch" or "dtype" not in bound or param not in bound:
+            return
+        given, dtype = bound[param], bound.pop("dtype")
+        cast = isinstance(given, cst.Call) and api_table.expand(dotted(given.func) or "") == "tensorflow.cast" \
+            and len(given.args) == 2 and code_of(given.args[1].value) == code_of(dtype)
+        if not cast and code_of(dtype) != f"{code_of(_paren(given))}.dtype":
+            bound[param] = cst.Call(self.ctx.ref("tensorflow.cast"), [cst.Arg(given), cst.Arg(dtype)])
+
+    def keep_int_dtype(self, bound: dict, values: dict) -> None:
+        """TF -> PyTorch: TF keeps an integer input's dtype (a uint8 sum wraps), torch widens it to int64: dtype= is
+        passed where the input may be integer (the dtype the TF code shows, or `x.dtype` of a plain expression)."""
+        param = self.entry.keeps_dtype and self.entry.mapped(self.entry.keeps_dtype, "torch")
+        if not param or self.origin != "tf" or param not in bound or self.original is None:
+            return
+        source = Call(self.rule, self.entry, self.original, None).bind().get(param)
+        kind = known_dtype(self.ctx, source) if source is not None else None
+        if kind == "float":
+            return
+        if kind is not None:
+            values["dtype"] = (self.ctx.ref(api_table.dtype(kind, "torch")), False)
+        elif _simple(bound[param]):
+            values["dtype"] = (cst.Attribute(bound[param], cst.Name("dtype")), False)
+        else:
+            self.notes.append("on an integer input TF keeps its dtype (a uint8 sum wraps), torch gives int64 "
+                              "(pass the input through a name to keep it)")
 
     # -- emitting ----------------------------------------------------------------------------------------------------
     def expr(self, text: str) -> cst.BaseExpression:
