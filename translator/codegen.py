@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 
 import libcst as cst
+from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 
 NO_RECORDING = contextlib.nullcontext()
@@ -26,5 +27,44 @@ def code_of(node: cst.CSTNode, module: cst.Module = _EMPTY) -> str:
     if type(node) in _LEAVES and not node.lpar:
         return node.value  # most arguments: nothing to generate
     state = PlainCodegen(default_indent=module.default_indent, default_newline=module.default_newline)
-    node._codegen(state)
+    generate(node, state)
     return "".join(state.tokens)
+
+
+def generate(node: cst.CSTNode, state: CodegenState) -> None:
+    """`node._codegen(state)`, each expression's parentheses written by `_Parenthesized` in place of libcst's
+    generator-based context manager (one per expression: 5% of a translation). Process-wide while it lasts, like
+    engine.parse's: nothing prints libcst nodes in another thread meanwhile."""
+    parenthesize = _BaseParenthesizedNode._parenthesize
+    _BaseParenthesizedNode._parenthesize = _parenthesize
+    try:
+        node._codegen(state)
+    finally:
+        _BaseParenthesizedNode._parenthesize = parenthesize
+
+
+def _parenthesize(node: cst.CSTNode, state: CodegenState) -> "_Parenthesized":
+    return _Parenthesized(node, state)
+
+
+class _Parenthesized:
+    """libcst's `_BaseParenthesizedNode._parenthesize`: the left parentheses, the node's recorded position around
+    its code, the right parentheses (not after an exception, as there)."""
+
+    __slots__ = ("node", "state", "recording")
+
+    def __init__(self, node: cst.CSTNode, state: CodegenState):
+        self.node, self.state = node, state
+
+    def __enter__(self) -> None:
+        for lpar in self.node.lpar:
+            lpar._codegen(self.state)
+        self.recording = self.state.record_syntactic_position(self.node)
+        self.recording.__enter__()
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        self.recording.__exit__(kind, value, traceback)
+        if kind is None:
+            for rpar in self.node.rpar:
+                rpar._codegen(self.state)
+        return False

@@ -18,7 +18,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from .api import Diagnostic, Translation
-from .codegen import NO_RECORDING, code_of
+from .codegen import NO_RECORDING, code_of, generate
 from .walk import Visitor, transform, walk, walk_all
 
 FRAMEWORK_ROOTS = {"tf": ("tensorflow", "keras"), "torch": ("torch",)}
@@ -402,7 +402,7 @@ def _starts(root: cst.CSTNode, module: cst.Module, nodes: list[cst.CSTNode], ind
     state = _StartRecorder(module, {id(n) for n in nodes})
     if indent:
         state.indent_tokens.append(indent)  # what the blocks around `root` would have pushed
-    root._codegen(state)
+    generate(root, state)
     offsets = [0, *itertools.accumulate(map(len, state.tokens))]
     code = "".join(state.tokens)
     line_ends = [m.end() for m in _NEWLINE.finditer(code)]

@@ -124,3 +124,17 @@ def test_a_mark_quoting_multi_line_code_stays_one_comment():
     line = cst.parse_statement("x = f(1)\n")
     marked = _attach_marks(line, ["TG519 tf.Variable(f(\n    1)) is not brought back; left as is"])
     assert cst.Module(body=[marked]).code == "x = f(1)  # twingrad: TG519 tf.Variable(f( 1)) is not brought back; left as is\n"
+
+
+def test_printing_writes_what_libcst_writes_and_leaves_libcst_as_it_was():
+    """codegen.generate writes parentheses through its own context manager while it prints, then restores libcst's."""
+    import libcst as cst
+    from libcst._nodes.expression import _BaseParenthesizedNode
+
+    from twingrad.translator.codegen import code_of
+
+    module = cst.parse_module("y = ((a + b)) * (c) - f((x), [(1, 2)], {(k): (v)})[(i)]\nz = (lambda t: (t))((2))\n")
+    before = _BaseParenthesizedNode._parenthesize
+    assert code_of(module, module) == module.code
+    assert code_of(module.body[1].body[0].value) == "(lambda t: (t))((2))"
+    assert _BaseParenthesizedNode._parenthesize is before
