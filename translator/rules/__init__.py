@@ -15,6 +15,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
         from .tf_module import TfModuleRule
         from .tf_numpy_calls import TfNumpyCallRule
         from .tf_optimizers import TfOptimizerRule
+        from .tf_print import TfPrintRule
         from .tf_tape import TfTapeRule
         from .tf_torch_func_helpers import TfTorchFuncHelpersRule
         from .tf_torch_helpers import TfTorchHelpersRule
@@ -28,7 +29,7 @@ def rules_for(origin: str, to: str, ctx) -> list:
         return [TfTorchHelpersRule(ctx), TfTorchFuncHelpersRule(ctx), TfFunctionRule(ctx), TfTapeRule(ctx),
                 TfForwardAccumulatorRule(ctx), TfVariableRule(ctx), keras, TfKerasFunctionalRule(ctx, keras),
                 TfModuleRule(ctx), TfOptimizerRule(ctx), OptimizerVariablesRule(ctx), TfCustomGradientRule(ctx),
-                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), TfDataRule(ctx), OpsRule(ctx)]
+                TfForeignOperandRule(ctx), TfNumpyCallRule(ctx), TfDataRule(ctx), TfPrintRule(ctx), OpsRule(ctx)]
     if (origin, to) == ("torch", "tf"):
         from .ops import OpsRule
         from .torch_autograd import torch_rules
