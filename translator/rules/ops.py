@@ -77,6 +77,8 @@ def _kind_matches(kind: str, node: cst.BaseExpression) -> bool:
         return isinstance(node.expression if isinstance(node, cst.UnaryOperation) else node, cst.Float)
     if kind == "<list>":
         return isinstance(node, (cst.List, cst.Tuple))
+    if kind == "<list of expressions>":
+        return isinstance(node, (cst.List, cst.Tuple)) and _number_literals(node) is None
     if kind == "<list of lists>":
         return _holds_lists(node)
     if kind == "<number>":
@@ -461,11 +463,19 @@ class Call:
             text = code_of(node) if node is not None else self.source.param(name).default
             if want.startswith("<"):
                 if node is None or not (_kind_matches(want, node) or want == "<list>" and self.ctx.cache.get(
-                        "list_value", lambda node: False)(node)):
+                        "list_value", lambda node: False)(node) or want == "<list of expressions>"
+                                        and self._list_of_expressions(node)):
                     raise Unmatched("TG201", f"only a literal {want[1:-1]} {name} has an exact {self.to} "
                                              f"translation (got {text})")
             elif not same_value(text, want):
                 raise Unmatched("TG201", f"only {name}={want} has an exact {self.to} translation (got {text})")
+
+    def _list_of_expressions(self, node) -> bool:
+        """A name every value of which is a list display (the PyTorch -> TF bindings say), one not only of numbers."""
+        values = self.ctx.cache["name_values"](node) if isinstance(node, cst.Name) and "name_values" in \
+            self.ctx.cache else [None]
+        return all(isinstance(v, (cst.List, cst.Tuple)) for v in values) and any(
+            _kind_matches("<list of expressions>", v) for v in values)
 
     def check_grid(self, bound: dict) -> None:
         """A float `arange(start, end, step)` grid: exact where every CPU computes the same values (torch_grid.py),
