@@ -9,9 +9,11 @@ Translating such a file back to PyTorch:
 * `TorchLinear(3, 1)` -> `torch.nn.Linear(3, 1)` and the like: the helpers take torch's own arguments;
   `TorchSequential(*[...])` (a ModuleList) -> `torch.nn.Sequential(*[...])`, which has what a ModuleList has;
 * `class M(TorchModule)` -> `class M(torch.nn.Module)`, without the `__call__`, `parameters()` and
-  `named_parameters()` torch_module.py wrote for it (torch.nn.Module has them, in the same order);
+  `named_parameters()` torch_module.py wrote for it (torch.nn.Module has them, in the same order), and the
+  `add_module()`/`children()` of a class registering its submodules so;
   `self.w = tf.Variable(...)` in its `__init__` -> `torch.nn.Parameter(...)`, which the Module registers;
-* where a module is expected (an argument of TorchSequential or of `.append()` on a name or attribute bound to one,
+* where a module is expected (an argument of TorchSequential, or of a class taking its modules as `*args` for its
+  add_module(), or of `.append()` on a name or attribute bound to a TorchSequential,
   `self.name = ...` in such an `__init__`), the TF forms
   torch_nn.py writes for the activation modules the table's "back" lists (`tf.nn.relu`, `lambda input:
   tf.nn.leaky_relu(input, alpha=0.1)`) -> those modules (`torch.nn.ReLU()`): torch.nn.Sequential takes only modules;
@@ -45,7 +47,7 @@ from ..walk import walk
 from .ops import same_value
 from .torch_autograd import ACCUMULATE
 from .torch_keras_helpers import without_helper_imports
-from .torch_module import CALL, METHODS
+from .torch_module import ADDED, CALL, METHODS
 from .torch_nn import HELPERS, load
 
 CODE = "TG519"
@@ -112,6 +114,8 @@ def _inits() -> list:
 
 
 _GENERATED_DOC = re.escape(METHODS.split('"""')[1]).replace(re.escape("{children_doc}"), "(, then each submodule's)?")
+# torch_module.py's methods of a class registering its submodules with add_module(), as code
+_ADDED = {m.name.value: code_of(m).strip() for m in cst.parse_module(ADDED).body}
 
 
 class _Names(cst.CSTVisitor):
@@ -145,11 +149,14 @@ def _docstring(node: cst.ClassDef | cst.FunctionDef) -> str | None:
 
 
 def _generated(method: cst.BaseStatement) -> bool:
-    """Is this a method torch_module.py writes (`__call__` calling forward, parameters()/named_parameters())?"""
+    """Is this a method torch_module.py writes (`__call__` calling forward, parameters()/named_parameters(), those
+    of a class using add_module())?"""
     if not isinstance(method, cst.FunctionDef):
         return False
     if method.name.value == "__call__":
         return code_of(method.with_changes(leading_lines=[])).strip() == code_of(cst.parse_statement(CALL)).strip()
+    if _ADDED.get(method.name.value) == code_of(method.with_changes(leading_lines=[])).strip():
+        return True
     doc = _docstring(method) if method.name.value == "parameters" else None
     return doc is not None and re.fullmatch(_GENERATED_DOC, doc) is not None
 
@@ -160,6 +167,7 @@ class _Facts(cst.CSTVisitor):
     def __init__(self):
         self.helpers: dict[str, str] = {}  # class name -> helper kind
         self.subclasses: set[str] = set()
+        self.registering: set[str] = set()  # subclasses taking modules as *args (torch_module.py's add_module form)
         self.module_places: set[int] = set()  # ids of expressions standing for a module
         self.brought_back: set[int] = set()  # ids of the helper names this rule translates (constructions, bases)
         self.classes: list[str | None] = []
@@ -231,6 +239,11 @@ class _Facts(cst.CSTVisitor):
         self.brought_back |= set(map(id, bases))
         if bases and len(node.bases) == 1:
             self.subclasses.add(node.name.value)
+            init = next((m for m in node.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "__init__"),
+                        None)
+            if init is not None and len(init.params.params) == 1 and isinstance(init.params.star_arg, cst.Param) \
+                    and any(_generated(m) and m.name.value == "add_module" for m in node.body.body):
+                self.registering.add(node.name.value)  # `MySequential(*modules)`, registered by add_module
         return True
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
@@ -246,6 +259,8 @@ class _Facts(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "append" and len(node.args) == 1:
             self.appended.append((func.value, node.args[0].value))
+        if isinstance(func, cst.Name) and func.value in self.registering:
+            self.module_places |= {id(a.value) for a in node.args if not a.star and not a.keyword}
         kind = self.helpers.get(func.value) if isinstance(func, cst.Name) else None
         if kind is None or kind == "Module":
             return
@@ -325,7 +340,8 @@ class TfTorchHelpersRule:
             return cst.RemovalSentinel.REMOVE
         if original.name.value not in self.facts.subclasses:
             return updated
-        body = [m for m in updated.body.body if not _generated(m)]
+        # the original methods are compared: reports mark what rules made of them
+        body = [m for m, was in zip(updated.body.body, original.body.body) if not _generated(was)]
         if any(isinstance(m, cst.FunctionDef) and m.name.value == "parameters" for m in original.body.body
                if _generated(m)):
             body = [m for m in body if not (isinstance(m, cst.FunctionDef) and m.name.value == "named_parameters")]

@@ -52,6 +52,32 @@ def named_parameters(self):
 
 REGISTERS = {"add_module", "register_module", "register_parameter", "register_buffer"}
 
+# A class registering its submodules with `self.add_module(name, module)` (and no other Parameters or submodules):
+# torch keeps them in order, as attributes too; children() gives each module once (activations are TF functions
+# here, one object for all ReLU()s: each counts), parameters() each child's in turn, each parameter once.
+ADDED = '''def add_module(self, name, module):
+    setattr(self, name, module)
+    self._added = {**getattr(self, "_added", {}), name: module}
+
+def children(self):
+    found = []
+    for module in getattr(self, "_added", {}).values():
+        if not hasattr(module, "train") or not any(module is other for other in found):
+            found.append(module)
+    return iter(found)
+
+def parameters(self):
+    return [p for _, p in self.named_parameters()]
+
+def named_parameters(self):
+    named = []
+    for name, module in getattr(self, "_added", {}).items():
+        for key, p in getattr(module, "named_parameters", list)():
+            if not any(p is q for _, q in named):
+                named.append((f"{name}.{key}", p))
+    return named
+'''
+
 
 class TorchModuleRule:
     code = "TG516"
@@ -136,6 +162,9 @@ class TorchModuleRule:
                     found = _Members()
                     walk(node, found)
                     self._members |= found.names
+                    if "__init__" in found.names and _added_modules(next(
+                            m for m in node.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "__init__")):
+                        self._members |= {"add_module", "children"}  # ADDED's
         return self._members
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
@@ -157,7 +186,9 @@ class TorchModuleRule:
                for p in params]
         named = [f"*[({p!r}, v) for v in [getattr(self, {p!r}, None)] if v is not None]" if p in lazy else
                  f"({p!r}, self.{p})" for p in params]
-        methods = cst.parse_module(call + METHODS.format(
+        added = ADDED if _added_modules(next(
+            m for m in original.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "__init__")) else ""
+        methods = cst.parse_module(call + added if added else call + METHODS.format(
             children_doc=", then each submodule's" if children else "",
             params=", ".join([*own, *(f"*self.{c}.parameters()" for c in children)]),
             named=", ".join([*named, *(
@@ -186,6 +217,11 @@ class TorchModuleRule:
                 or "__init__" not in methods:
             return "without __init__, with both forward and __call__, or with its own parameters"
         found = _TorchNN(self.ctx, self._module_classes())
+        added = _added_modules(methods["__init__"])
+        for call in added:  # registered in order, listed by the class's own add_module/children/parameters
+            found.registered.add(id(call))
+            if isinstance(value := call.args[1].value, cst.Call):
+                found.allow(value)
         params, children, submodules = [], [], set()
         for stmt in methods["__init__"].body.body:
             small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
@@ -213,9 +249,20 @@ class TorchModuleRule:
                     lazy.setdefault(name, method.name.value)
         if len(set(lazy.values())) > 1:
             return "with Parameters made by several methods (their order in parameters() is not known)"
+        if added and (params or children or lazy or {"add_module", "children"} & set(methods)):
+            return "with self.add_module() beside other Parameters or submodules, or its own add_module/children"
         for method in methods.values():
             walk(method.body, found)
         return found.problem or (params + list(lazy), children, submodules - set(params), set(lazy))
+
+
+def _added_modules(init: cst.FunctionDef) -> list[cst.Call]:
+    """The `self.add_module(name, module)` statements of `__init__` (in loops and branches too)."""
+    calls = _Calls()
+    walk(init.body, calls)
+    return [c for c in calls.calls if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+            and c.func.value.value == "self" and c.func.attr.value == "add_module" and len(c.args) == 2
+            and not any(a.star or a.keyword for a in c.args)]
 
 
 class _TorchNN(cst.CSTVisitor):
@@ -226,6 +273,7 @@ class _TorchNN(cst.CSTVisitor):
     def __init__(self, ctx, classes: set[str]):
         self.ctx, self.classes = ctx, classes
         self.allowed: set[int] = set()
+        self.registered: set[int] = set()  # the add_module calls the class's own add_module() translates
         self.problem: str | None = None
 
     def kind(self, call: cst.Call) -> str | None:
@@ -262,7 +310,8 @@ class _TorchNN(cst.CSTVisitor):
             self.problem = self.problem or ("with Parameters or submodules made other than by `self.name = ...` "
                                             "in __init__")
         elif isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name) \
-                and node.func.value.value == "self" and node.func.attr.value in REGISTERS:
+                and node.func.value.value == "self" and node.func.attr.value in REGISTERS \
+                and id(node) not in self.registered:
             # parameters() lists only `self.name = ...` assignments; these would be missing from it
             self.problem = self.problem or f"with self.{node.func.attr.value}(), which is not translated"
 
