@@ -8,7 +8,9 @@
   from a tensor of positions). An index other than a literal or a mask is passed through `tf.convert_to_tensor`:
   an int or an index tensor selects as torch's does (an index tensor TF does not take makes it raise, never give
   other numbers), and so does a list, which TF would otherwise read as a tuple of indices (`t[[0, 2]]` is torch's
-  rows 0 and 2, TF's `t[0, 2]`). v is cast to t's dtype and broadcast to the selection's shape, as torch's copy does.
+  rows 0 and 2, TF's `t[0, 2]`). v is cast to t's dtype and broadcast to the selection's shape, as torch's copy does
+  (a float literal float32 does not hold exactly, 0.1, as a float64 constant first: tf.cast would round it to
+  float32 on its way into a float64 t).
 * a leaf written into under `torch.no_grad()` (torch changes its values off the graph) -> `t.assign(...)` of the
   same rebuilt tensor.
 
@@ -24,6 +26,8 @@ array, made by a numpy call just before, and a dict or list of the program's, on
 are left alone: the same code works in the TF program).
 """
 from __future__ import annotations
+
+import struct
 
 import libcst as cst
 
@@ -119,6 +123,16 @@ def _with_root(subscript: cst.Subscript, root) -> cst.Subscript:
     return subscript.with_changes(value=value)
 
 
+def _inexact_float32(node) -> bool:
+    """A float literal float32 does not hold exactly (0.1; not 0.5 or 2.0)."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    if not isinstance(node, cst.Float):
+        return False
+    value = float(node.value)
+    return struct.unpack("f", struct.pack("f", value))[0] != value if abs(value) < 3e38 else True
+
+
 def _number(node) -> bool:
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         node = node.expression
@@ -202,6 +216,9 @@ class TorchMaskedAssignRule:
         elif not (_number(small.value) or self._tensor(small.value)):
             # `t[i] = i + j`: TF's cast takes a Python number too; its way back, `.to()`, a tensor only
             value = parse_template_expression("{tf}.convert_to_tensor({v})", tf=tf, v=value)
+        elif _inexact_float32(small.value):
+            # tf.cast makes a Python float a float32 first: `t[0] = 0.1` into a float64 t would lose digits torch keeps
+            value = parse_template_expression("{tf}.constant({v}, dtype={tf}.float64)", tf=tf, v=value)
         if masked and _number(small.value) and isinstance(new, cst.Assign):
             result = parse_template_expression("{tf}.where({m}, {tf}.cast({v}, {t}.dtype), {t})", t=name, tf=tf,
                                                m=_target(new).slice[0].slice.value, v=value)

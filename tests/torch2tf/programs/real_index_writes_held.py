@@ -52,3 +52,9 @@ creo = next(model.parameters())[:, word_to_ix["gusta"]]
 out = model(bow).sum()
 out.backward()
 g = model.linear.weight.grad
+
+# a float64 tensor keeps the double a literal writes (tf.cast would round 0.1 to float32 first)
+d = torch.zeros(3, dtype=torch.float64)
+d[0] = 0.1
+d[d < 0.05] = -0.3
+residual = (d - torch.tensor([0.1, -0.3, -0.3], dtype=torch.float64)) * 1e10
