@@ -119,6 +119,9 @@ class {name}({base}):
             self.weight.assign(tf.transpose(kernel))
             if self.bias is not None:
                 self.bias.assign(tf.zeros([self.out_features]))
+            # a shapeless variable keeps no shape when assigned; Keras optimizers make their slots from it
+            for variable in self.parameters():
+                variable._shape = tf.TensorShape(variable.value().shape)
         output = tf.einsum("...i,oi->...o", input, self.weight)
         return output if self.bias is None else output + self.bias
 

@@ -15,3 +15,13 @@ w0 = net[0].weight
 b0 = net[0].bias
 w2 = net[2].weight
 in_features = net[0].in_features
+
+# Adam makes its moments from each parameter's shape, known once the first call filled it
+adam_net = nn.Sequential(nn.LazyLinear(3), nn.Tanh(), nn.LazyLinear(1))
+adam = torch.optim.Adam(adam_net.parameters(), lr=0.05)
+for step in range(2):
+    adam.zero_grad()
+    adam_loss = (adam_net(X) ** 2).mean()
+    adam_loss.backward()
+    adam.step()
+adam_w = adam_net[2].weight
