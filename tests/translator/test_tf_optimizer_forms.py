@@ -63,11 +63,24 @@ def update(grads, weights):
     HELPER.replace("def update(grads, weights):\n", "def update(grads):\n    weights = [w1]\n") + "update([1.0])\n",
     HELPER.replace("def update(", "class Trainer:\n    def update(self, ").replace("    opt.", "        opt.")
     + "Trainer().update([1.0], [w1])\n",
+    # the optimizer passed under another name: its apply_gradients there stayed Keras' on torch's optimizer
+    HELPER.replace("def update(grads, weights):\n    opt.", "def update(grads, weights, o):\n    o.")
+    + "opt.apply_gradients(zip([1.0], [w1]))\nupdate([1.0], [w1], opt)\n",
+    HELPER + "update([1.0], [w1])\noptimizers = [opt]\n",
 ])
 def test_apply_gradients_in_a_function_refused(program):
     result = translate(program, to="torch", path="optimizer.py")
     assert "TG303" in [d.code for d in result.diagnostics if d.level == "error"], result.code
     assert "torch.optim.SGD(" not in result.code
+
+
+def test_optimizer_passed_to_a_parameter_of_its_name():
+    """`def update(grads, weights, opt)` called with `opt`: the parameter is taken for the optimizer, as it is."""
+    program = HELPER.replace("def update(grads, weights):", "def update(grads, weights, opt):") + \
+        "update([1.0], [w1], opt)\n"
+    result = translate(program, to="torch", path="optimizer.py")
+    assert not result.flagged, result.code
+    assert "opt = torch.optim.SGD([w1]" in result.code and "    opt.step()\n" in result.code
 
 
 BOUND = """import tensorflow as tf

@@ -41,6 +41,7 @@ from importlib import resources
 import libcst as cst
 
 from ..codegen import code_of
+from ..rewrite import dotted
 from ..templates import parse_template_expression, parse_template_statement
 from ..walk import Visitor, walk
 from .tf_facts import Facts
@@ -203,6 +204,69 @@ class _OptimizerUses(cst.CSTVisitor):
         return {name for name, bindings in facts.bindings.items() if any(b.scope is function for b in bindings)} | {
             p.name.value for p in [*function.params.params, *function.params.posonly_params,
                                    *function.params.kwonly_params]}
+
+
+def passed_on(node: cst.CSTNode, name: str, same_name: bool = False) -> bool:
+    """Does node read `name` otherwise than as the receiver of an attribute (passed as an argument, put in a list,
+    aliased, returned)? With `same_name`, an argument given to a parameter of the same name of a function of the file
+    is no such read: TfOptimizerRule takes that parameter for the optimizer itself (`train(model, optimizer)` into
+    `def train(model, optimizer)`), as Python does where every call passes it."""
+
+    class Defs(cst.CSTVisitor):
+        def __init__(self):
+            self.params: dict[str, list[str] | None] = {}  # function name -> positional parameters (None: two defs)
+
+        def visit_FunctionDef(self, function: cst.FunctionDef) -> None:
+            names = [p.name.value for p in [*function.params.posonly_params, *function.params.params]]
+            self.params[function.name.value] = None if function.name.value in self.params else names
+
+    defs = Defs()
+    walk(node, defs)
+
+    class Reads(cst.CSTVisitor):
+        def __init__(self):
+            self.other = False
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+            if not isinstance(attribute.value, cst.Name):
+                walk(attribute.value, self)
+            return False  # `name.step`: a use the rules follow; `x.name`: no read of name
+
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> bool:
+            return not isinstance(target.target, cst.Name)
+
+        def visit_Arg(self, arg: cst.Arg) -> bool:
+            walk(arg.value, self)  # `f(name=...)` names a keyword
+            return False
+
+        def visit_Call(self, call: cst.Call) -> bool:
+            if dotted(call.func) == "getattr" and call.args and isinstance(call.args[0].value, cst.Name):
+                for arg in call.args[1:]:  # `getattr(name, "epsilon", ...)`: an attribute (the Keras step's form)
+                    walk(arg, self)
+                return False
+            params = defs.params.get(call.func.value) if same_name and isinstance(call.func, cst.Name) else None
+            if params is None:
+                return True
+            for i, arg in enumerate(call.args):
+                given = arg.keyword.value if arg.keyword else params[i] if i < len(params) and not arg.star else None
+                if not (given == name and isinstance(arg.value, cst.Name) and arg.value.value == name):
+                    walk(arg, self)
+            return False
+
+        def visit_Param(self, param: cst.Param) -> bool:
+            return False
+
+        def visit_FunctionDef(self, function: cst.FunctionDef) -> bool:
+            walk(function.params, self)
+            walk(function.body, self)
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.other |= node.value == name
+
+    reads = Reads()
+    walk(node, reads)
+    return reads.other
 
 
 def _bound_names(target: cst.BaseExpression) -> list[str]:
@@ -472,6 +536,12 @@ class TfOptimizerRule:
                             "not all seen): torch.optim takes them at construction",
                             suggestion="build the optimizer where the variables are")
             return updated
+        name = self.uses.constructions[id(self.ctx.statements[-1])]
+        if passed_on(self.ctx.module, name, same_name=True):
+            # `train(opt)`, `[opt]`: an apply_gradients there is not seen as this optimizer's (and fails on torch's)
+            self.ctx.report(original, "TG303", f"optimizer {name} used otherwise than as `{name}.apply_gradients(...)` "
+                            "or another attribute (passed to a function, put in a list): not translated")
+            return updated
         params = applies[0][1].deep_clone()
         changed = self._changed_before_update(self.ctx.statements[-1])
         if changed is not None:
@@ -479,7 +549,6 @@ class TfOptimizerRule:
                             "construction, Keras at the first apply_gradients")
             return updated
         self.ctx.consume(original.func)
-        name = self.uses.constructions[id(self.ctx.statements[-1])]
         self._translated[name] = spec
         self._around_step[name] = around
         if schedule is not None:

@@ -39,10 +39,9 @@ import functools
 import libcst as cst
 
 from ..codegen import code_of
-from ..rewrite import dotted
 from ..templates import parse_template_expression
 from ..walk import transform, walk
-from .tf_optimizers import load_optimizer_table
+from .tf_optimizers import load_optimizer_table, passed_on
 from .torch_plan import EQUAL, keyword, method_call, paren, single_call
 
 EPSILON_PLACEMENT = {"RMSprop": "D4", "Adagrad": "D4"}  # Adam's (D3) is set before every step instead
@@ -67,7 +66,7 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope, name
     entry = optimizers().get(qualified)
     if entry is None:
         return f"{qualified} has no Keras optimizer in the table that computes the same updates; left as is"
-    if _passed_on(scope.node, name):
+    if passed_on(scope.node, name):
         # `train(model, opt)`, `[opt_a, opt_b]`: its step() and zero_grad() there are not seen as this optimizer's
         return f"optimizer {name} used otherwise than as `{name}.step()` / `{name}.zero_grad()`; left as is"
     known = {row[1].split(".")[0] for row in entry["params"]} | NEUTRAL
@@ -98,49 +97,6 @@ def optimizer_params(call: cst.Call, qualified: str, assigned: dict, scope, name
     if not elements or not all(isinstance(e, cst.Name) and scope.grad_name(e.value) for e in elements):
         return "optimizer over something other than a list of leaf tensors (e.g. a module's parameters()); left as is"
     return [e.value for e in elements]
-
-
-def _passed_on(node: cst.CSTNode, name: str) -> bool:
-    """Does node read `name` otherwise than as the receiver of an attribute (passed as an argument, put in a list,
-    aliased, returned)?"""
-
-    class Reads(cst.CSTVisitor):
-        def __init__(self):
-            self.other = False
-
-        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
-            if not isinstance(attribute.value, cst.Name):
-                walk(attribute.value, self)
-            return False  # `name.step`: a use the rules follow; `x.name`: no read of name
-
-        def visit_AssignTarget(self, target: cst.AssignTarget) -> bool:
-            return not isinstance(target.target, cst.Name)
-
-        def visit_Arg(self, arg: cst.Arg) -> bool:
-            walk(arg.value, self)  # `f(name=...)` names a keyword
-            return False
-
-        def visit_Call(self, call: cst.Call) -> bool:
-            if dotted(call.func) == "getattr" and call.args and isinstance(call.args[0].value, cst.Name):
-                for arg in call.args[1:]:  # `getattr(name, "epsilon", ...)`: an attribute (the Keras step's form)
-                    walk(arg, self)
-                return False
-            return True
-
-        def visit_Param(self, param: cst.Param) -> bool:
-            return False
-
-        def visit_FunctionDef(self, function: cst.FunctionDef) -> bool:
-            walk(function.params, self)
-            walk(function.body, self)
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self.other |= node.value == name
-
-    reads = Reads()
-    walk(node, reads)
-    return reads.other
 
 
 def _holder_parameters(node, scope) -> bool:
